@@ -1,0 +1,98 @@
+// @mmo/protocol: generated FlatBuffers code, encoders and decoders, wire enums (opcodes, error and close codes).
+
+export type { AuditEntryData } from './audit-codec.js';
+export {
+  decodeAuditBatch,
+  decodeAuditQuery,
+  decodeAuditReply,
+  encodeAuditBatch,
+  encodeAuditQuery,
+  encodeAuditReply,
+} from './audit-codec.js';
+export type { ClientMessageData } from './client-codec.js';
+export { decodeClientMessage, encodeClientMessage } from './client-codec.js';
+export type { ChatEventData, ZoneEventData } from './cluster/events.js';
+export { decodeZoneEvent, encodeChatEvent } from './cluster/events.js';
+export type {
+  DroppedData,
+  GatewayToZoneData,
+  JoinData,
+  LeaveData,
+  PlayerChatData,
+  PlayerInputData,
+  RouteChangeData,
+  ZoneToGatewayVisitor,
+} from './cluster/gateway-zone.js';
+export {
+  decodeGatewayToZone,
+  emptyGatewayToZone,
+  encodeGatewayToZone,
+  isEmptyGatewayToZone,
+  readZoneToGateway,
+  ZoneToGatewayWriter,
+} from './cluster/gateway-zone.js';
+export type { GhostBatchData, GhostData } from './cluster/ghosts.js';
+export { decodeGhostBatch, GhostBatchWriter } from './cluster/ghosts.js';
+export type {
+  EntityStateData,
+  HandoffReplyData,
+  HandoffRequestData,
+  NpcBrainData,
+  ViewEntryData,
+} from './cluster/handoff.js';
+export {
+  decodeHandoffReply,
+  decodeHandoffRequest,
+  encodeHandoffOffer,
+  encodeHandoffQuery,
+  encodeHandoffReply,
+} from './cluster/handoff.js';
+export type { ZoneHeartbeatData } from './cluster/heartbeat.js';
+export { decodeZoneHeartbeat, encodeZoneHeartbeat } from './cluster/heartbeat.js';
+export type { InspectedEntityData, ZoneInspectionData } from './cluster/inspect.js';
+export { decodeZoneInspection, encodeZoneInspection } from './cluster/inspect.js';
+export { FrameWriter } from './frame-writer.js';
+export { ClientBody, CloseCode, ErrorCode, ServerBody } from './gen/client_generated.js';
+export { HandoffBody, HandoffResult, ZoneEventBody } from './gen/cluster_generated.js';
+export { EntityKind } from './gen/common_generated.js';
+export { AuthStatus } from './gen/store_generated.js';
+export {
+  MAX_CHAT_BYTES,
+  MAX_PASSWORD_BYTES,
+  MAX_TOKEN_BYTES,
+  MAX_USERNAME_BYTES,
+  POSITION_SCALE,
+  quantize,
+} from './limits.js';
+export type { FrameData, FrameEnter, FrameUpdate, ServerMessageData, WelcomeData } from './server-codec.js';
+export {
+  decodeServerMessage,
+  encodeChatMessage,
+  encodeNotice,
+  encodePong,
+  encodeServerError,
+  encodeWelcome,
+} from './server-codec.js';
+export type {
+  AuthReplyData,
+  CharacterData,
+  EntitySaveData,
+  LoginRequestData,
+  RegisterRequestData,
+  SaveBatchData,
+  SaveReplyData,
+} from './store-codec.js';
+export {
+  decodeAuthReply,
+  decodeLoginRequest,
+  decodeRegisterRequest,
+  decodeResumeRequest,
+  decodeSaveBatch,
+  decodeSaveReply,
+  encodeAuthReply,
+  encodeLoginRequest,
+  encodeRegisterRequest,
+  encodeResumeRequest,
+  encodeSaveBatch,
+  encodeSaveReply,
+} from './store-codec.js';

@@ -1,0 +1,183 @@
+// Server-to-client messages other than frames: encoding (gateway, zone) and decoding (client SDK).
+import { Builder, ByteBuffer } from 'flatbuffers';
+import {
+  ChatMessage,
+  type ErrorCode,
+  Frame,
+  Notice,
+  Pong,
+  ServerBody,
+  ServerError,
+  ServerMessage,
+  Welcome,
+} from './gen/client_generated.js';
+import type { EntityKind } from './gen/common_generated.js';
+import { POSITION_SCALE } from './limits.js';
+
+export interface WelcomeData {
+  playerId: number;
+  name: string;
+  token: string;
+  world: string;
+  tickRate: number;
+  interestRadius: number;
+  maxSpeed: number;
+  positionScale: number;
+  serverTime: number;
+}
+
+export interface FrameEnter {
+  id: number;
+  kind: EntityKind;
+  /** Metres. */
+  x: number;
+  y: number;
+  name: string;
+}
+
+export interface FrameUpdate {
+  id: number;
+  x: number;
+  y: number;
+}
+
+/** A decoded frame; every position is in world metres. */
+export interface FrameData {
+  tick: number;
+  lastInputSeq: number;
+  epoch: number;
+  x: number;
+  y: number;
+  enters: FrameEnter[];
+  updates: FrameUpdate[];
+  leaves: number[];
+}
+
+export type ServerMessageData =
+  | ({ body: ServerBody.Welcome } & WelcomeData)
+  | { body: ServerBody.Frame; frame: FrameData }
+  | { body: ServerBody.ChatMessage; fromId: number; fromName: string; text: string }
+  | { body: ServerBody.Notice; text: string }
+  | { body: ServerBody.ServerError; code: ErrorCode; message: string }
+  | { body: ServerBody.Pong; clientTime: number; serverTime: number };
+
+function finish(b: Builder, type: ServerBody, body: number): Uint8Array {
+  b.finish(ServerMessage.createServerMessage(b, type, body));
+  return b.asUint8Array().slice();
+}
+
+export function encodeWelcome(w: WelcomeData): Uint8Array {
+  const b = new Builder(256);
+  const name = b.createString(w.name);
+  const token = b.createString(w.token);
+  const world = b.createString(w.world);
+  const body = Welcome.createWelcome(
+    b,
+    w.playerId,
+    name,
+    token,
+    world,
+    w.tickRate,
+    w.interestRadius,
+    w.maxSpeed,
+    w.positionScale,
+    w.serverTime,
+  );
+  return finish(b, ServerBody.Welcome, body);
+}
+
+export function encodeChatMessage(fromId: number, fromName: string, text: string, b = new Builder(128)): Uint8Array {
+  b.clear();
+  const body = ChatMessage.createChatMessage(b, fromId, b.createString(fromName), b.createString(text));
+  return finish(b, ServerBody.ChatMessage, body);
+}
+
+export function encodeNotice(text: string): Uint8Array {
+  const b = new Builder(128);
+  return finish(b, ServerBody.Notice, Notice.createNotice(b, b.createString(text)));
+}
+
+export function encodeServerError(code: ErrorCode, message: string): Uint8Array {
+  const b = new Builder(128);
+  return finish(b, ServerBody.ServerError, ServerError.createServerError(b, code, b.createString(message)));
+}
+
+export function encodePong(clientTime: number, serverTime: number): Uint8Array {
+  const b = new Builder(64);
+  return finish(b, ServerBody.Pong, Pong.createPong(b, clientTime, serverTime));
+}
+
+/** Decodes a server message (client side). Throws on a buffer that is not a ServerMessage. */
+export function decodeServerMessage(bytes: Uint8Array): ServerMessageData {
+  const root = ServerMessage.getRootAsServerMessage(new ByteBuffer(bytes));
+  const body = root.bodyType();
+  switch (body) {
+    case ServerBody.Welcome:
+      return { body, ...readWelcome(root.body(new Welcome()) as Welcome) };
+    case ServerBody.Frame:
+      return { body, frame: readFrame(root.body(new Frame()) as Frame) };
+    case ServerBody.ChatMessage: {
+      const m = root.body(new ChatMessage()) as ChatMessage;
+      return { body, fromId: m.fromId(), fromName: m.fromName() ?? '', text: m.text() ?? '' };
+    }
+    case ServerBody.Notice:
+      return { body, text: (root.body(new Notice()) as Notice).text() ?? '' };
+    case ServerBody.ServerError: {
+      const m = root.body(new ServerError()) as ServerError;
+      return { body, code: m.code(), message: m.message() ?? '' };
+    }
+    case ServerBody.Pong: {
+      const m = root.body(new Pong()) as Pong;
+      return { body, clientTime: m.clientTime(), serverTime: m.serverTime() };
+    }
+    default:
+      throw new Error(`unknown server message type ${body}`);
+  }
+}
+
+function readWelcome(w: Welcome): WelcomeData {
+  return {
+    playerId: w.playerId(),
+    name: w.name() ?? '',
+    token: w.token() ?? '',
+    world: w.world() ?? '',
+    tickRate: w.tickRate(),
+    interestRadius: w.interestRadius(),
+    maxSpeed: w.maxSpeed(),
+    positionScale: w.positionScale(),
+    serverTime: w.serverTime(),
+  };
+}
+
+function readFrame(f: Frame): FrameData {
+  const ox = f.originX();
+  const oy = f.originY();
+  const enters: FrameEnter[] = [];
+  for (let i = 0; i < f.entersLength(); i++) {
+    const e = f.enters(i);
+    if (!e) continue;
+    enters.push({
+      id: e.id(),
+      kind: e.kind(),
+      x: (ox + e.x()) / POSITION_SCALE,
+      y: (oy + e.y()) / POSITION_SCALE,
+      name: e.name() ?? '',
+    });
+  }
+  const updates: FrameUpdate[] = [];
+  for (let i = 0; i < f.updatesLength(); i++) {
+    const u = f.updates(i);
+    if (u) updates.push({ id: u.id(), x: (ox + u.x()) / POSITION_SCALE, y: (oy + u.y()) / POSITION_SCALE });
+  }
+  const leaves = Array.from(f.leavesArray() ?? []);
+  return {
+    tick: f.tick(),
+    lastInputSeq: f.lastInputSeq(),
+    epoch: f.epoch(),
+    x: ox / POSITION_SCALE,
+    y: oy / POSITION_SCALE,
+    enters,
+    updates,
+    leaves,
+  };
+}

@@ -1,0 +1,169 @@
+// Store requests and replies (NATS request/reply between gateways/zones and the store process).
+import { Builder, ByteBuffer } from 'flatbuffers';
+import type { EntityKind } from './gen/common_generated.js';
+import {
+  AuthReply,
+  type AuthStatus,
+  Character,
+  EntitySave,
+  LoginRequest,
+  RegisterRequest,
+  ResumeRequest,
+  SaveBatch,
+  SaveReply,
+} from './gen/store_generated.js';
+
+export interface CharacterData {
+  id: number;
+  epoch: number;
+  name: string;
+  x: number;
+  y: number;
+  data: string;
+}
+
+export interface RegisterRequestData {
+  username: string;
+  password: string;
+  spawnX: number;
+  spawnY: number;
+}
+
+export interface LoginRequestData {
+  username: string;
+  password: string;
+}
+
+export interface AuthReplyData {
+  status: AuthStatus;
+  message: string;
+  character: CharacterData | null;
+  token: string;
+}
+
+export interface EntitySaveData {
+  id: number;
+  epoch: number;
+  kind: EntityKind;
+  x: number;
+  y: number;
+  data: string;
+  online: boolean;
+}
+
+export interface SaveBatchData {
+  zone: string;
+  entities: EntitySaveData[];
+}
+
+export interface SaveReplyData {
+  saved: number;
+  stale: number[];
+}
+
+export function encodeRegisterRequest(r: RegisterRequestData): Uint8Array {
+  const b = new Builder(128);
+  const username = b.createString(r.username);
+  const password = b.createString(r.password);
+  b.finish(RegisterRequest.createRegisterRequest(b, username, password, r.spawnX, r.spawnY));
+  return b.asUint8Array();
+}
+
+export function decodeRegisterRequest(bytes: Uint8Array): RegisterRequestData {
+  const r = RegisterRequest.getRootAsRegisterRequest(new ByteBuffer(bytes));
+  return { username: r.username() ?? '', password: r.password() ?? '', spawnX: r.spawnX(), spawnY: r.spawnY() };
+}
+
+export function encodeLoginRequest(r: LoginRequestData): Uint8Array {
+  const b = new Builder(128);
+  const username = b.createString(r.username);
+  const password = b.createString(r.password);
+  b.finish(LoginRequest.createLoginRequest(b, username, password));
+  return b.asUint8Array();
+}
+
+export function decodeLoginRequest(bytes: Uint8Array): LoginRequestData {
+  const r = LoginRequest.getRootAsLoginRequest(new ByteBuffer(bytes));
+  return { username: r.username() ?? '', password: r.password() ?? '' };
+}
+
+export function encodeResumeRequest(token: string): Uint8Array {
+  const b = new Builder(128);
+  b.finish(ResumeRequest.createResumeRequest(b, b.createString(token)));
+  return b.asUint8Array();
+}
+
+export function decodeResumeRequest(bytes: Uint8Array): string {
+  return ResumeRequest.getRootAsResumeRequest(new ByteBuffer(bytes)).token() ?? '';
+}
+
+export function encodeAuthReply(r: AuthReplyData): Uint8Array {
+  const b = new Builder(256);
+  const message = b.createString(r.message);
+  const token = b.createString(r.token);
+  let character = 0;
+  if (r.character) {
+    const c = r.character;
+    character = Character.createCharacter(b, c.id, c.epoch, b.createString(c.name), c.x, c.y, b.createString(c.data));
+  }
+  AuthReply.startAuthReply(b);
+  AuthReply.addStatus(b, r.status);
+  AuthReply.addMessage(b, message);
+  if (character) AuthReply.addCharacter(b, character);
+  AuthReply.addToken(b, token);
+  b.finish(AuthReply.endAuthReply(b));
+  return b.asUint8Array();
+}
+
+export function decodeAuthReply(bytes: Uint8Array): AuthReplyData {
+  const r = AuthReply.getRootAsAuthReply(new ByteBuffer(bytes));
+  const c = r.character();
+  return {
+    status: r.status(),
+    message: r.message() ?? '',
+    token: r.token() ?? '',
+    character: c
+      ? { id: c.id(), epoch: c.epoch(), name: c.name() ?? '', x: c.x(), y: c.y(), data: c.data() ?? '{}' }
+      : null,
+  };
+}
+
+export function encodeSaveBatch(batch: SaveBatchData): Uint8Array {
+  const b = new Builder(256 + batch.entities.length * 64);
+  const offsets = batch.entities.map((e) =>
+    EntitySave.createEntitySave(b, e.id, e.epoch, e.kind, e.x, e.y, b.createString(e.data), e.online),
+  );
+  const entities = SaveBatch.createEntitiesVector(b, offsets);
+  const zone = b.createString(batch.zone);
+  b.finish(SaveBatch.createSaveBatch(b, zone, entities));
+  return b.asUint8Array();
+}
+
+export function decodeSaveBatch(bytes: Uint8Array): SaveBatchData {
+  const m = SaveBatch.getRootAsSaveBatch(new ByteBuffer(bytes));
+  const entities: EntitySaveData[] = [];
+  for (let i = 0; i < m.entitiesLength(); i++) {
+    const e = m.entities(i) as EntitySave;
+    entities.push({
+      id: e.id(),
+      epoch: e.epoch(),
+      kind: e.kind(),
+      x: e.x(),
+      y: e.y(),
+      data: e.data() ?? '{}',
+      online: e.online(),
+    });
+  }
+  return { zone: m.zone() ?? '', entities };
+}
+
+export function encodeSaveReply(r: SaveReplyData): Uint8Array {
+  const b = new Builder(64 + r.stale.length * 4);
+  b.finish(SaveReply.createSaveReply(b, r.saved, SaveReply.createStaleVector(b, r.stale)));
+  return b.asUint8Array();
+}
+
+export function decodeSaveReply(bytes: Uint8Array): SaveReplyData {
+  const r = SaveReply.getRootAsSaveReply(new ByteBuffer(bytes));
+  return { saved: r.saved(), stale: Array.from(r.staleArray() ?? []) };
+}

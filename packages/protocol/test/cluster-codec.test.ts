@@ -1,0 +1,193 @@
+import { describe, expect, test } from '@jest/globals';
+import {
+  AuthStatus,
+  decodeAuthReply,
+  decodeGatewayToZone,
+  decodeGhostBatch,
+  decodeHandoffReply,
+  decodeHandoffRequest,
+  decodeLoginRequest,
+  decodeRegisterRequest,
+  decodeResumeRequest,
+  decodeSaveBatch,
+  decodeSaveReply,
+  decodeZoneEvent,
+  decodeZoneHeartbeat,
+  EntityKind,
+  type EntityStateData,
+  encodeAuthReply,
+  encodeChatEvent,
+  encodeGatewayToZone,
+  encodeHandoffOffer,
+  encodeHandoffQuery,
+  encodeHandoffReply,
+  encodeLoginRequest,
+  encodeRegisterRequest,
+  encodeResumeRequest,
+  encodeSaveBatch,
+  encodeSaveReply,
+  encodeZoneHeartbeat,
+  GhostBatchWriter,
+  HandoffBody,
+  HandoffResult,
+  readZoneToGateway,
+  ZoneEventBody,
+  ZoneToGatewayWriter,
+} from '@mmo/protocol';
+
+describe('gateway <-> zone', () => {
+  test('GatewayToZone round-trips inputs, joins, leaves and chats', () => {
+    const msg = {
+      gateway: 'gw-1',
+      inputs: [
+        { player: 1, seq: 10, moveX: 1, moveY: 0 },
+        { player: 2, seq: 11, moveX: -0.5, moveY: 0.25 },
+      ],
+      joins: [{ player: 3, epoch: 4, name: 'carol', x: 1.5, y: 2.5, data: '{"hp":10}' }],
+      leaves: [{ player: 5, epoch: 6 }],
+      chats: [{ player: 1, text: 'hi' }],
+    };
+    expect(decodeGatewayToZone(encodeGatewayToZone(msg))).toEqual(msg);
+  });
+
+  test('ZoneToGateway delivers bytes unchanged and resets between batches', () => {
+    const w = new ZoneToGatewayWriter('nw');
+    expect(w.isEmpty).toBe(true);
+    w.deliver(1, new Uint8Array([1, 2, 3]));
+    w.deliver(2, new Uint8Array([4]));
+    w.route({ player: 1, epoch: 9, zone: 'ne' });
+    w.drop({ player: 2, epoch: 3, reason: 'bye' });
+    expect(w.isEmpty).toBe(false);
+    const seen: unknown[] = [];
+    const visitor = {
+      delivery: (player: number, data: Uint8Array) => seen.push(['d', player, Array.from(data)]),
+      route: (r: unknown) => seen.push(['r', r]),
+      dropped: (d: unknown) => seen.push(['x', d]),
+    };
+    expect(readZoneToGateway(w.finish(), visitor)).toBe('nw');
+    expect(seen).toEqual([
+      ['r', { player: 1, epoch: 9, zone: 'ne' }],
+      ['d', 1, [1, 2, 3]],
+      ['d', 2, [4]],
+      ['x', { player: 2, epoch: 3, reason: 'bye' }],
+    ]);
+    expect(w.isEmpty).toBe(true);
+    seen.length = 0;
+    w.deliver(7, new Uint8Array([9]));
+    readZoneToGateway(w.finish(), visitor);
+    expect(seen).toEqual([['d', 7, [9]]]);
+  });
+});
+
+describe('zone <-> zone', () => {
+  test('ghost batches round-trip and reset', () => {
+    const w = new GhostBatchWriter('ne');
+    w.add(1, 2, EntityKind.Player, 510.5, 511.25, 'alice');
+    w.add(0x80000005, 1, EntityKind.Npc, 500, 520, 'wolf');
+    const batch = decodeGhostBatch(w.finish(77));
+    expect(batch).toEqual({
+      zone: 'ne',
+      tick: 77,
+      ghosts: [
+        { id: 1, epoch: 2, kind: EntityKind.Player, x: 510.5, y: 511.25, name: 'alice' },
+        { id: 0x80000005, epoch: 1, kind: EntityKind.Npc, x: 500, y: 520, name: 'wolf' },
+      ],
+    });
+    expect(decodeGhostBatch(w.finish(78)).ghosts).toEqual([]);
+  });
+
+  test('handoff offer, query and reply round-trip', () => {
+    const entity: EntityStateData = {
+      id: 0x80000001,
+      epoch: 5,
+      kind: EntityKind.Npc,
+      name: 'wolf',
+      x: 511,
+      y: 512.5,
+      moveX: 0,
+      moveY: 1,
+      lastInputSeq: 0,
+      gateway: '',
+      npc: { spawner: 2, homeX: 500, homeY: 500, targetX: 520, targetY: 530, waitTicks: 3, rng: 123456789 },
+      view: [],
+      data: '{}',
+      loginEpoch: 0,
+    };
+    expect(decodeHandoffRequest(encodeHandoffOffer('nw', entity))).toEqual({
+      body: HandoffBody.HandoffOffer,
+      from: 'nw',
+      entity,
+    });
+    const player = {
+      ...entity,
+      id: 9,
+      kind: EntityKind.Player,
+      npc: null,
+      gateway: 'gw-1',
+      view: [{ id: 3, x: 16, y: -32 }],
+    };
+    expect(decodeHandoffRequest(encodeHandoffOffer('nw', player))).toEqual({
+      body: HandoffBody.HandoffOffer,
+      from: 'nw',
+      entity: player,
+    });
+    expect(decodeHandoffRequest(encodeHandoffQuery('nw', 9, 6))).toEqual({
+      body: HandoffBody.HandoffQuery,
+      from: 'nw',
+      id: 9,
+      epoch: 6,
+    });
+    const reply = { id: 9, epoch: 6, result: HandoffResult.Aborted, reason: 'never installed' };
+    expect(decodeHandoffReply(encodeHandoffReply(reply))).toEqual(reply);
+  });
+
+  test('chat events and heartbeats round-trip', () => {
+    const chat = { fromId: 1, fromName: 'alice', x: 1, y: 2, text: 'hello' };
+    expect(decodeZoneEvent(encodeChatEvent('sw', chat))).toEqual({
+      body: ZoneEventBody.ChatEvent,
+      fromZone: 'sw',
+      chat,
+    });
+    const hb = {
+      zone: 'se',
+      tick: 5,
+      entities: 6,
+      players: 7,
+      ghosts: 8,
+      pid: 9,
+      metricsUrl: 'http://x',
+      startedAt: 10,
+    };
+    expect(decodeZoneHeartbeat(encodeZoneHeartbeat(hb))).toEqual(hb);
+  });
+});
+
+describe('store messages', () => {
+  test('auth requests and replies round-trip', () => {
+    const reg = { username: 'a', password: 'b', spawnX: 1, spawnY: 2 };
+    expect(decodeRegisterRequest(encodeRegisterRequest(reg))).toEqual(reg);
+    expect(decodeLoginRequest(encodeLoginRequest({ username: 'a', password: 'b' }))).toEqual({
+      username: 'a',
+      password: 'b',
+    });
+    expect(decodeResumeRequest(encodeResumeRequest('tok'))).toBe('tok');
+    const ok = {
+      status: AuthStatus.Ok,
+      message: 'welcome',
+      token: 't',
+      character: { id: 1, epoch: 2, name: 'a', x: 3, y: 4, data: '{}' },
+    };
+    expect(decodeAuthReply(encodeAuthReply(ok))).toEqual(ok);
+    const bad = { status: AuthStatus.WrongPassword, message: 'no', token: '', character: null };
+    expect(decodeAuthReply(encodeAuthReply(bad))).toEqual(bad);
+  });
+
+  test('save batches and replies round-trip', () => {
+    const batch = {
+      zone: 'nw',
+      entities: [{ id: 1, epoch: 2, kind: EntityKind.Player, x: 3, y: 4, data: '{"a":1}', online: false }],
+    };
+    expect(decodeSaveBatch(encodeSaveBatch(batch))).toEqual(batch);
+    expect(decodeSaveReply(encodeSaveReply({ saved: 3, stale: [4, 5] }))).toEqual({ saved: 3, stale: [4, 5] });
+  });
+});

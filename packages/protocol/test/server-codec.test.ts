@@ -1,0 +1,93 @@
+import { describe, expect, test } from '@jest/globals';
+import {
+  decodeServerMessage,
+  EntityKind,
+  ErrorCode,
+  encodeChatMessage,
+  encodeNotice,
+  encodePong,
+  encodeServerError,
+  encodeWelcome,
+  FrameWriter,
+  POSITION_SCALE,
+  ServerBody,
+} from '@mmo/protocol';
+
+describe('server messages', () => {
+  test('welcome round-trips', () => {
+    const w = {
+      playerId: 7,
+      name: 'alice',
+      token: 'tok',
+      world: 'default',
+      tickRate: 20,
+      interestRadius: 50,
+      maxSpeed: 6,
+      positionScale: POSITION_SCALE,
+      serverTime: 1.7e12,
+    };
+    expect(decodeServerMessage(encodeWelcome(w))).toEqual({ body: ServerBody.Welcome, ...w });
+  });
+
+  test('chat, notice, error and pong round-trip', () => {
+    expect(decodeServerMessage(encodeChatMessage(3, 'bob', 'hi'))).toEqual({
+      body: ServerBody.ChatMessage,
+      fromId: 3,
+      fromName: 'bob',
+      text: 'hi',
+    });
+    expect(decodeServerMessage(encodeNotice('maintenance soon'))).toEqual({
+      body: ServerBody.Notice,
+      text: 'maintenance soon',
+    });
+    expect(decodeServerMessage(encodeServerError(ErrorCode.NameTaken, 'taken'))).toEqual({
+      body: ServerBody.ServerError,
+      code: ErrorCode.NameTaken,
+      message: 'taken',
+    });
+    expect(decodeServerMessage(encodePong(1, 2))).toEqual({ body: ServerBody.Pong, clientTime: 1, serverTime: 2 });
+  });
+
+  test('frames carry enters, updates and leaves relative to the origin', () => {
+    const w = new FrameWriter();
+    const origin = { x: 512 * POSITION_SCALE, y: 300 * POSITION_SCALE };
+    w.begin(99, 12, 3, origin.x, origin.y);
+    w.enter(0x80000001, EntityKind.Npc, 16, -32, 'wolf');
+    w.enter(5, EntityKind.Player, -800, 800, 'carol');
+    w.update(6, 1, 2);
+    w.update(0x80000002, -1, -2);
+    w.leave(0x80000003);
+    w.leave(8);
+    const decoded = decodeServerMessage(w.finish());
+    expect(decoded.body).toBe(ServerBody.Frame);
+    if (decoded.body !== ServerBody.Frame) return;
+    const f = decoded.frame;
+    expect(f).toMatchObject({ tick: 99, lastInputSeq: 12, epoch: 3, x: 512, y: 300 });
+    expect(f.enters).toEqual([
+      { id: 0x80000001, kind: EntityKind.Npc, x: 513, y: 298, name: 'wolf' },
+      { id: 5, kind: EntityKind.Player, x: 462, y: 350, name: 'carol' },
+    ]);
+    expect(f.updates).toEqual([
+      { id: 6, x: 512 + 1 / 16, y: 300 + 2 / 16 },
+      { id: 0x80000002, x: 512 - 1 / 16, y: 300 - 2 / 16 },
+    ]);
+    expect(f.leaves).toEqual([0x80000003, 8]);
+  });
+
+  test('a reused writer starts each frame empty and grows past its initial capacity', () => {
+    const w = new FrameWriter();
+    w.begin(1, 0, 1, 0, 0);
+    for (let i = 0; i < 500; i++) w.update(i, i % 100, -(i % 100));
+    for (let i = 0; i < 200; i++) w.enter(1000 + i, EntityKind.Npc, i, i, `n${i}`);
+    let decoded = decodeServerMessage(w.finish());
+    if (decoded.body !== ServerBody.Frame) throw new Error('not a frame');
+    expect(decoded.frame.updates).toHaveLength(500);
+    expect(decoded.frame.enters).toHaveLength(200);
+    expect(decoded.frame.enters[199]?.name).toBe('n199');
+    w.begin(2, 0, 1, 0, 0);
+    w.leave(1);
+    decoded = decodeServerMessage(w.finish());
+    if (decoded.body !== ServerBody.Frame) throw new Error('not a frame');
+    expect(decoded.frame).toMatchObject({ tick: 2, enters: [], updates: [], leaves: [1] });
+  });
+});
