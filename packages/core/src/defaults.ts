@@ -1,0 +1,85 @@
+// Every configuration default, with its unit. A config file (mmo.config.json), environment variables and command
+// line flags override these; config.ts validates the result against RULES.
+
+export const DEFAULTS = {
+  /** The world to run: worlds/<world>/world.tmj. Also the namespace of every NATS subject. */
+  world: 'default',
+  /** Folder that holds the worlds. */
+  worldsDir: 'worlds',
+  /** Folder for the SQLite file, logs and the nats-server started by `mmo up`. */
+  dataDir: 'data',
+  /** NATS server URL. Empty: `mmo up` starts its own nats-server; a single role then fails with a hint. */
+  natsUrl: '',
+  log: {
+    /** fatal, error, warn, info, debug, trace or silent. */
+    level: 'info',
+  },
+  gateway: {
+    /** Unique id of this gateway on the bus. Empty: derived from the host name and the process id. */
+    id: '',
+    host: '0.0.0.0',
+    port: 8080,
+    /** A client frame larger than this closes the connection. */
+    maxPayloadBytes: 1024, // 1 KiB
+    /** Bytes queued to one socket before the connection is closed as too slow. */
+    maxBackpressureBytes: 512 * 1024, // 512 KiB
+    /** A connection that sends nothing for this long is closed (clients ping). */
+    idleTimeoutSec: 30,
+    /** Sustained client messages per second per connection; beyond the burst the connection is closed. */
+    messagesPerSec: 60,
+    messageBurst: 120,
+    /** A connection must log in within this time. */
+    loginTimeoutMs: 15_000,
+    /** Failed register/login/resume attempts allowed per connection. */
+    maxAuthAttempts: 5,
+    /** A zone counts as alive while its last heartbeat is younger than this. */
+    zoneAliveMs: 3_000,
+  },
+  zone: {
+    /** Simulation rate. */
+    tickHz: 20,
+    /** Players see entities within this distance. */
+    interestRadius: 50, // m
+    /** At most this many entities in one player's view, nearest first. */
+    viewCap: 48,
+    /** Player walking speed. */
+    maxSpeed: 6, // m/s
+    /** NPC walking speed. */
+    npcSpeed: 1.5, // m/s
+    /** Collision radius of players and NPCs. */
+    entityRadius: 0.4, // m
+    /** Inbound messages waiting for the next tick; beyond this they are dropped and counted. */
+    inputQueue: 20_000,
+    /** Local chat reaches players within this distance. */
+    chatRange: 40, // m
+    chatMaxLength: 200, // characters
+    /** Interval of the liveness heartbeat. */
+    heartbeatMs: 1_000,
+    /** Interval of the checkpoint of dirty players. */
+    checkpointMs: 1_000,
+    /** A ghost not refreshed by its owner for this long is dropped. */
+    ghostTtlMs: 500,
+    /** An entity must be this far inside a neighbour before it is handed off (stops ping-pong on a border). */
+    handoffMargin: 2, // m
+    /** How long a handoff offer waits for the target's reply before asking again. */
+    handoffTimeoutMs: 500,
+    /** Address and port of the zone's /metrics endpoint; port 0 picks a free one. */
+    metricsHost: '127.0.0.1',
+    metricsPort: 0,
+  },
+  store: {
+    /** SQLite file, relative to dataDir. */
+    file: 'world.sqlite',
+    /** A session token stays valid this long after login. */
+    sessionTtlHours: 168, // 7 days
+    /** scrypt cost parameter N for password hashes (a power of two). */
+    scryptCost: 16_384,
+    /** How long a request to the store may take before the caller retries or gives up. */
+    requestTimeoutMs: 5_000,
+    /** Address and port of the store's /metrics endpoint; port 0 picks a free one. */
+    metricsHost: '127.0.0.1',
+    metricsPort: 0,
+  },
+};
+
+export type Config = typeof DEFAULTS;

@@ -1,0 +1,28 @@
+export type { Clock } from './clock.js';
+export { ManualClock, systemClock } from './clock.js';
+export type { ConfigSources } from './config.js';
+export { findConfigFile, loadConfig } from './config.js';
+export type { Config } from './defaults.js';
+export { DEFAULTS } from './defaults.js';
+export type { ErrorCode } from './errors.js';
+export {
+  ConfigError,
+  DatabaseError,
+  ErrorCodes,
+  MapError,
+  MmoError,
+  NativeModuleError,
+  NatsError,
+  PartitionError,
+  ProcessError,
+  ProtocolError,
+  RequestError,
+  StoreError,
+  StoreUnavailableError,
+  UsageError,
+} from './errors.js';
+export type { Logger, LoggerOptions, LogLevel } from './log.js';
+export { createLogger, silentLogger } from './log.js';
+export type { MetricsServer } from './metrics-server.js';
+export { counterFrom, serveMetrics } from './metrics-server.js';
+export { Rng, seedFrom } from './rng.js';
