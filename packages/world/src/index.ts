@@ -1,0 +1,11 @@
+export type { Point, Rect } from './geometry.js';
+export { containsPoint, depthInside, distanceToRect, formatRect, rectDistance, rectsOverlap } from './geometry.js';
+export { loadWorldMap, worldMapPath } from './load-map.js';
+export { isFree, moveWithCollision } from './movement.js';
+export type { PartitionMap, ZoneEntry } from './partition.js';
+export { findZone, neighboursOf, partitionFromWorld, validatePartition, zoneAt } from './partition.js';
+export type { IndexedPoint } from './spatial-index.js';
+export { SpatialIndex } from './spatial-index.js';
+export { parseWorldMap } from './tiled/parse-map.js';
+export type { NpcSpawner, WorldMap, ZoneArea } from './world-map.js';
+export { isBlocked } from './world-map.js';

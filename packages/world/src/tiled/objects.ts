@@ -1,0 +1,88 @@
+// Object layers: player spawn points, NPC spawners and zone rectangles, converted from Tiled pixels to metres.
+import type { Point } from '../geometry.js';
+import type { NpcSpawner, ZoneArea } from '../world-map.js';
+import type { MapContext } from './context.js';
+import type { TiledLayer, TiledObject } from './tiled-types.js';
+
+export interface Frame {
+  /** Metres per Tiled pixel. */
+  scale: number;
+  width: number;
+  height: number;
+}
+
+const ZONE_ID = /^[a-z0-9_-]+$/;
+
+function objectsOf(ctx: MapContext, layer: TiledLayer, field: string): TiledObject[] {
+  if (!Array.isArray(layer.objects)) ctx.fail(`${field}.objects`, 'is missing', 'make the layer an object layer');
+  return layer.objects as TiledObject[];
+}
+
+function position(ctx: MapContext, o: TiledObject, field: string, frame: Frame): Point {
+  const fix = 'move the object with Tiled so that it has x and y';
+  const x = ctx.number(o.x, `${field}.x`, fix) * frame.scale;
+  const y = ctx.number(o.y, `${field}.y`, fix) * frame.scale;
+  if (x < 0 || y < 0 || x >= frame.width || y >= frame.height) {
+    ctx.fail(
+      field,
+      `lies outside the ${frame.width} x ${frame.height} m world at (${x}, ${y})`,
+      'move it inside the map',
+    );
+  }
+  return { x, y };
+}
+
+export function readSpawns(ctx: MapContext, layer: TiledLayer, field: string, frame: Frame): Point[] {
+  const spawns = objectsOf(ctx, layer, field).map((o, i) => position(ctx, o, ctx.objectField(field, i, o), frame));
+  if (spawns.length === 0)
+    ctx.fail(field, 'has no spawn points', 'add at least one point object to the "spawns" layer');
+  return spawns;
+}
+
+export function readSpawners(ctx: MapContext, layer: TiledLayer, field: string, frame: Frame): NpcSpawner[] {
+  return objectsOf(ctx, layer, field).map((o, index) => {
+    const f = ctx.objectField(field, index, o);
+    const at = position(ctx, o, f, frame);
+    const count = ctx.property(o.properties, 'count', f);
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 1024) {
+      ctx.fail(
+        `${f}.properties.count`,
+        `must be a whole number from 0 to 1024, found ${JSON.stringify(count)}`,
+        'add an int property "count"',
+      );
+    }
+    const radius = ctx.property(o.properties, 'radius', f);
+    if (typeof radius !== 'number' || !(radius > 0)) {
+      ctx.fail(
+        `${f}.properties.radius`,
+        `must be a number of metres above 0, found ${JSON.stringify(radius)}`,
+        'add a float property "radius"',
+      );
+    }
+    const name = typeof o.name === 'string' && o.name ? o.name : `spawner ${index}`;
+    return { index, name, x: at.x, y: at.y, count: count as number, radius: radius as number };
+  });
+}
+
+export function readZones(ctx: MapContext, layer: TiledLayer, field: string, frame: Frame): ZoneArea[] {
+  const zones = objectsOf(ctx, layer, field).map((o, i) => {
+    const f = ctx.objectField(field, i, o);
+    if (typeof o.name !== 'string' || !ZONE_ID.test(o.name)) {
+      ctx.fail(
+        `${f}.name`,
+        `"${String(o.name ?? '')}" is not a zone id`,
+        'name the rectangle with lowercase letters, digits, _ or - (for example "nw")',
+      );
+    }
+    const fix = 'draw the zone as a rectangle object';
+    const x0 = ctx.number(o.x, `${f}.x`, fix) * frame.scale;
+    const y0 = ctx.number(o.y, `${f}.y`, fix) * frame.scale;
+    const w = ctx.number(o.width, `${f}.width`, fix) * frame.scale;
+    const h = ctx.number(o.height, `${f}.height`, fix) * frame.scale;
+    if (!(w > 0 && h > 0)) ctx.fail(`${f}.width`, 'the rectangle has no area', fix);
+    return { id: o.name as string, rect: { x0, y0, x1: x0 + w, y1: y0 + h } };
+  });
+  if (zones.length === 0)
+    ctx.fail(field, 'has no zones', 'draw at least one rectangle covering the world in the "zones" layer');
+  return zones;
+}

@@ -1,0 +1,118 @@
+import { describe, expect, test } from '@jest/globals';
+import { PartitionError } from '@mmo/core';
+import {
+  moveWithCollision,
+  neighboursOf,
+  type PartitionMap,
+  SpatialIndex,
+  validatePartition,
+  type WorldMap,
+  zoneAt,
+} from '@mmo/world';
+
+function grid(cols: number, rows: number, blockedTiles: [number, number][]): WorldMap {
+  const blocked = new Uint8Array(cols * rows);
+  for (const [c, r] of blockedTiles) blocked[r * cols + c] = 1;
+  return {
+    file: 'grid',
+    width: cols * 2,
+    height: rows * 2,
+    tileSize: 2,
+    cols,
+    rows,
+    blocked,
+    spawns: [],
+    spawners: [],
+    zones: [],
+  };
+}
+
+const quad: PartitionMap = {
+  version: 1,
+  world: { width: 100, height: 100 },
+  zones: [
+    { id: 'nw', rect: { x0: 0, y0: 0, x1: 50, y1: 50 } },
+    { id: 'ne', rect: { x0: 50, y0: 0, x1: 100, y1: 50 } },
+    { id: 'sw', rect: { x0: 0, y0: 50, x1: 50, y1: 100 } },
+    { id: 'se', rect: { x0: 50, y0: 50, x1: 100, y1: 100 } },
+  ],
+};
+
+describe('partition', () => {
+  test('zoneAt uses half-open rectangles', () => {
+    expect(zoneAt(quad, 49.99, 10)?.id).toBe('nw');
+    expect(zoneAt(quad, 50, 10)?.id).toBe('ne');
+    expect(zoneAt(quad, 50, 50)?.id).toBe('se');
+    expect(zoneAt(quad, 100, 10)).toBeUndefined();
+  });
+
+  test('neighbours include corner neighbours', () => {
+    expect(neighboursOf(quad, 'nw', 10).map((z) => z.id)).toEqual(['ne', 'sw', 'se']);
+  });
+
+  test('validation catches overlaps, gaps and duplicates', () => {
+    expect(() => validatePartition(quad)).not.toThrow();
+    const overlap = structuredClone(quad);
+    (overlap.zones[0] as (typeof quad.zones)[0]).rect.x1 = 60;
+    expect(() => validatePartition(overlap)).toThrow(PartitionError);
+    const gap = structuredClone(quad);
+    gap.zones.pop();
+    expect(() => validatePartition(gap)).toThrow(/gap/);
+    const dup = structuredClone(quad);
+    (dup.zones[1] as (typeof quad.zones)[0]).id = 'nw';
+    expect(() => validatePartition(dup)).toThrow(/twice/);
+  });
+});
+
+describe('movement', () => {
+  test('slides along a wall instead of stopping dead', () => {
+    const map = grid(10, 10, [
+      [5, 0],
+      [5, 1],
+      [5, 2],
+      [5, 3],
+      [5, 4],
+      [5, 5],
+      [5, 6],
+      [5, 7],
+      [5, 8],
+      [5, 9],
+    ]);
+    const out = { x: 0, y: 0 };
+    moveWithCollision(map, 9, 5, 2, 2, 0.4, out);
+    expect(out.x).toBeLessThan(10);
+    expect(out.y).toBeCloseTo(7);
+  });
+
+  test('a long step does not tunnel through a one-tile wall', () => {
+    const map = grid(20, 3, [
+      [10, 0],
+      [10, 1],
+      [10, 2],
+    ]);
+    const out = { x: 0, y: 0 };
+    moveWithCollision(map, 5, 3, 30, 0, 0.4, out);
+    expect(out.x).toBeLessThan(20);
+  });
+
+  test('the world edge blocks', () => {
+    const map = grid(5, 5, []);
+    const out = { x: 0, y: 0 };
+    moveWithCollision(map, 1, 1, -5, -5, 0.4, out);
+    expect(out.x).toBeGreaterThanOrEqual(0.4);
+    expect(out.y).toBeGreaterThanOrEqual(0.4);
+  });
+});
+
+describe('spatial index', () => {
+  const point = (id: number, x: number, y: number) => ({ id, x, y, minX: x, minY: y, maxX: x, maxY: y });
+  test('nearest returns points within the radius, nearest first, capped, without the excluded id', () => {
+    const index = new SpatialIndex<ReturnType<typeof point>>();
+    index.rebuild([point(1, 0, 0), point(2, 3, 0), point(3, 1, 0), point(4, 0, 2), point(5, 10, 10)]);
+    const out: ReturnType<typeof point>[] = [];
+    const n = index.nearest(0, 0, 5, 2, 1, out);
+    expect(out.slice(0, n).map((p) => p.id)).toEqual([3, 4]);
+    expect(index.nearest(0, 0, 5, 10, 0, out)).toBe(4);
+    expect(index.within({ x0: 9, y0: 9, x1: 11, y1: 11 }, out)).toBe(1);
+  });
+});
