@@ -1,0 +1,154 @@
+// The NATS adapter every process talks through: typed byte publish/subscribe, request/reply, and an optional
+// test-only fault hook. Callbacks run on the NATS client's read loop, so handlers must only enqueue or answer.
+import { type Logger, NatsError, RequestError } from '@mmo/core';
+import { connect, ErrorCode as NatsCode, type NatsConnection, type Subscription } from 'nats';
+import type { FaultAction, FaultHook } from './faults.js';
+
+export interface BusOptions {
+  url: string;
+  /** Connection name shown by the NATS server (role and id). */
+  name: string;
+  log: Logger;
+  faults?: FaultHook;
+  /** How long to keep trying the first connection. */
+  connectTimeoutMs?: number;
+}
+
+export type MessageHandler = (data: Uint8Array, subject: string) => void;
+export type RequestHandler = (data: Uint8Array, subject: string) => Uint8Array | Promise<Uint8Array>;
+
+export class Bus {
+  private constructor(
+    readonly nc: NatsConnection,
+    private readonly log: Logger,
+    private readonly faults: FaultHook | undefined,
+  ) {}
+
+  static async connect(options: BusOptions): Promise<Bus> {
+    let nc: NatsConnection;
+    try {
+      nc = await connect({
+        servers: options.url,
+        name: options.name,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        timeout: options.connectTimeoutMs ?? 5000,
+        waitOnFirstConnect: true,
+        pingInterval: 10_000,
+      });
+    } catch (cause) {
+      throw new NatsError(
+        `cannot connect to NATS at ${options.url} (${(cause as Error).message}). Fix: start nats-server or set NATS_URL.`,
+        { cause },
+      );
+    }
+    const bus = new Bus(nc, options.log, options.faults);
+    bus.watchStatus();
+    return bus;
+  }
+
+  private watchStatus(): void {
+    (async () => {
+      for await (const status of this.nc.status()) {
+        if (status.type === 'pingTimer' || status.type === 'staleConnection') continue;
+        this.log.info({ nats: status.type, data: String(status.data) }, 'nats status');
+      }
+    })().catch(() => {});
+  }
+
+  publish(subject: string, data: Uint8Array): void {
+    const action = this.faults?.onPublish?.(subject, data);
+    if (action && action.kind !== 'pass') {
+      this.applyFault(action, () => this.nc.publish(subject, data));
+      return;
+    }
+    this.nc.publish(subject, data);
+  }
+
+  subscribe(subject: string, handler: MessageHandler, queue?: string): Subscription {
+    return this.nc.subscribe(subject, {
+      queue,
+      callback: (err, msg) => {
+        if (err) {
+          this.log.warn({ err, subject }, 'subscription error');
+          return;
+        }
+        try {
+          handler(msg.data, msg.subject);
+        } catch (error) {
+          this.log.error({ err: error, subject: msg.subject }, 'message handler failed');
+        }
+      },
+    });
+  }
+
+  /** Sends a request and waits for one reply. Throws RequestError on timeout or when nobody serves the subject. */
+  async request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    const action = this.faults?.onRequest?.(subject, data);
+    if (action?.kind === 'drop') {
+      await sleep(timeoutMs);
+      throw new RequestError(subject, 'timeout');
+    }
+    if (action?.kind === 'delay') await sleep(action.ms);
+    try {
+      const reply = await this.nc.request(subject, data, { timeout: timeoutMs });
+      if (action?.kind === 'dropReply') throw new RequestError(subject, 'timeout');
+      return reply.data;
+    } catch (cause) {
+      if (cause instanceof RequestError) throw cause;
+      const code = (cause as { code?: string }).code;
+      if (code === NatsCode.NoResponders) throw new RequestError(subject, 'no-responders', { cause });
+      if (code === NatsCode.Timeout) throw new RequestError(subject, 'timeout', { cause });
+      throw cause;
+    }
+  }
+
+  /** Answers requests on `subject`. A handler that throws leaves the request unanswered (the caller times out). */
+  serve(subject: string, handler: RequestHandler, queue?: string): Subscription {
+    return this.nc.subscribe(subject, {
+      queue,
+      callback: (err, msg) => {
+        if (err) {
+          this.log.warn({ err, subject }, 'service subscription error');
+          return;
+        }
+        Promise.resolve()
+          .then(() => handler(msg.data, msg.subject))
+          .then((reply) => msg.respond(reply))
+          .catch((error) => this.log.error({ err: error, subject: msg.subject }, 'request handler failed'));
+      },
+    });
+  }
+
+  async flush(): Promise<void> {
+    await this.nc.flush();
+  }
+
+  /** Counters of this connection (messages and bytes in and out). */
+  stats(): { inMsgs: number; outMsgs: number; inBytes: number; outBytes: number } {
+    return this.nc.stats();
+  }
+
+  get closed(): boolean {
+    return this.nc.isClosed();
+  }
+
+  /** Delivers what is pending, then closes. */
+  async close(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    try {
+      await this.nc.drain();
+    } catch {
+      await this.nc.close();
+    }
+  }
+
+  private applyFault(action: FaultAction, send: () => void): void {
+    if (action.kind === 'delay') setTimeout(send, action.ms);
+    // 'drop' and 'dropReply' lose the message.
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,13 @@
+// @mmo/bus: the NATS adapter. Subjects, typed publish/subscribe and request/reply, the partition-map KV, and a
+// local nats-server for development and tests.
+
+export type { BusOptions, MessageHandler, RequestHandler } from './bus.js';
+export { Bus } from './bus.js';
+export type { FaultAction, FaultHook } from './faults.js';
+export { PASS } from './faults.js';
+export type { LocalNatsOptions, LocalNatsServer } from './nats-server.js';
+export { findNatsServer, startLocalNatsServer } from './nats-server.js';
+export { PartitionDirectory } from './partition-directory.js';
+export { StoreClient } from './store-client.js';
+export type { StoreOp } from './subjects.js';
+export { STORE_QUEUE, StoreOps, Subjects } from './subjects.js';

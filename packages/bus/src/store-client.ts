@@ -1,0 +1,70 @@
+// Typed requests to the store process. Gateways use the account calls, zones the saves.
+import {
+  type AuditEntryData,
+  type AuthReplyData,
+  decodeAuditReply,
+  decodeAuthReply,
+  decodeSaveReply,
+  encodeAuditBatch,
+  encodeAuditQuery,
+  encodeLoginRequest,
+  encodeRegisterRequest,
+  encodeResumeRequest,
+  encodeSaveBatch,
+  type LoginRequestData,
+  type RegisterRequestData,
+  type SaveBatchData,
+  type SaveReplyData,
+} from '@mmo/protocol';
+import type { Bus } from './bus.js';
+import { StoreOps, type Subjects } from './subjects.js';
+
+export class StoreClient {
+  constructor(
+    private readonly bus: Bus,
+    private readonly subjects: Subjects,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async register(r: RegisterRequestData): Promise<AuthReplyData> {
+    const reply = await this.bus.request(
+      this.subjects.store(StoreOps.register),
+      encodeRegisterRequest(r),
+      this.timeoutMs,
+    );
+    return decodeAuthReply(reply);
+  }
+
+  async login(r: LoginRequestData): Promise<AuthReplyData> {
+    const reply = await this.bus.request(this.subjects.store(StoreOps.login), encodeLoginRequest(r), this.timeoutMs);
+    return decodeAuthReply(reply);
+  }
+
+  async resume(token: string): Promise<AuthReplyData> {
+    const reply = await this.bus.request(
+      this.subjects.store(StoreOps.resume),
+      encodeResumeRequest(token),
+      this.timeoutMs,
+    );
+    return decodeAuthReply(reply);
+  }
+
+  async audit(entries: readonly AuditEntryData[]): Promise<SaveReplyData> {
+    const reply = await this.bus.request(
+      this.subjects.store(StoreOps.audit),
+      encodeAuditBatch(entries),
+      this.timeoutMs,
+    );
+    return decodeSaveReply(reply);
+  }
+
+  async auditHistory(entity: number, limit: number): Promise<AuditEntryData[]> {
+    const request = encodeAuditQuery(entity, limit);
+    return decodeAuditReply(await this.bus.request(this.subjects.store(StoreOps.auditQuery), request, this.timeoutMs));
+  }
+
+  async save(batch: SaveBatchData): Promise<SaveReplyData> {
+    const reply = await this.bus.request(this.subjects.store(StoreOps.save), encodeSaveBatch(batch), this.timeoutMs);
+    return decodeSaveReply(reply);
+  }
+}

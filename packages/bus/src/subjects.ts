@@ -1,0 +1,95 @@
+// Every NATS subject and bucket name of the cluster is built here and nowhere else. Each subject carries one
+// FlatBuffers root type, named beside it.
+import { ConfigError } from '@mmo/core';
+
+/** Store operations served over request/reply. */
+export const StoreOps = {
+  /** RegisterRequest -> AuthReply */
+  register: 'register',
+  /** LoginRequest -> AuthReply */
+  login: 'login',
+  /** ResumeRequest -> AuthReply */
+  resume: 'resume',
+  /** SaveBatch -> SaveReply */
+  save: 'save',
+  /** AuditBatch -> SaveReply */
+  audit: 'audit',
+  /** AuditQuery -> AuditReply */
+  auditQuery: 'audit-query',
+} as const;
+export type StoreOp = (typeof StoreOps)[keyof typeof StoreOps];
+
+const TOKEN = /^[A-Za-z0-9_-]+$/;
+
+function checkToken(kind: string, value: string): string {
+  if (!TOKEN.test(value)) {
+    throw new ConfigError(
+      `${kind} "${value}" cannot be used in NATS subjects. Fix: use only letters, digits, _ and -.`,
+    );
+  }
+  return value;
+}
+
+/** Subject names for one world (shard). All of them start with `w.<world>.`. */
+export class Subjects {
+  readonly world: string;
+  private readonly prefix: string;
+
+  constructor(world: string) {
+    this.world = checkToken('world name', world);
+    this.prefix = `w.${world}`;
+  }
+
+  /** GatewayToZone: inputs, joins, leaves and chats for zone `zone`. */
+  zoneIn(zone: string): string {
+    return `${this.prefix}.zone.${checkToken('zone id', zone)}.in`;
+  }
+
+  /** GhostBatch from a neighbour. */
+  zoneGhosts(zone: string): string {
+    return `${this.prefix}.zone.${checkToken('zone id', zone)}.ghosts`;
+  }
+
+  /** HandoffRequest -> HandoffReply (request/reply). */
+  zoneHandoff(zone: string): string {
+    return `${this.prefix}.zone.${checkToken('zone id', zone)}.handoff`;
+  }
+
+  /** ZoneEvent from a neighbour (chat near a border, interactions with entities this zone owns). */
+  zoneEvents(zone: string): string {
+    return `${this.prefix}.zone.${checkToken('zone id', zone)}.events`;
+  }
+
+  /** ZoneHeartbeat. */
+  zoneHeartbeat(zone: string): string {
+    return `${this.prefix}.zone.${checkToken('zone id', zone)}.hb`;
+  }
+
+  /** (empty request) -> ZoneInspection. */
+  zoneInspect(zone: string): string {
+    return `${this.prefix}.zone.${checkToken('zone id', zone)}.inspect`;
+  }
+
+  /** Wildcard over every zone's heartbeat. */
+  allZoneHeartbeats(): string {
+    return `${this.prefix}.zone.*.hb`;
+  }
+
+  /** ZoneToGateway: frames and route changes for gateway `gateway`. */
+  gatewayOut(gateway: string): string {
+    return `${this.prefix}.gw.${checkToken('gateway id', gateway)}.out`;
+  }
+
+  /** Store request/reply. */
+  store(op: StoreOp): string {
+    return `${this.prefix}.store.${op}`;
+  }
+
+  /** JetStream KV bucket that holds the partition map. */
+  partitionBucket(): string {
+    return `mmo_${this.world}_partition`;
+  }
+}
+
+/** Queue group of the store service, so that a second store process would share the load, not double it. */
+export const STORE_QUEUE = 'store';

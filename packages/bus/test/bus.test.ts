@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { Bus, type FaultHook, PartitionDirectory, Subjects } from '@mmo/bus';
+import { RequestError, silentLogger } from '@mmo/core';
+import { startTestNats, type TestNats, waitFor } from '@mmo/testkit';
+import type { PartitionMap } from '@mmo/world';
+
+let nats: TestNats;
+let bus: Bus;
+const log = silentLogger();
+const subjects = new Subjects('bus_test');
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  bus = await Bus.connect({ url: nats.url, name: 'test', log });
+});
+
+afterAll(async () => {
+  await bus.close();
+  await nats.stop();
+});
+
+describe('bus over a real nats-server', () => {
+  test('publish reaches a subscriber with the bytes unchanged', async () => {
+    const got: number[][] = [];
+    const sub = bus.subscribe(subjects.zoneIn('a'), (data) => got.push(Array.from(data)));
+    await bus.flush();
+    bus.publish(subjects.zoneIn('a'), new Uint8Array([1, 2, 3]));
+    await waitFor(() => got.length === 1);
+    expect(got).toEqual([[1, 2, 3]]);
+    sub.unsubscribe();
+  });
+
+  test('request/reply, no responders, and timeouts', async () => {
+    const sub = bus.serve(subjects.zoneHandoff('a'), (data) => new Uint8Array([data[0] as number, 42]));
+    await bus.flush();
+    expect(Array.from(await bus.request(subjects.zoneHandoff('a'), new Uint8Array([7]), 1000))).toEqual([7, 42]);
+    sub.unsubscribe();
+    await bus.flush();
+    await expect(bus.request(subjects.zoneHandoff('a'), new Uint8Array([1]), 500)).rejects.toMatchObject({
+      reason: 'no-responders',
+    });
+    const slow = bus.serve(subjects.zoneHandoff('b'), () => new Promise<Uint8Array>(() => {}));
+    await bus.flush();
+    const error = await bus.request(subjects.zoneHandoff('b'), new Uint8Array([1]), 200).catch((e) => e);
+    expect(error).toBeInstanceOf(RequestError);
+    expect(error.reason).toBe('timeout');
+    slow.unsubscribe();
+  });
+
+  test('a fault hook drops, delays and loses replies', async () => {
+    const dropped = subjects.zoneGhosts('x');
+    const hook: FaultHook = {
+      onPublish: (subject) => (subject === dropped ? { kind: 'drop' } : { kind: 'delay', ms: 100 }),
+      onRequest: () => ({ kind: 'dropReply' }),
+    };
+    const faulty = await Bus.connect({ url: nats.url, name: 'faulty', log, faults: hook });
+    const got: string[] = [];
+    const s1 = bus.subscribe(dropped, () => got.push('dropped'));
+    const s2 = bus.subscribe(subjects.zoneGhosts('y'), () => got.push('delayed'));
+    let served = 0;
+    const s3 = bus.serve(subjects.zoneHandoff('c'), () => {
+      served++;
+      return new Uint8Array([1]);
+    });
+    await bus.flush();
+    faulty.publish(dropped, new Uint8Array([1]));
+    faulty.publish(subjects.zoneGhosts('y'), new Uint8Array([1]));
+    await faulty.flush();
+    expect(got).toEqual([]);
+    await waitFor(() => got.length === 1);
+    expect(got).toEqual(['delayed']);
+    await expect(faulty.request(subjects.zoneHandoff('c'), new Uint8Array([1]), 500)).rejects.toBeInstanceOf(
+      RequestError,
+    );
+    expect(served).toBe(1);
+    for (const s of [s1, s2, s3]) s.unsubscribe();
+    await faulty.close();
+  });
+});
+
+describe('partition directory', () => {
+  const map: PartitionMap = {
+    version: 1,
+    world: { width: 100, height: 100 },
+    zones: [
+      { id: 'w', rect: { x0: 0, y0: 0, x1: 50, y1: 100 } },
+      { id: 'e', rect: { x0: 50, y0: 0, x1: 100, y1: 100 } },
+    ],
+  };
+
+  test('the first map published wins, watchers see replacements', async () => {
+    const dir = await PartitionDirectory.open(bus, subjects, log);
+    expect(await dir.get()).toBeUndefined();
+    expect(await dir.ensure(map)).toEqual(map);
+    const other = { ...map, version: 1, zones: [{ id: 'all', rect: { x0: 0, y0: 0, x1: 100, y1: 100 } }] };
+    expect(await dir.ensure(other)).toEqual(map);
+    const seen: number[] = [];
+    const stop = await dir.watch((m) => seen.push(m.version));
+    await waitFor(() => seen.length === 1);
+    await dir.replace({ ...other, version: 2 });
+    await waitFor(() => seen.length === 2);
+    expect(seen).toEqual([1, 2]);
+    expect((await dir.get())?.zones.map((z) => z.id)).toEqual(['all']);
+    await expect(dir.replace({ ...map, version: 2 })).rejects.toThrow(/not newer/);
+    await expect(dir.replace({ ...map, version: 3, zones: [map.zones[0] as (typeof map.zones)[0]] })).rejects.toThrow(
+      /gap/,
+    );
+    stop();
+  });
+});
