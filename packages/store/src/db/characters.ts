@@ -1,0 +1,70 @@
+// Character saves, fenced by ownership epoch: a save older than what the database holds changes nothing.
+import { StoreError } from '@mmo/core';
+import type { Database, Statement } from 'better-sqlite3';
+import { toCharacter } from './accounts.js';
+import type { CharacterRecord, EntitySaveRecord } from './types.js';
+
+export class Characters {
+  private readonly s: Record<'get' | 'save' | 'exists' | 'offline', Statement>;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: Database,
+    now?: () => number,
+  ) {
+    this.now = now ?? Date.now;
+    this.s = {
+      get: db.prepare('SELECT id, epoch, name, x, y, data, online FROM characters WHERE id = ?'),
+      save: db.prepare(
+        'UPDATE characters SET x = ?, y = ?, data = ?, online = ?, epoch = ?, updated_at = ? WHERE id = ? AND epoch <= ?',
+      ),
+      exists: db.prepare('SELECT 1 FROM characters WHERE id = ?'),
+      offline: db.prepare('UPDATE characters SET online = 0 WHERE online = 1'),
+    };
+  }
+
+  get(id: number): CharacterRecord | undefined {
+    const row = this.s.get.get(id) as Parameters<typeof toCharacter>[0] | undefined;
+    return row ? toCharacter(row) : undefined;
+  }
+
+  /**
+   * Writes a batch in one transaction. A save whose epoch is older than the stored one (a stale owner), or for an
+   * unknown id, changes nothing and is listed in `stale`. An invalid entry rejects the whole batch.
+   */
+  save(entries: readonly EntitySaveRecord[]): { saved: number; stale: number[] } {
+    entries.forEach(validate);
+    return this.db.transaction(() => {
+      const stale: number[] = [];
+      let saved = 0;
+      const now = this.now();
+      for (const e of entries) {
+        const result = this.s.save.run(e.x, e.y, e.data, e.online ? 1 : 0, e.epoch, now, e.id, e.epoch);
+        if (result.changes === 1) saved++;
+        else stale.push(e.id);
+      }
+      return { saved, stale };
+    })();
+  }
+
+  /** After a crash nobody is online until they log in again. */
+  markAllOffline(): number {
+    return this.s.offline.run().changes;
+  }
+}
+
+function validate(e: EntitySaveRecord): void {
+  const bad = (field: string, why: string): never => {
+    throw new StoreError(`save of entity ${e.id}: ${field} ${why}; the batch was not written`);
+  };
+  if (!Number.isInteger(e.id) || e.id < 0) bad('id', 'must be a whole number');
+  if (!Number.isInteger(e.epoch) || e.epoch < 0) bad('epoch', 'must be a whole number');
+  if (!Number.isFinite(e.x) || !Number.isFinite(e.y)) bad('position', 'must be finite');
+  let data: unknown;
+  try {
+    data = JSON.parse(e.data);
+  } catch {
+    bad('data', 'is not JSON');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) bad('data', 'must be a JSON object');
+}

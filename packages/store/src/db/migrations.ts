@@ -1,0 +1,82 @@
+// Versioned schema changes. PRAGMA user_version holds the version of a file; migrate() applies the missing steps,
+// each in its own transaction. Append new steps; never edit a released one.
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'accounts, characters, sessions',
+    up(db) {
+      db.exec(`
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE accounts (
+          id INTEGER PRIMARY KEY,
+          username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          password_hash TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE characters (
+          id INTEGER PRIMARY KEY,
+          account_id INTEGER NOT NULL UNIQUE REFERENCES accounts(id),
+          name TEXT NOT NULL,
+          x REAL NOT NULL,
+          y REAL NOT NULL,
+          data TEXT NOT NULL DEFAULT '{}',
+          epoch INTEGER NOT NULL DEFAULT 0,
+          online INTEGER NOT NULL DEFAULT 0,
+          updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE sessions (
+          token_hash TEXT PRIMARY KEY,
+          character_id INTEGER NOT NULL REFERENCES characters(id),
+          expires_at INTEGER NOT NULL
+        );
+        CREATE INDEX sessions_by_character ON sessions(character_id);
+      `);
+      db.prepare("INSERT INTO meta (key, value) VALUES ('created_at', ?)").run(String(Date.now()));
+    },
+  },
+  {
+    version: 2,
+    name: 'ownership audit log',
+    up(db) {
+      db.exec(`
+        CREATE TABLE ownership_audit (
+          id INTEGER PRIMARY KEY,
+          entity INTEGER NOT NULL,
+          from_zone TEXT NOT NULL,
+          to_zone TEXT NOT NULL,
+          epoch INTEGER NOT NULL,
+          at INTEGER NOT NULL
+        );
+        CREATE INDEX ownership_audit_by_entity ON ownership_audit(entity, id);
+      `);
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies every migration newer than the file's version. Returns the versions applied. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const applied: number[] = [];
+  for (const m of migrations) {
+    if (m.version <= schemaVersion(db)) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    applied.push(m.version);
+  }
+  return applied;
+}

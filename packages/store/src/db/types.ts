@@ -1,0 +1,28 @@
+/** Outcome names match the AuthStatus enum of schemas/store.fbs. */
+export type AuthStatusName = 'Ok' | 'WrongPassword' | 'NameTaken' | 'InvalidName' | 'WeakPassword' | 'SessionExpired';
+
+export interface CharacterRecord {
+  id: number;
+  epoch: number;
+  name: string;
+  x: number;
+  y: number;
+  data: string;
+  online: boolean;
+}
+
+export interface AuthOutcome {
+  status: AuthStatusName;
+  message: string;
+  character?: CharacterRecord;
+  token?: string;
+}
+
+export interface EntitySaveRecord {
+  id: number;
+  epoch: number;
+  x: number;
+  y: number;
+  data: string;
+  online: boolean;
+}

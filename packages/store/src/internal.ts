@@ -1,0 +1,12 @@
+// The database layer, for tests and tools.
+
+export type { AccountOptions } from './db/accounts.js';
+export { Accounts, EPOCHS_PER_LOGIN } from './db/accounts.js';
+export type { AuditRecord } from './db/audit.js';
+export { AuditLog } from './db/audit.js';
+export { Characters } from './db/characters.js';
+export type { Migration } from './db/migrations.js';
+export { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from './db/migrations.js';
+export { APPLICATION_ID, openDatabase } from './db/open.js';
+export { hashPassword, verifyPassword } from './db/passwords.js';
+export type { AuthOutcome, AuthStatusName, CharacterRecord, EntitySaveRecord } from './db/types.js';

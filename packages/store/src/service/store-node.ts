@@ -1,0 +1,165 @@
+// Composition root of the store process: owns the SQLite file and answers account and save requests over NATS.
+import { resolve } from 'node:path';
+import { Bus, STORE_QUEUE, StoreOps, Subjects } from '@mmo/bus';
+import { type Config, ConfigError, type Logger, StoreError, serveMetrics } from '@mmo/core';
+import {
+  type AuthReplyData,
+  AuthStatus,
+  decodeAuditBatch,
+  decodeAuditQuery,
+  decodeLoginRequest,
+  decodeRegisterRequest,
+  decodeResumeRequest,
+  decodeSaveBatch,
+  EntityKind,
+  encodeAuditReply,
+  encodeAuthReply,
+  encodeSaveReply,
+} from '@mmo/protocol';
+import type { Subscription } from 'nats';
+import { Accounts } from '../db/accounts.js';
+import { AuditLog } from '../db/audit.js';
+import { Characters } from '../db/characters.js';
+import { openDatabase } from '../db/open.js';
+import type { AuthOutcome } from '../db/types.js';
+import { createStoreMetrics, type StoreCounters } from './metrics.js';
+
+export interface StoreNodeOptions {
+  config: Config;
+  log: Logger;
+}
+
+export interface StoreNode {
+  file: string;
+  metricsUrl: string;
+  counters: StoreCounters;
+  stop(): Promise<void>;
+}
+
+/** Where the store keeps its SQLite file. */
+export function databaseFile(config: Config): string {
+  return resolve(config.dataDir, config.store.file);
+}
+
+function toReply(outcome: AuthOutcome): AuthReplyData {
+  const c = outcome.character;
+  return {
+    status: AuthStatus[outcome.status],
+    message: outcome.message,
+    token: outcome.token ?? '',
+    character: c ? { id: c.id, epoch: c.epoch, name: c.name, x: c.x, y: c.y, data: c.data } : null,
+  };
+}
+
+export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
+  const { config, log } = o;
+  if (!config.natsUrl) throw new ConfigError('the store needs NATS: set NATS_URL (or natsUrl in the config file).');
+  const file = databaseFile(config);
+  const db = openDatabase(file);
+  const accounts = new Accounts(db, {
+    scryptCost: config.store.scryptCost,
+    sessionTtlHours: config.store.sessionTtlHours,
+  });
+  const characters = new Characters(db);
+  const audit = new AuditLog(db);
+  characters.markAllOffline();
+  const counters: StoreCounters = {
+    requests: 0,
+    saves: 0,
+    staleSaves: 0,
+    rejectedBatches: 0,
+    authOk: 0,
+    authRefused: 0,
+  };
+  const bus = await Bus.connect({ url: config.natsUrl, name: 'store', log });
+  const subjects = new Subjects(config.world);
+
+  const auth = async (run: () => AuthOutcome | Promise<AuthOutcome>): Promise<Uint8Array> => {
+    counters.requests++;
+    const outcome = await run();
+    if (outcome.status === 'Ok') counters.authOk++;
+    else counters.authRefused++;
+    return encodeAuthReply(toReply(outcome));
+  };
+  const subscriptions: Subscription[] = [
+    bus.serve(
+      subjects.store(StoreOps.register),
+      (data) => {
+        const r = decodeRegisterRequest(data);
+        return auth(() => accounts.register(r.username, r.password, { x: r.spawnX, y: r.spawnY }));
+      },
+      STORE_QUEUE,
+    ),
+    bus.serve(
+      subjects.store(StoreOps.login),
+      (data) => {
+        const r = decodeLoginRequest(data);
+        return auth(() => accounts.login(r.username, r.password));
+      },
+      STORE_QUEUE,
+    ),
+    bus.serve(
+      subjects.store(StoreOps.resume),
+      (data) => auth(() => accounts.resume(decodeResumeRequest(data))),
+      STORE_QUEUE,
+    ),
+    bus.serve(
+      subjects.store(StoreOps.audit),
+      (data) => {
+        counters.requests++;
+        return encodeSaveReply({ saved: audit.record(decodeAuditBatch(data)), stale: [] });
+      },
+      STORE_QUEUE,
+    ),
+    bus.serve(
+      subjects.store(StoreOps.auditQuery),
+      (data) => {
+        counters.requests++;
+        const q = decodeAuditQuery(data);
+        return encodeAuditReply(audit.history(q.entity, Math.min(q.limit || 100, 10_000)));
+      },
+      STORE_QUEUE,
+    ),
+    bus.serve(
+      subjects.store(StoreOps.save),
+      (data) => {
+        counters.requests++;
+        const batch = decodeSaveBatch(data);
+        const players = batch.entities.filter((e) => e.kind === EntityKind.Player);
+        try {
+          const result = characters.save(players);
+          counters.saves += result.saved;
+          counters.staleSaves += result.stale.length;
+          if (result.stale.length > 0) log.warn({ zone: batch.zone, stale: result.stale }, 'stale saves refused');
+          return encodeSaveReply(result);
+        } catch (error) {
+          if (!(error instanceof StoreError)) throw error;
+          counters.rejectedBatches++;
+          log.error({ zone: batch.zone, err: error }, 'save batch rejected');
+          return encodeSaveReply({ saved: 0, stale: players.map((p) => p.id) });
+        }
+      },
+      STORE_QUEUE,
+    ),
+  ];
+  await bus.flush();
+  const metrics = await serveMetrics(
+    createStoreMetrics(counters, bus),
+    config.store.metricsHost,
+    config.store.metricsPort,
+  );
+  log.info({ file, metrics: metrics.url }, 'store running');
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      for (const s of subscriptions) s.unsubscribe();
+      await bus.close();
+      await metrics.close();
+      db.close();
+      log.info('store stopped');
+    })();
+    return stopping;
+  };
+  return { file, metricsUrl: metrics.url, counters, stop };
+}
