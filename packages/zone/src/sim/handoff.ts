@@ -1,0 +1,193 @@
+// Handoff: moving ownership of an entity to the neighbour whose rectangle it walked into.
+//
+// The owner offers the entity (full state, epoch + 1) and freezes it. The target installs it and answers; only then
+// does the owner turn its copy into a ghost. When no answer comes, the owner asks again ("did you install id at
+// epoch?"); a target that has not installed it promises never to (a tombstone) and says so, and only then does the
+// owner take the entity back, at a still newer epoch. So at any moment at most one zone simulates the entity, and
+// nothing is lost when an offer or a reply goes missing.
+
+import { type EntityStateData, emptyGatewayToZone, HandoffResult } from '@mmo/protocol';
+import { containsPoint, depthInside, zoneAt } from '@mmo/world';
+import { Entity, type Transit } from './entity.js';
+import { Cmd, type Command } from './inbox.js';
+import { NpcBrain } from './npc-brain.js';
+import { saveOne } from './persistence.js';
+import type { Simulation } from './simulation.js';
+import { View } from './view.js';
+
+type Offer = Extract<Command, { cmd: typeof Cmd.HandoffOffer }>;
+type Query = Extract<Command, { cmd: typeof Cmd.HandoffQuery }>;
+type Outcome = Extract<Command, { cmd: typeof Cmd.HandoffOutcome }>;
+
+/** After a handoff, inputs that still reach the old owner are forwarded for this long. */
+const FORWARD_MS = 10_000;
+
+/** Starts a handoff for every real entity that stands far enough inside a live neighbour. */
+export function checkHandoffs(sim: Simulation): void {
+  const margin = sim.config.handoffMargin;
+  for (const e of sim.entities.values()) {
+    if (!e.real || e.transit || containsPoint(sim.rect, e.x, e.y)) continue;
+    const owner = zoneAt(sim.partition, e.x, e.y);
+    if (!owner || owner.id === sim.zoneId) continue;
+    if (depthInside(owner.rect, e.x, e.y) < margin || !sim.isZoneAlive(owner.id)) continue;
+    offer(sim, e, owner.id);
+  }
+}
+
+function offer(sim: Simulation, e: Entity, target: string): void {
+  const transit: Transit = {
+    target,
+    epoch: e.epoch + 1,
+    startedAt: sim.now,
+    attempts: 1,
+    inputs: [],
+    chats: [],
+    joins: [],
+    leaves: [],
+  };
+  e.transit = transit;
+  sim.counters.handoffsStarted++;
+  sim.output.offer(target, stateOf(e, transit.epoch));
+}
+
+function stateOf(e: Entity, epoch: number): EntityStateData {
+  return {
+    id: e.id,
+    epoch,
+    kind: e.kind,
+    name: e.name,
+    x: e.x,
+    y: e.y,
+    moveX: e.moveX,
+    moveY: e.moveY,
+    lastInputSeq: e.lastInputSeq,
+    gateway: e.gateway,
+    npc: e.brain ? e.brain.toData() : null,
+    view: e.view ? e.view.toEntries() : [],
+    data: e.data,
+    loginEpoch: e.loginEpoch,
+  };
+}
+
+/** Target side: an offer arrived. Answers idempotently by entity id and epoch. */
+export function receiveOffer(sim: Simulation, c: Offer): void {
+  const s = c.entity;
+  const answer = (result: HandoffResult, reason = '') => c.reply({ id: s.id, epoch: s.epoch, result, reason });
+  if ((sim.aborted.get(s.id) ?? -1) >= s.epoch) {
+    sim.counters.staleOffers++;
+    return answer(HandoffResult.Aborted, 'this epoch was given up by an earlier query');
+  }
+  const installedAt = sim.installed.get(s.id) ?? -1;
+  if (installedAt >= s.epoch) {
+    return answer(
+      installedAt === s.epoch ? HandoffResult.Accepted : HandoffResult.Stale,
+      `installed at epoch ${installedAt}`,
+    );
+  }
+  const existing = sim.entities.get(s.id);
+  if (existing?.real && existing.epoch >= s.epoch) {
+    sim.counters.staleOffers++;
+    return answer(HandoffResult.Stale, `owned here at epoch ${existing.epoch}`);
+  }
+  if (!containsPoint(sim.rect, s.x, s.y)) return answer(HandoffResult.Refused, 'the position is outside this zone');
+  if (existing) sim.remove(existing);
+  install(sim, s, c.from);
+  answer(HandoffResult.Accepted);
+}
+
+function install(sim: Simulation, s: EntityStateData, from: string): void {
+  const e = new Entity(s.id, s.kind, s.name, s.epoch, true, sim.zoneId);
+  e.setPosition(s.x, s.y);
+  e.setMove(s.moveX, s.moveY);
+  e.lastInputSeq = s.lastInputSeq;
+  e.gateway = s.gateway;
+  e.loginEpoch = s.loginEpoch;
+  e.data = s.data;
+  if (s.npc) e.brain = NpcBrain.fromData(s.npc, sim.map.spawners[s.npc.spawner]?.radius ?? 10);
+  if (e.isPlayer) e.view = View.fromEntries(s.view);
+  sim.add(e);
+  sim.installed.set(e.id, e.epoch);
+  sim.counters.handoffsIn++;
+  sim.output.audit({ entity: e.id, fromZone: from, toZone: sim.zoneId, epoch: e.epoch, at: sim.now });
+  if (e.isPlayer) {
+    sim.output.route(e.gateway, { player: e.id, epoch: e.epoch, zone: sim.zoneId });
+    saveOne(sim, e, true);
+  }
+}
+
+/** Target side: the owner asks whether an offer was installed. If not, it never will be. */
+export function receiveQuery(sim: Simulation, c: Query): void {
+  const answer = (result: HandoffResult, reason = '') => c.reply({ id: c.id, epoch: c.epoch, result, reason });
+  const installedAt = sim.installed.get(c.id) ?? -1;
+  if (installedAt >= c.epoch) return answer(HandoffResult.Accepted, `installed at epoch ${installedAt}`);
+  sim.aborted.set(c.id, Math.max(c.epoch, sim.aborted.get(c.id) ?? -1));
+  answer(HandoffResult.Aborted, 'not installed; it will not be');
+}
+
+/** Owner side: the answer to an offer or query, or null when none came in time. */
+export function receiveOutcome(sim: Simulation, c: Outcome): void {
+  const e = sim.entities.get(c.id);
+  const t = e?.transit;
+  if (!e || !t || t.epoch !== c.epoch || t.target !== c.target) return;
+  const result = c.reply?.result ?? HandoffResult.Unknown;
+  if (result === HandoffResult.Accepted) return completeHandoff(sim, e);
+  if (result === HandoffResult.Stale) return yieldTo(sim, e, t.target, t.epoch);
+  if (result === HandoffResult.Aborted || result === HandoffResult.Refused) return resume(sim, e, t);
+  // No answer: the offer or the reply may be lost, or just late. Ask; never assume.
+  if (c.reply === null) sim.counters.handoffTimeouts++;
+  t.attempts++;
+  sim.counters.handoffRetries++;
+  sim.output.query(t.target, e.id, t.epoch);
+}
+
+/** The handoff in progress for `e` succeeded. */
+export function completeHandoff(sim: Simulation, e: Entity): void {
+  const t = e.transit as Transit;
+  sim.counters.handoffsOut++;
+  sim.handoffLatencies.push(sim.now - t.startedAt);
+  yieldTo(sim, e, t.target, t.epoch);
+}
+
+/**
+ * `owner` holds the entity at `epoch` now: keep a ghost, point a player's gateway there, and pass on whatever
+ * arrived for it during a handoff.
+ */
+export function yieldTo(sim: Simulation, e: Entity, owner: string, epoch: number): void {
+  const t = e.transit;
+  sim.remove(e);
+  e.transit = null;
+  e.real = false;
+  e.owner = owner;
+  e.epoch = epoch;
+  e.view = null;
+  e.brain = null;
+  e.ghostExpiresAt = sim.now + sim.config.ghostTtlMs;
+  sim.add(e);
+  sim.movedTo.set(e.id, { zone: owner, epoch, until: sim.now + FORWARD_MS });
+  if (e.isPlayer) sim.output.route(e.gateway, { player: e.id, epoch, zone: owner });
+  if (!t) return;
+  const pending = sim.forwardBatch(owner);
+  pending.inputs.push(...t.inputs);
+  pending.chats.push(...t.chats);
+  pending.leaves.push(...t.leaves);
+  // A join carries the gateway of the new session, so each goes in a batch of its own.
+  for (const j of t.joins) sim.output.forward(owner, { ...emptyGatewayToZone(j.gateway), joins: [j.join] });
+}
+
+/** The target refused or gave the offer up: the entity stays here, at an epoch newer than the one offered. */
+function resume(sim: Simulation, e: Entity, t: Transit): void {
+  e.transit = null;
+  e.epoch = t.epoch + 1;
+  sim.counters.handoffsAborted++;
+  sim.output.audit({ entity: e.id, fromZone: sim.zoneId, toZone: sim.zoneId, epoch: e.epoch, at: sim.now });
+  // What arrived meanwhile is applied from the next tick on, as if it had just come.
+  for (const input of t.inputs) sim.inbox.push({ cmd: Cmd.Input, input });
+  for (const chat of t.chats) sim.inbox.push({ cmd: Cmd.Chat, chat });
+  for (const j of t.joins) sim.inbox.push({ cmd: Cmd.Join, gateway: j.gateway, join: j.join });
+  for (const leave of t.leaves) sim.inbox.push({ cmd: Cmd.Leave, leave });
+}
+
+/** Drops forwarding records and tombstones that are no longer needed. */
+export function forgetOldHandoffs(sim: Simulation): void {
+  for (const [id, moved] of sim.movedTo) if (moved.until <= sim.now) sim.movedTo.delete(id);
+}

@@ -1,0 +1,271 @@
+import { describe, expect, test } from '@jest/globals';
+import { decodeGhostBatch, EntityKind, GhostBatchWriter } from '@mmo/protocol';
+import { Cmd, NPC_ID_BASE } from '@mmo/zone/internal';
+import { makeSim } from './helpers.js';
+
+const join = (player: number, x: number, y: number, epoch = 1, name = `p${player}`) => ({
+  cmd: Cmd.Join,
+  gateway: 'gw',
+  join: { player, epoch, name, x, y, data: '{}' },
+});
+const input = (player: number, seq: number, moveX: number, moveY: number) => ({
+  cmd: Cmd.Input,
+  input: { player, seq, moveX, moveY },
+});
+
+describe('simulation: players, movement, views', () => {
+  test('a joined player gets a frame every tick with its own position and nearby NPCs nearest first', () => {
+    const { sim, output, step } = makeSim();
+    expect(sim.spawnInitialNpcs()).toBe(5);
+    sim.inbox.push(join(1, 30, 30));
+    step(3);
+    const frames = output.frames(1);
+    expect(frames).toHaveLength(3);
+    expect(frames[0]).toMatchObject({ x: 30, y: 30, epoch: 1, lastInputSeq: 0 });
+    const enters = frames[0]?.enters ?? [];
+    expect(enters.map((e) => e.kind)).toEqual(Array(5).fill(EntityKind.Npc));
+    const distances = enters.map((e) => Math.hypot(e.x - 30, e.y - 30));
+    expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+    expect(enters.every((e) => e.id >= NPC_ID_BASE && e.name === 'deer')).toBe(true);
+  });
+
+  test('views are capped to the nearest N', () => {
+    const { sim, output, step } = makeSim('nw', { viewCap: 2 });
+    sim.spawnInitialNpcs();
+    sim.inbox.push(join(1, 30, 30));
+    step();
+    expect(output.lastFrame(1).enters).toHaveLength(2);
+  });
+
+  test('input moves the player at the server speed and frames echo the last sequence applied', () => {
+    const { sim, output, step } = makeSim('nw', { maxSpeed: 6, tickHz: 20 });
+    sim.inbox.push(join(1, 10, 30));
+    step();
+    sim.inbox.push(input(1, 1, 1, 0));
+    step(20);
+    const f = output.lastFrame(1);
+    expect(f.lastInputSeq).toBe(1);
+    expect(f.x).toBeCloseTo(16, 1);
+    expect(f.y).toBeCloseTo(30, 1);
+  });
+
+  test('a fast client cannot move faster: direction length is clamped, bad numbers stop it', () => {
+    const { sim, output, step } = makeSim('nw', { maxSpeed: 6 });
+    sim.inbox.push(join(1, 10, 30));
+    step();
+    sim.inbox.push(input(1, 1, 100, 0));
+    step(10);
+    expect(output.lastFrame(1).x).toBeCloseTo(13, 1);
+    sim.inbox.push(input(1, 2, Number.NaN, Number.POSITIVE_INFINITY));
+    step(10);
+    expect(output.lastFrame(1).x).toBeCloseTo(13, 1);
+  });
+
+  test('old or repeated input sequence numbers are ignored', () => {
+    const { sim, output, step } = makeSim();
+    sim.inbox.push(join(1, 10, 30));
+    sim.inbox.push(input(1, 5, 1, 0));
+    step(10);
+    const x = output.lastFrame(1).x;
+    sim.inbox.push(input(1, 5, -1, 0));
+    sim.inbox.push(input(1, 4, -1, 0));
+    step(10);
+    expect(output.lastFrame(1).x).toBeGreaterThan(x);
+    expect(output.lastFrame(1).lastInputSeq).toBe(5);
+    expect(sim.counters.inputsStale).toBe(2);
+  });
+
+  test('walls stop movement', () => {
+    const { sim, output, step } = makeSim('ne');
+    // Wall: tile column 20 (x 80..84), rows 0..9 (y 0..40).
+    sim.inbox.push(join(1, 75, 20));
+    sim.inbox.push(input(1, 1, 1, 0));
+    step(40);
+    const f = output.lastFrame(1);
+    expect(f.x).toBeLessThan(80);
+    expect(f.x).toBeGreaterThan(79);
+  });
+
+  test('a player may walk past the border; without a live neighbour it stays with this zone', () => {
+    const { sim, output, step } = makeSim('nw');
+    sim.inbox.push(join(1, 60, 30));
+    sim.inbox.push(input(1, 1, 1, 0));
+    step(40);
+    expect(output.lastFrame(1).x).toBeGreaterThan(66);
+    expect(sim.entities.get(1)?.real).toBe(true);
+    expect(output.offers).toEqual([]);
+  });
+
+  test('enter, update and leave follow entities in and out of the interest radius', () => {
+    const { sim, output, step } = makeSim('nw', { interestRadius: 20 });
+    sim.inbox.push(join(1, 10, 10));
+    sim.inbox.push(join(2, 20, 10));
+    step();
+    expect(output.lastFrame(1).enters.map((e) => e.id)).toEqual([2]);
+    sim.inbox.push(input(2, 1, 1, 0));
+    step();
+    expect(output.lastFrame(1).updates.map((u) => u.id)).toEqual([2]);
+    step(60);
+    const leaves = output.frames(1).flatMap((f) => f.leaves);
+    expect(leaves).toEqual([2]);
+  });
+
+  test('a player that leaves is saved offline and disappears from others', () => {
+    const { sim, output, step } = makeSim();
+    sim.inbox.push(join(1, 10, 10));
+    sim.inbox.push(join(2, 12, 10));
+    step();
+    sim.inbox.push({ cmd: Cmd.Leave, leave: { player: 2, epoch: 1 } });
+    step();
+    expect(output.lastFrame(1).leaves).toEqual([2]);
+    const saved = output.saves.flat().filter((s) => s.id === 2);
+    expect(saved[saved.length - 1]).toMatchObject({ id: 2, online: false, x: 12, y: 10, epoch: 1 });
+  });
+
+  test('a leave with an older epoch than the entity is ignored (a newer login replaced it)', () => {
+    const { sim, step } = makeSim();
+    sim.inbox.push(join(1, 10, 10, 3));
+    step();
+    sim.inbox.push({ cmd: Cmd.Leave, leave: { player: 1, epoch: 2 } });
+    step();
+    expect(sim.entities.has(1)).toBe(true);
+  });
+
+  test('a newer join of the same player replaces the old session and tells its old gateway', () => {
+    const { sim, output, step } = makeSim();
+    sim.inbox.push(join(1, 10, 10, 1));
+    step();
+    sim.inbox.push({
+      cmd: Cmd.Join,
+      gateway: 'gw2',
+      join: { player: 1, epoch: 2, name: 'p1', x: 0, y: 0, data: '{}' },
+    });
+    step();
+    expect(output.dropped).toEqual([
+      { gateway: 'gw', dropped: { player: 1, epoch: 1, reason: 'logged in elsewhere' } },
+    ]);
+    expect(sim.entities.get(1)?.gateway).toBe('gw2');
+    expect(sim.counts().players).toBe(1);
+  });
+
+  test('dirty players are checkpointed on the interval', () => {
+    const { sim, output, step } = makeSim('nw', { checkpointMs: 500, tickHz: 20 });
+    sim.inbox.push(join(1, 10, 10));
+    sim.inbox.push(input(1, 1, 0, 1));
+    step(10);
+    expect(output.saves.flat().some((s) => s.id === 1 && s.online && s.y > 10)).toBe(true);
+  });
+});
+
+describe('simulation: chat', () => {
+  test('local chat reaches players in range only, and neighbours near the speaker', () => {
+    const { sim, output, step } = makeSim('nw', { chatRange: 20 });
+    sim.inbox.push(join(1, 55, 30));
+    sim.inbox.push(join(2, 60, 35));
+    sim.inbox.push(join(3, 10, 10));
+    step();
+    sim.inbox.push({ cmd: Cmd.Chat, chat: { player: 1, text: '  hello  ' } });
+    step();
+    expect(output.chats(1)).toEqual(['p1: hello']);
+    expect(output.chats(2)).toEqual(['p1: hello']);
+    expect(output.chats(3)).toEqual([]);
+    expect(output.events.map((e) => e.zone)).toEqual(['ne']);
+  });
+
+  test('a chat event from a neighbour reaches players near where it was said', () => {
+    const { sim, output, step } = makeSim('nw', { chatRange: 20 });
+    sim.inbox.push(join(1, 60, 30));
+    step();
+    sim.inbox.push({ cmd: Cmd.ChatEvent, chat: { fromId: 9, fromName: 'far', x: 70, y: 30, text: 'hi from ne' } });
+    step();
+    expect(output.chats(1)).toEqual(['far: hi from ne']);
+  });
+});
+
+describe('simulation: ghosts', () => {
+  test('real entities near a neighbour are published to it every tick', () => {
+    const { sim, output, step } = makeSim('nw', { interestRadius: 10 });
+    sim.inbox.push(join(1, 58, 20));
+    sim.inbox.push(join(2, 20, 20));
+    step();
+    const toNe = output.ghostBatches.filter((b) => b.zone === 'ne').map((b) => decodeGhostBatch(b.bytes));
+    expect(toNe).toHaveLength(1);
+    expect(toNe[0]?.ghosts.map((g) => g.id)).toEqual([1]);
+    expect(output.ghostBatches.map((b) => b.zone).sort()).toEqual(['ne', 'se', 'sw']);
+  });
+
+  test('ghosts from a neighbour appear in views, move, and go when no longer sent', () => {
+    const { sim, output, step } = makeSim('nw');
+    sim.inbox.push(join(1, 60, 30));
+    step();
+    const w = new GhostBatchWriter('ne');
+    w.add(7, 1, EntityKind.Player, 66, 30, 'neighbour');
+    sim.inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(w.finish(1)) });
+    step();
+    expect(output.lastFrame(1).enters).toMatchObject([{ id: 7, name: 'neighbour', x: 66, y: 30 }]);
+    w.add(7, 1, EntityKind.Player, 67, 30, 'neighbour');
+    sim.inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(w.finish(2)) });
+    step();
+    expect(output.lastFrame(1).updates).toEqual([{ id: 7, x: 67, y: 30 }]);
+    sim.inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(w.finish(3)) });
+    step();
+    expect(output.lastFrame(1).leaves).toEqual([7]);
+    expect(sim.counts().ghosts).toBe(0);
+  });
+
+  test('ghosts expire when their owner falls silent', () => {
+    const { sim, step } = makeSim('nw', { ghostTtlMs: 200, tickHz: 20 });
+    const w = new GhostBatchWriter('ne');
+    w.add(7, 1, EntityKind.Npc, 66, 30, 'wolf');
+    sim.inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(w.finish(1)) });
+    step();
+    expect(sim.counts().ghosts).toBe(1);
+    step(5);
+    expect(sim.counts().ghosts).toBe(0);
+  });
+
+  test('a ghost with a newer epoch than our real copy fences ours; an older one is ignored', () => {
+    const { sim, step } = makeSim('nw');
+    sim.inbox.push(join(1, 60, 30, 5));
+    step();
+    const w = new GhostBatchWriter('ne');
+    w.add(1, 4, EntityKind.Player, 66, 30, 'p1');
+    sim.inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(w.finish(1)) });
+    step();
+    expect(sim.entities.get(1)?.real).toBe(true);
+    expect(sim.counters.staleGhosts).toBe(1);
+    w.add(1, 6, EntityKind.Player, 66, 30, 'p1');
+    sim.inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(w.finish(2)) });
+    step();
+    expect(sim.entities.get(1)?.real).toBe(false);
+    expect(sim.counters.fenced).toBe(1);
+  });
+});
+
+describe('simulation: inbox and determinism', () => {
+  test('a full inbox drops and counts inputs but never joins', () => {
+    const { sim } = makeSim('nw', { inputQueue: 10 });
+    for (let i = 0; i < 15; i++) sim.inbox.push(input(1, i + 1, 1, 0));
+    sim.inbox.push(join(1, 10, 10));
+    expect(sim.inbox.dropped).toBe(5);
+    expect(sim.inbox.length).toBe(11);
+  });
+
+  test('the same seed and inputs give the same world', () => {
+    const a = makeSim();
+    const b = makeSim();
+    for (const { sim, step } of [a, b]) {
+      sim.spawnInitialNpcs();
+      step(200);
+    }
+    const positions = (s: typeof a.sim) => [...s.entities.values()].map((e) => [e.id, e.x, e.y]);
+    expect(positions(a.sim)).toEqual(positions(b.sim));
+    expect(positions(a.sim)).not.toEqual(
+      (() => {
+        const c = makeSim();
+        c.sim.spawnInitialNpcs();
+        return positions(c.sim);
+      })(),
+    );
+  });
+});
