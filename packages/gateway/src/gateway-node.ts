@@ -1,0 +1,154 @@
+// Composition root of a gateway: uWebSockets.js for clients, NATS for the cluster.
+
+import type { us_listen_socket } from 'uWebSockets.js';
+import { hostname } from 'node:os';
+import { Bus, PartitionDirectory, StoreClient, Subjects } from '@mmo/bus';
+import { type Clock, type Config, ConfigError, type Logger, systemClock } from '@mmo/core';
+import { CloseCode, decodeZoneHeartbeat, readZoneToGateway } from '@mmo/protocol';
+import { partitionFromWorld, type WorldMap } from '@mmo/world';
+import type { Subscription } from 'nats';
+import { addHttpRoutes, type Health } from './http-routes.js';
+import { createGatewayMetrics } from './metrics.js';
+import { loadUws } from './native-uws.js';
+import { PlayService } from './play-service.js';
+import type { SocketData } from './session.js';
+import { loadStaticFiles } from './static-files.js';
+import { ZoneLinks } from './zone-links.js';
+import { ZoneRegistry } from './zone-registry.js';
+
+export interface GatewayNodeOptions {
+  config: Config;
+  map: WorldMap;
+  log: Logger;
+  clock?: Clock;
+}
+
+export interface GatewayNode {
+  id: string;
+  port: number;
+  /** http://host:port */
+  url: string;
+  play: PlayService;
+  registry: ZoneRegistry;
+  health(): Health;
+  /** Closes every connection (players leave their zones), then the listener and NATS. */
+  stop(): Promise<void>;
+}
+
+/** A gateway id usable in subjects: the configured one, else host name and process id. */
+export function gatewayIdFor(config: Config): string {
+  if (config.gateway.id) return config.gateway.id;
+  return `${hostname().replace(/[^A-Za-z0-9_-]/g, '-')}-${process.pid}`;
+}
+
+export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> {
+  const { config, log } = o;
+  const clock = o.clock ?? systemClock;
+  if (!config.natsUrl) throw new ConfigError('the gateway needs NATS: set NATS_URL (or natsUrl in the config file).');
+  const uws = loadUws();
+  const id = gatewayIdFor(config);
+  const subjects = new Subjects(config.world);
+  const bus = await Bus.connect({ url: config.natsUrl, name: `gateway-${id}`, log });
+  const registry = new ZoneRegistry(config.gateway.zoneAliveMs);
+  const directory = await PartitionDirectory.open(bus, subjects, log);
+  registry.setPartition(await directory.ensure(partitionFromWorld(o.map)));
+  const stopWatch = await directory.watch((map) => registry.setPartition(map));
+  const links = new ZoneLinks(bus, subjects, id);
+  const store = new StoreClient(bus, subjects, config.store.requestTimeoutMs);
+  const play = new PlayService({ config, map: o.map, store, links, registry, clock, log });
+
+  const subscriptions: Subscription[] = [
+    bus.subscribe(subjects.allZoneHeartbeats(), (data) => registry.heard(decodeZoneHeartbeat(data), clock.now())),
+    bus.subscribe(subjects.gatewayOut(id), (data) => {
+      readZoneToGateway(data, {
+        delivery: (player, bytes) => play.deliver(player, bytes),
+        route: (r) => play.reroute(r.player, r.zone, r.epoch),
+        dropped: (d) => play.dropped(d.player, d.epoch, d.reason),
+      });
+    }),
+  ];
+  await bus.flush();
+
+  const health = (): Health => {
+    const now = clock.now();
+    const zones = registry.alive(now);
+    const missing = registry.missing(now);
+    const ready = !bus.closed && registry.partition !== null && missing.length === 0;
+    return {
+      ready,
+      body: {
+        ready,
+        world: config.world,
+        gateway: id,
+        partitionVersion: registry.partition?.version ?? null,
+        zones,
+        missingZones: missing,
+        connections: play.sessions.size,
+        players: play.playing,
+      },
+    };
+  };
+
+  const app = uws.App();
+  const g = config.gateway;
+  app.ws<SocketData>('/ws', {
+    compression: uws.DISABLED,
+    // uWS drops frames above this without a close frame; frames between maxPayloadBytes and this get a proper close.
+    maxPayloadLength: Math.max(64 * 1024, g.maxPayloadBytes * 16),
+    maxBackpressure: g.maxBackpressureBytes,
+    idleTimeout: g.idleTimeoutSec,
+    sendPingsAutomatically: true,
+    upgrade: (res, req, context) => {
+      const address = Buffer.from(res.getRemoteAddressAsText()).toString();
+      res.upgrade<SocketData>(
+        { session: null, address },
+        req.getHeader('sec-websocket-key'),
+        req.getHeader('sec-websocket-protocol'),
+        req.getHeader('sec-websocket-extensions'),
+        context,
+      );
+    },
+    open: (ws) => {
+      const data = ws.getUserData();
+      data.session = play.open(ws, data.address);
+    },
+    message: (ws, message, isBinary) => {
+      const session = ws.getUserData().session;
+      if (session) play.message(session, message, isBinary);
+    },
+    close: (ws, code) => {
+      const session = ws.getUserData().session;
+      if (session) play.closed(session, code);
+    },
+  });
+  addHttpRoutes(app, health, createGatewayMetrics(play, links, bus, id), loadStaticFiles(o.map.file));
+
+  const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
+    app.listen(g.host, g.port, (socket) => {
+      if (socket) resolve(socket);
+      else
+        reject(
+          new ConfigError(`cannot listen on ${g.host}:${g.port}. Fix: free the port or choose another with --port.`),
+        );
+    });
+  });
+  const port = uws.us_socket_local_port(listenSocket as never);
+  const shownHost = g.host === '0.0.0.0' ? '127.0.0.1' : g.host;
+  const url = `http://${shownHost}:${port}`;
+  log.info({ url, gateway: id }, 'gateway listening');
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      uws.us_listen_socket_close(listenSocket);
+      for (const s of [...play.sessions]) play.close(s, CloseCode.GoingAway, 'server shutting down');
+      links.flush();
+      for (const s of subscriptions) s.unsubscribe();
+      stopWatch();
+      await bus.close();
+      log.info('gateway stopped');
+    })();
+    return stopping;
+  };
+  return { id, port, url, play, registry, health, stop };
+}

@@ -1,0 +1,45 @@
+// Plain HTTP on the gateway's port: /healthz, /metrics and static files.
+
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import type { Registry } from 'prom-client';
+import type { StaticFiles } from './static-files.js';
+
+export interface Health {
+  ready: boolean;
+  body: unknown;
+}
+
+export function addHttpRoutes(app: TemplatedApp, health: () => Health, registry: Registry, files: StaticFiles): void {
+  app.get('/healthz', (res) => {
+    const h = health();
+    res.cork(() => {
+      res
+        .writeStatus(h.ready ? '200 OK' : '503 Service Unavailable')
+        .writeHeader('content-type', 'application/json')
+        .writeHeader('cache-control', 'no-store')
+        .end(JSON.stringify(h.body));
+    });
+  });
+  app.get('/metrics', (res) => {
+    let aborted = false;
+    res.onAborted(() => {
+      aborted = true;
+    });
+    registry.metrics().then(
+      (text) => {
+        if (!aborted) res.cork(() => res.writeHeader('content-type', registry.contentType).end(text));
+      },
+      (error: Error) => {
+        if (!aborted) res.cork(() => res.writeStatus('500 Internal Server Error').end(error.message));
+      },
+    );
+  });
+  app.get('/*', (res: HttpResponse, req: HttpRequest) => {
+    const file = files.get(req.getUrl());
+    if (!file) {
+      res.writeStatus('404 Not Found').writeHeader('content-type', 'text/plain').end('not found\n');
+      return;
+    }
+    res.writeHeader('content-type', file.type).writeHeader('cache-control', 'no-cache').end(file.body);
+  });
+}

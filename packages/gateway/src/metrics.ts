@@ -1,0 +1,58 @@
+// Prometheus metrics of a gateway.
+import type { Bus } from '@mmo/bus';
+import { counterFrom } from '@mmo/core';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { PlayService } from './play-service.js';
+import type { ZoneLinks } from './zone-links.js';
+
+export function createGatewayMetrics(play: PlayService, links: ZoneLinks, bus: Bus, gatewayId: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ role: 'gateway', gateway: gatewayId });
+  collectDefaultMetrics({ register: registry });
+  const c = play.counters;
+  new Gauge({
+    name: 'mmo_gateway_connections',
+    help: 'Open WebSocket connections',
+    registers: [registry],
+    collect() {
+      this.set(play.sessions.size);
+    },
+  });
+  new Gauge({
+    name: 'mmo_gateway_players',
+    help: 'Logged-in players',
+    registers: [registry],
+    collect() {
+      this.set(play.playing);
+    },
+  });
+  new Counter({
+    name: 'mmo_gateway_closes_total',
+    help: 'Connections closed, by WebSocket close code',
+    labelNames: ['code'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [code, n] of c.closes) this.inc({ code: String(code) }, n);
+    },
+  });
+  counterFrom(registry, 'mmo_gateway_connections_total', 'Connections opened', () => c.opened);
+  counterFrom(registry, 'mmo_gateway_messages_in_total', 'Client messages received', () => c.messagesIn);
+  counterFrom(registry, 'mmo_gateway_bytes_in_total', 'Client bytes received', () => c.bytesIn);
+  counterFrom(registry, 'mmo_gateway_messages_out_total', 'Messages sent to clients', () => c.messagesOut);
+  counterFrom(registry, 'mmo_gateway_bytes_out_total', 'Bytes sent to clients', () => c.bytesOut);
+  counterFrom(registry, 'mmo_gateway_logins_total', 'Successful logins', () => c.logins);
+  counterFrom(registry, 'mmo_gateway_login_failures_total', 'Refused logins', () => c.loginFailures);
+  counterFrom(
+    registry,
+    'mmo_gateway_undeliverable_total',
+    'Zone messages for players not on this gateway',
+    () => c.undeliverable,
+  );
+  counterFrom(registry, 'mmo_gateway_zone_batches_total', 'Batches sent to zones', () => links.batchesSent);
+  counterFrom(registry, 'mmo_gateway_nats_in_msgs_total', 'NATS messages received', () => bus.stats().inMsgs);
+  counterFrom(registry, 'mmo_gateway_nats_out_msgs_total', 'NATS messages sent', () => bus.stats().outMsgs);
+  counterFrom(registry, 'mmo_gateway_nats_in_bytes_total', 'NATS bytes received', () => bus.stats().inBytes);
+  counterFrom(registry, 'mmo_gateway_nats_out_bytes_total', 'NATS bytes sent', () => bus.stats().outBytes);
+  return registry;
+}

@@ -1,0 +1,286 @@
+// The play socket protocol: login, routing of inputs and chat to the owning zone, delivery of zone frames, and the
+// rules that close a misbehaving connection (and only that one).
+import type { StoreClient } from '@mmo/bus';
+import { type Clock, type Config, type Logger, ProtocolError } from '@mmo/core';
+import {
+  type AuthReplyData,
+  AuthStatus,
+  type CharacterData,
+  ClientBody,
+  type ClientMessageData,
+  CloseCode,
+  decodeClientMessage,
+  ErrorCode,
+  encodePong,
+  encodeServerError,
+  encodeWelcome,
+  POSITION_SCALE,
+} from '@mmo/protocol';
+import type { WorldMap } from '@mmo/world';
+import { type PlaySocket, Session, SessionState } from './session.js';
+import type { ZoneLinks } from './zone-links.js';
+import type { ZoneRegistry } from './zone-registry.js';
+
+export interface PlayCounters {
+  opened: number;
+  messagesIn: number;
+  bytesIn: number;
+  messagesOut: number;
+  bytesOut: number;
+  logins: number;
+  loginFailures: number;
+  undeliverable: number;
+  closes: Map<number, number>;
+}
+
+const AUTH_ERRORS: Partial<Record<AuthStatus, ErrorCode>> = {
+  [AuthStatus.WrongPassword]: ErrorCode.WrongPassword,
+  [AuthStatus.NameTaken]: ErrorCode.NameTaken,
+  [AuthStatus.InvalidName]: ErrorCode.InvalidName,
+  [AuthStatus.WeakPassword]: ErrorCode.WeakPassword,
+  [AuthStatus.SessionExpired]: ErrorCode.SessionExpired,
+};
+
+export interface PlayServiceOptions {
+  config: Config;
+  map: WorldMap;
+  store: StoreClient;
+  links: ZoneLinks;
+  registry: ZoneRegistry;
+  clock: Clock;
+  log: Logger;
+}
+
+export class PlayService {
+  readonly sessions = new Set<Session>();
+  private readonly byPlayer = new Map<number, Session>();
+  readonly counters: PlayCounters = {
+    opened: 0,
+    messagesIn: 0,
+    bytesIn: 0,
+    messagesOut: 0,
+    bytesOut: 0,
+    logins: 0,
+    loginFailures: 0,
+    undeliverable: 0,
+    closes: new Map(),
+  };
+  private nextId = 1;
+  private spawnTurn = 0;
+
+  constructor(private readonly o: PlayServiceOptions) {}
+
+  get playing(): number {
+    return this.byPlayer.size;
+  }
+
+  open(ws: PlaySocket, address: string): Session {
+    const g = this.o.config.gateway;
+    const session = new Session(this.nextId++, ws, address, g.messagesPerSec, g.messageBurst, this.o.clock.now());
+    session.loginTimer = setTimeout(() => {
+      if (session.state === SessionState.Anonymous)
+        this.close(session, CloseCode.LoginTimeout, 'log in within the time allowed');
+    }, g.loginTimeoutMs);
+    this.sessions.add(session);
+    this.counters.opened++;
+    return session;
+  }
+
+  message(s: Session, data: ArrayBuffer, isBinary: boolean): void {
+    if (s.state === SessionState.Closed || s.ending) return;
+    this.counters.messagesIn++;
+    this.counters.bytesIn += data.byteLength;
+    const g = this.o.config.gateway;
+    if (data.byteLength > g.maxPayloadBytes) {
+      return this.close(
+        s,
+        CloseCode.MessageTooBig,
+        `frame of ${data.byteLength} bytes exceeds the limit of ${g.maxPayloadBytes}`,
+      );
+    }
+    if (!isBinary) return this.close(s, CloseCode.TextFrame, 'text frames are not accepted: send binary FlatBuffers');
+    if (!s.limiter.take(this.o.clock.now())) {
+      return this.close(s, CloseCode.RateLimited, `more than ${g.messagesPerSec} messages per second`);
+    }
+    let msg: ClientMessageData;
+    try {
+      msg = decodeClientMessage(new Uint8Array(data));
+    } catch (error) {
+      const reason = error instanceof ProtocolError ? error.message : 'undecodable';
+      return this.close(s, CloseCode.MalformedFrame, `malformed frame: ${reason}`.slice(0, 120));
+    }
+    this.handle(s, msg);
+  }
+
+  private handle(s: Session, msg: ClientMessageData): void {
+    switch (msg.body) {
+      case ClientBody.Register:
+      case ClientBody.Login:
+      case ClientBody.Resume:
+        if (s.state === SessionState.Playing)
+          return this.error(s, ErrorCode.AlreadyLoggedIn, 'You are already logged in.');
+        if (s.state === SessionState.Authenticating)
+          return this.error(s, ErrorCode.BadRequest, 'A login is already in progress.');
+        void this.authenticate(s, msg);
+        return;
+      case ClientBody.MoveInput:
+        if (!s.playing) return this.close(s, CloseCode.NotLoggedIn, 'log in before sending play messages');
+        this.o.links.input(s.zone, s.player, msg.seq, msg.moveX, msg.moveY);
+        return;
+      case ClientBody.Chat:
+        if (!s.playing) return this.close(s, CloseCode.NotLoggedIn, 'log in before sending play messages');
+        if ([...msg.text].length > this.o.config.zone.chatMaxLength) {
+          return this.error(
+            s,
+            ErrorCode.ChatTooLong,
+            `Chat lines are limited to ${this.o.config.zone.chatMaxLength} characters.`,
+          );
+        }
+        this.o.links.chat(s.zone, s.player, msg.text);
+        return;
+      case ClientBody.Ping:
+        this.send(s, encodePong(msg.clientTime, this.o.clock.wallNow()));
+        return;
+    }
+  }
+
+  private async authenticate(s: Session, msg: ClientMessageData): Promise<void> {
+    s.state = SessionState.Authenticating;
+    let reply: AuthReplyData;
+    try {
+      reply = await this.askStore(msg);
+    } catch (error) {
+      this.o.log.warn({ err: error }, 'store did not answer a login');
+      if (s.state !== SessionState.Authenticating) return;
+      s.state = SessionState.Anonymous;
+      return this.error(
+        s,
+        ErrorCode.Unavailable,
+        'The world is temporarily unavailable. Please try again in a moment.',
+      );
+    }
+    if (s.state !== SessionState.Authenticating) return; // closed meanwhile
+    if (reply.status !== AuthStatus.Ok || !reply.character) return this.refuse(s, reply);
+    this.enterWorld(s, reply.character, reply.token);
+  }
+
+  private askStore(msg: ClientMessageData): Promise<AuthReplyData> {
+    const { store } = this.o;
+    if (msg.body === ClientBody.Register) {
+      const spawn = this.pickSpawn();
+      return store.register({ username: msg.username, password: msg.password, spawnX: spawn.x, spawnY: spawn.y });
+    }
+    if (msg.body === ClientBody.Login) return store.login({ username: msg.username, password: msg.password });
+    if (msg.body === ClientBody.Resume) return store.resume(msg.token);
+    throw new Error('not an authentication message');
+  }
+
+  private pickSpawn(): { x: number; y: number } {
+    const spawns = this.o.map.spawns;
+    const spawn = spawns[this.spawnTurn++ % spawns.length];
+    return spawn ?? { x: this.o.map.width / 2, y: this.o.map.height / 2 };
+  }
+
+  private refuse(s: Session, reply: AuthReplyData): void {
+    s.state = SessionState.Anonymous;
+    s.authAttempts++;
+    this.counters.loginFailures++;
+    this.error(s, AUTH_ERRORS[reply.status] ?? ErrorCode.BadRequest, reply.message);
+    if (s.authAttempts >= this.o.config.gateway.maxAuthAttempts) {
+      this.close(s, CloseCode.TooManyAuthAttempts, 'too many failed login attempts');
+    }
+  }
+
+  private enterWorld(s: Session, c: CharacterData, token: string): void {
+    const now = this.o.clock.now();
+    const zone = this.o.registry.ownerOf(c.x, c.y);
+    if (!zone || !this.o.registry.isAlive(zone.id, now)) {
+      s.state = SessionState.Anonymous;
+      const where = zone ? `zone ${zone.id} is not running` : 'no zone owns your position';
+      return this.error(
+        s,
+        zone ? ErrorCode.Unavailable : ErrorCode.NoZone,
+        `Cannot enter the world: ${where}. Try again later.`,
+      );
+    }
+    const previous = this.byPlayer.get(c.id);
+    if (previous && previous !== s)
+      this.close(previous, CloseCode.SessionReplaced, 'logged in from another connection');
+    s.player = c.id;
+    s.name = c.name;
+    s.epoch = c.epoch;
+    s.reroute(zone.id, c.epoch);
+    s.state = SessionState.Playing;
+    if (s.loginTimer) clearTimeout(s.loginTimer);
+    this.byPlayer.set(c.id, s);
+    this.counters.logins++;
+    this.o.links.join(zone.id, { player: c.id, epoch: c.epoch, name: c.name, x: c.x, y: c.y, data: c.data });
+    const z = this.o.config.zone;
+    this.send(
+      s,
+      encodeWelcome({
+        playerId: c.id,
+        name: c.name,
+        token,
+        world: this.o.config.world,
+        tickRate: z.tickHz,
+        interestRadius: z.interestRadius,
+        maxSpeed: z.maxSpeed,
+        positionScale: POSITION_SCALE,
+        serverTime: this.o.clock.wallNow(),
+      }),
+    );
+    this.o.log.debug({ player: c.id, zone: zone.id, epoch: c.epoch }, 'player entered the world');
+  }
+
+  /** A frame or message from a zone for one of our players. */
+  deliver(player: number, data: Uint8Array): void {
+    const s = this.byPlayer.get(player);
+    if (!s?.playing) {
+      this.counters.undeliverable++;
+      return;
+    }
+    this.send(s, data);
+  }
+
+  reroute(player: number, zone: string, epoch: number): void {
+    this.byPlayer.get(player)?.reroute(zone, epoch);
+  }
+
+  /** A zone gave up a player (for example a newer login elsewhere). */
+  dropped(player: number, epoch: number, reason: string): void {
+    const s = this.byPlayer.get(player);
+    if (s && s.epoch <= epoch) this.close(s, CloseCode.SessionReplaced, reason.slice(0, 120));
+  }
+
+  /** uWebSockets.js reported the socket closed (by either side). */
+  closed(s: Session, code: number): void {
+    const wasPlaying = s.playing;
+    s.state = SessionState.Closed;
+    if (s.loginTimer) clearTimeout(s.loginTimer);
+    this.sessions.delete(s);
+    this.counters.closes.set(code, (this.counters.closes.get(code) ?? 0) + 1);
+    if (this.byPlayer.get(s.player) === s) this.byPlayer.delete(s.player);
+    if (wasPlaying) this.o.links.leave(s.zone, s.player, s.epoch);
+  }
+
+  private send(s: Session, bytes: Uint8Array): void {
+    if (s.state === SessionState.Closed || s.ending) return;
+    const result = s.ws.send(bytes, true);
+    this.counters.messagesOut++;
+    this.counters.bytesOut += bytes.byteLength;
+    if (result === 2) this.close(s, CloseCode.SlowConsumer, 'connection too slow: messages were piling up');
+  }
+
+  private error(s: Session, code: ErrorCode, message: string): void {
+    this.send(s, encodeServerError(code, message));
+  }
+
+  /** Closes one connection with a close code and a reason (at most 123 bytes). */
+  close(s: Session, code: CloseCode, reason: string): void {
+    if (s.state === SessionState.Closed || s.ending) return;
+    s.ending = true;
+    this.o.log.debug({ session: s.id, player: s.player, code, reason }, 'closing connection');
+    s.ws.end(code, reason);
+  }
+}

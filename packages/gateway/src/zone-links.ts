@@ -1,0 +1,61 @@
+// Gateway -> zone traffic: everything for one zone that arrives in one turn of the event loop leaves in one NATS
+// message (a GatewayToZone batch).
+import type { Bus, Subjects } from '@mmo/bus';
+import {
+  emptyGatewayToZone,
+  encodeGatewayToZone,
+  type GatewayToZoneData,
+  isEmptyGatewayToZone,
+  type JoinData,
+} from '@mmo/protocol';
+
+export class ZoneLinks {
+  private readonly pending = new Map<string, GatewayToZoneData>();
+  private scheduled = false;
+  batchesSent = 0;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly subjects: Subjects,
+    private readonly gatewayId: string,
+  ) {}
+
+  private batch(zone: string): GatewayToZoneData {
+    let b = this.pending.get(zone);
+    if (!b) {
+      b = emptyGatewayToZone(this.gatewayId);
+      this.pending.set(zone, b);
+    }
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return b;
+  }
+
+  input(zone: string, player: number, seq: number, moveX: number, moveY: number): void {
+    this.batch(zone).inputs.push({ player, seq, moveX, moveY });
+  }
+
+  chat(zone: string, player: number, text: string): void {
+    this.batch(zone).chats.push({ player, text });
+  }
+
+  join(zone: string, join: JoinData): void {
+    this.batch(zone).joins.push(join);
+  }
+
+  leave(zone: string, player: number, epoch: number): void {
+    this.batch(zone).leaves.push({ player, epoch });
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    for (const [zone, batch] of this.pending) {
+      if (isEmptyGatewayToZone(batch)) continue;
+      this.bus.publish(this.subjects.zoneIn(zone), encodeGatewayToZone(batch));
+      this.batchesSent++;
+    }
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,66 @@
+// What the gateway knows of the zones: the partition map (from the KV watch) and each zone's last heartbeat.
+import type { ZoneHeartbeatData } from '@mmo/protocol';
+import { type PartitionMap, type ZoneEntry, zoneAt } from '@mmo/world';
+
+export interface ZoneStatus {
+  id: string;
+  alive: boolean;
+  tick: number;
+  entities: number;
+  players: number;
+  ghosts: number;
+  lastSeenMs: number;
+  pid: number;
+  metricsUrl: string;
+}
+
+export class ZoneRegistry {
+  partition: PartitionMap | null = null;
+  private readonly beats = new Map<string, { beat: ZoneHeartbeatData; at: number }>();
+
+  constructor(private readonly aliveMs: number) {}
+
+  setPartition(map: PartitionMap): void {
+    if (!this.partition || map.version > this.partition.version) this.partition = map;
+  }
+
+  heard(beat: ZoneHeartbeatData, now: number): void {
+    this.beats.set(beat.zone, { beat, at: now });
+  }
+
+  isAlive(zone: string, now: number): boolean {
+    const seen = this.beats.get(zone);
+    return seen !== undefined && now - seen.at <= this.aliveMs;
+  }
+
+  /** The zone that owns (x, y) under the current partition map. */
+  ownerOf(x: number, y: number): ZoneEntry | undefined {
+    return this.partition ? zoneAt(this.partition, x, y) : undefined;
+  }
+
+  /** One entry per zone heard from recently. */
+  alive(now: number): ZoneStatus[] {
+    const list: ZoneStatus[] = [];
+    for (const [id, { beat, at }] of this.beats) {
+      if (now - at > this.aliveMs) continue;
+      list.push({
+        id,
+        alive: true,
+        tick: beat.tick,
+        entities: beat.entities,
+        players: beat.players,
+        ghosts: beat.ghosts,
+        lastSeenMs: Math.round(now - at),
+        pid: beat.pid,
+        metricsUrl: beat.metricsUrl,
+      });
+    }
+    return list.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Zones of the partition map that have not been heard from recently. */
+  missing(now: number): string[] {
+    if (!this.partition) return [];
+    return this.partition.zones.map((z) => z.id).filter((id) => !this.isAlive(id, now));
+  }
+}
