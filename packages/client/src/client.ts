@@ -1,0 +1,237 @@
+// The client SDK: one WebSocket to a gateway, login, movement input, chat, and the world as the frames describe it.
+// Runs in browsers and in Node (pass a WebSocket implementation such as the `ws` package there).
+import {
+  ClientBody,
+  type ClientMessageData,
+  decodeServerMessage,
+  type ErrorCode,
+  encodeClientMessage,
+  type FrameData,
+  ServerBody,
+  type WelcomeData,
+} from '@mmo/protocol';
+import { Emitter } from './emitter.js';
+import { RemoteEntity } from './interpolation.js';
+
+/** The part of the WHATWG WebSocket interface the SDK uses. */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+}
+export type WebSocketFactory = (url: string) => WebSocketLike;
+
+export interface ChatLine {
+  fromId: number;
+  fromName: string;
+  text: string;
+}
+
+/** An error reported by the server (a refused login, a chat line too long, ...). */
+export class ServerErrorReply extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServerErrorReply';
+  }
+}
+
+export interface ClientEvents {
+  welcome: (welcome: WelcomeData) => void;
+  frame: (frame: FrameData, receivedAt: number) => void;
+  chat: (line: ChatLine) => void;
+  notice: (text: string) => void;
+  error: (error: ServerErrorReply) => void;
+  pong: (roundTripMs: number) => void;
+  close: (code: number, reason: string) => void;
+}
+
+export interface ClientOptions {
+  /** Creates the socket; defaults to the global WebSocket (browsers, Node 22+). */
+  createSocket?: WebSocketFactory;
+  /** Clock in ms; defaults to performance.now(). */
+  now?: () => number;
+}
+
+const OPEN = 1;
+
+export class GameClient extends Emitter<ClientEvents> {
+  private readonly socket: WebSocketLike;
+  private readonly now: () => number;
+  private seq = 0;
+  private pendingAuth: { resolve: (w: WelcomeData) => void; reject: (e: Error) => void } | null = null;
+  /** Everything else in view, by id. The player's own entity is `self`. */
+  readonly entities = new Map<number, RemoteEntity>();
+  welcome: WelcomeData | null = null;
+  self: RemoteEntity | null = null;
+  epoch = 0;
+  lastInputSeq = 0;
+  lastFrameAt = 0;
+  closed: { code: number; reason: string } | null = null;
+  readonly stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, frames: 0 };
+
+  private constructor(socket: WebSocketLike, now: () => number) {
+    super();
+    this.socket = socket;
+    this.now = now;
+  }
+
+  /** Opens a connection; resolves once it is open. */
+  static connect(url: string, options: ClientOptions = {}): Promise<GameClient> {
+    const create =
+      options.createSocket ??
+      ((u: string) => new (globalThis as unknown as { WebSocket: new (u: string) => WebSocketLike }).WebSocket(u));
+    const socket = create(url);
+    socket.binaryType = 'arraybuffer';
+    const client = new GameClient(socket, options.now ?? (() => performance.now()));
+    return new Promise((resolve, reject) => {
+      socket.onopen = () => resolve(client);
+      socket.onerror = () => reject(new Error(`cannot connect to ${url}`));
+      socket.onclose = (event) => {
+        client.onClose(event.code, event.reason);
+        reject(new Error(`connection to ${url} closed: ${event.code} ${event.reason}`));
+      };
+      socket.onmessage = (event) => client.onMessage(event.data);
+    });
+  }
+
+  get playerId(): number {
+    return this.welcome?.playerId ?? 0;
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === OPEN && this.closed === null;
+  }
+
+  register(username: string, password: string): Promise<WelcomeData> {
+    return this.authenticate({ body: ClientBody.Register, username, password });
+  }
+
+  login(username: string, password: string): Promise<WelcomeData> {
+    return this.authenticate({ body: ClientBody.Login, username, password });
+  }
+
+  resume(token: string): Promise<WelcomeData> {
+    return this.authenticate({ body: ClientBody.Resume, token });
+  }
+
+  private authenticate(msg: ClientMessageData): Promise<WelcomeData> {
+    if (this.pendingAuth) return Promise.reject(new Error('a login is already in progress'));
+    return new Promise((resolve, reject) => {
+      this.pendingAuth = { resolve, reject };
+      this.send(msg);
+    });
+  }
+
+  /** Sets the walking direction (each component -1..1; 0,0 stops). Returns the input's sequence number. */
+  move(x: number, y: number): number {
+    this.seq++;
+    this.send({ body: ClientBody.MoveInput, seq: this.seq, moveX: x, moveY: y });
+    return this.seq;
+  }
+
+  chat(text: string): void {
+    this.send({ body: ClientBody.Chat, text });
+  }
+
+  ping(): void {
+    this.send({ body: ClientBody.Ping, clientTime: this.now() });
+  }
+
+  close(code = 1000, reason = 'bye'): void {
+    this.socket.close(code, reason);
+  }
+
+  /** Sends raw bytes (tests of the server's handling of bad frames). */
+  sendRaw(data: Uint8Array): void {
+    this.socket.send(data);
+  }
+
+  private send(msg: ClientMessageData): void {
+    if (!this.isOpen) return;
+    const bytes = encodeClientMessage(msg);
+    this.stats.bytesOut += bytes.byteLength;
+    this.stats.messagesOut++;
+    this.socket.send(bytes);
+  }
+
+  private onMessage(data: unknown): void {
+    if (!(data instanceof ArrayBuffer)) return;
+    this.stats.bytesIn += data.byteLength;
+    this.stats.messagesIn++;
+    const msg = decodeServerMessage(new Uint8Array(data));
+    switch (msg.body) {
+      case ServerBody.Frame:
+        return this.applyFrame(msg.frame);
+      case ServerBody.Welcome: {
+        const { body: _, ...welcome } = msg;
+        this.welcome = welcome;
+        this.pendingAuth?.resolve(welcome);
+        this.pendingAuth = null;
+        this.emit('welcome', welcome);
+        return;
+      }
+      case ServerBody.ChatMessage:
+        return this.emit('chat', { fromId: msg.fromId, fromName: msg.fromName, text: msg.text });
+      case ServerBody.Notice:
+        return this.emit('notice', msg.text);
+      case ServerBody.ServerError: {
+        const error = new ServerErrorReply(msg.code, msg.message);
+        if (this.pendingAuth) {
+          this.pendingAuth.reject(error);
+          this.pendingAuth = null;
+        }
+        this.emit('error', error);
+        return;
+      }
+      case ServerBody.Pong:
+        return this.emit('pong', this.now() - msg.clientTime);
+    }
+  }
+
+  private applyFrame(frame: FrameData): void {
+    const t = this.now();
+    this.stats.frames++;
+    this.lastFrameAt = t;
+    this.epoch = frame.epoch;
+    this.lastInputSeq = frame.lastInputSeq;
+    if (!this.self) this.self = new RemoteEntity(this.playerId, 1, this.welcome?.name ?? '');
+    this.self.push(t, frame.x, frame.y);
+    for (const id of frame.leaves) this.entities.delete(id);
+    const moved = new Set<number>();
+    for (const e of frame.enters) {
+      let entity = this.entities.get(e.id);
+      if (!entity) {
+        entity = new RemoteEntity(e.id, e.kind, e.name);
+        this.entities.set(e.id, entity);
+      }
+      entity.name = e.name;
+      entity.push(t, e.x, e.y);
+      moved.add(e.id);
+    }
+    for (const u of frame.updates) {
+      this.entities.get(u.id)?.push(t, u.x, u.y);
+      moved.add(u.id);
+    }
+    // Unchanged entities get a snapshot too, so that interpolation never bridges a long pause.
+    for (const entity of this.entities.values()) if (!moved.has(entity.id)) entity.push(t, entity.x, entity.y);
+    this.emit('frame', frame, t);
+  }
+
+  private onClose(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = { code, reason };
+    if (this.pendingAuth) {
+      this.pendingAuth.reject(new Error(`connection closed: ${code} ${reason}`));
+      this.pendingAuth = null;
+    }
+    this.emit('close', code, reason);
+  }
+}

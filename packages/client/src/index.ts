@@ -1,0 +1,6 @@
+// @mmo/client: the TypeScript SDK for browsers and Node.
+
+export type { ChatLine, ClientEvents, ClientOptions, WebSocketFactory, WebSocketLike } from './client.js';
+export { GameClient, ServerErrorReply } from './client.js';
+export { Emitter } from './emitter.js';
+export { RemoteEntity } from './interpolation.js';

@@ -1,0 +1,6 @@
+// Node entry of @mmo/client: the SDK plus the `ws` transport.
+
+export type { ChatLine, ClientEvents, ClientOptions, WebSocketFactory, WebSocketLike } from './client.js';
+export { GameClient, ServerErrorReply } from './client.js';
+export { RemoteEntity } from './interpolation.js';
+export { nodeSocket } from './node.js';

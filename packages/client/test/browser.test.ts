@@ -1,0 +1,132 @@
+/// <reference lib="dom" />
+// The browser client in real headless Chromium (Debian's chromium, driven by playwright-core): two players log in,
+// walk with the keyboard, see each other move, and chat.
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { startCluster, type TestCluster, tempDir } from '@mmo/testkit';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let cluster: TestCluster;
+let browser: Browser;
+const profile = tempDir('mmo-chromium-');
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}. Fix: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+  }
+  cluster = await startCluster();
+  await cluster.ready();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // Two pages play at once; neither may be throttled as a background tab.
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await cluster?.stop();
+  profile.remove();
+});
+
+interface Seen {
+  self: { x: number; y: number } | null;
+  others: Record<string, { x: number; y: number; name: string }>;
+  id: number;
+  chat: string[];
+}
+
+function seen(page: Page): Promise<Seen> {
+  return page.evaluate(() => {
+    type Remote = { x: number; y: number; name: string };
+    type PageClient = { entities: Map<number, Remote>; self: Remote | null; playerId: number };
+    const state = (window as unknown as { mmo: { client: PageClient | null; chat: string[] } }).mmo;
+    const c = state.client;
+    const others: Record<string, { x: number; y: number; name: string }> = {};
+    if (c) for (const [id, e] of c.entities) others[id] = { x: e.x, y: e.y, name: e.name };
+    return { self: c?.self ? { x: c.self.x, y: c.self.y } : null, others, id: c?.playerId ?? 0, chat: state.chat };
+  });
+}
+
+async function register(page: Page, name: string): Promise<void> {
+  await page.goto(cluster.url);
+  await page.fill('#username', name);
+  await page.fill('#password', 'password123');
+  await page.click('#register');
+  await page.waitForSelector('#game:not([hidden])');
+  await page.waitForFunction(
+    () => (window as unknown as { mmo: { client: { self: unknown } | null } }).mmo.client?.self,
+  );
+}
+
+async function until(page: Page, check: (s: Seen) => boolean, what: string): Promise<Seen> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const s = await seen(page);
+    if (check(s)) return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await seen(page))}`);
+}
+
+describe('browser client', () => {
+  test('two players log in, walk with the keyboard, see each other move and chat', async () => {
+    const a = await (await browser.newContext()).newPage();
+    const b = await (await browser.newContext()).newPage();
+    await register(a, 'alice');
+    await register(b, 'bob');
+    const ida = (await seen(a)).id;
+    const idb = (await seen(b)).id;
+    await until(a, (s) => String(idb) in s.others, 'alice to see bob');
+    const before = await until(b, (s) => String(ida) in s.others, 'bob to see alice');
+    const start = before.others[String(ida)] as { x: number };
+
+    await a.keyboard.down('KeyD');
+    await until(b, (s) => (s.others[String(ida)]?.x ?? 0) > start.x + 2, 'bob to see alice walk east');
+    await a.keyboard.up('KeyD');
+
+    const bStart = (await seen(a)).others[String(idb)] as { y: number };
+    await b.keyboard.down('ArrowUp');
+    await until(a, (s) => (s.others[String(idb)]?.y ?? 1e9) < bStart.y - 2, 'alice to see bob walk north');
+    await b.keyboard.up('ArrowUp');
+
+    await a.keyboard.press('Enter');
+    await a.keyboard.type('hello from the browser');
+    await a.keyboard.press('Enter');
+    await until(b, (s) => s.chat.includes('alice: hello from the browser'), 'bob to read the chat line');
+    expect(await b.textContent('#chat-log')).toContain('alice: hello from the browser');
+
+    const painted = await a.evaluate(() => {
+      const canvas = document.getElementById('view') as HTMLCanvasElement;
+      const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+      const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      const colours = new Set<number>();
+      for (let i = 0; i < pixels.length; i += 4 * 97)
+        colours.add((pixels[i] ?? 0) * 65536 + (pixels[i + 1] ?? 0) * 256 + (pixels[i + 2] ?? 0));
+      return colours.size;
+    });
+    expect(painted).toBeGreaterThan(3);
+  }, 60_000);
+
+  test('a wrong password shows the error on the login form', async () => {
+    const page = await browser.newPage();
+    await page.goto(cluster.url);
+    await page.fill('#username', 'alice');
+    await page.fill('#password', 'not her password');
+    await page.click('#login');
+    await page.waitForFunction(() => document.getElementById('login-error')?.textContent !== '');
+    expect(await page.textContent('#login-error')).toBe('Wrong username or password.');
+  }, 30_000);
+});

@@ -1,0 +1,131 @@
+// The browser client: log in, walk, chat. Keeps the session token so that a dropped connection resumes by itself.
+import { ErrorCode } from '@mmo/protocol';
+import { GameClient, type ServerErrorReply } from '../src/client.js';
+import { watchKeyboard } from './keyboard.js';
+import { Renderer } from './renderer.js';
+import { fetchMap } from './world-map.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const TOKEN_KEY = 'mmo.token';
+const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+
+interface PageState {
+  client: GameClient | null;
+  position: { x: number; y: number } | null;
+  chat: string[];
+}
+const state: PageState = { client: null, position: null, chat: [] };
+// Exposed for automated browser tests and for curious players with a console.
+(window as unknown as { mmo: PageState }).mmo = state;
+
+function log(text: string, kind = ''): void {
+  state.chat.push(text);
+  const item = document.createElement('li');
+  item.textContent = text;
+  if (kind) item.className = kind;
+  const list = $('chat-log');
+  list.append(item);
+  list.scrollTop = list.scrollHeight;
+}
+
+function setStatus(text: string): void {
+  $('status').textContent = text;
+}
+
+async function connect(auth: (c: GameClient) => Promise<unknown>): Promise<GameClient> {
+  const client = await GameClient.connect(wsUrl);
+  client.on('chat', (line) => log(`${line.fromName}: ${line.text}`));
+  client.on('notice', (text) => log(text, 'notice'));
+  client.on('error', (e) => log(e.message, 'error'));
+  await auth(client);
+  return client;
+}
+
+async function enter(client: GameClient): Promise<void> {
+  state.client = client;
+  sessionStorage.setItem(TOKEN_KEY, client.welcome?.token ?? '');
+  $('login-panel').hidden = true;
+  $('game').hidden = false;
+  setStatus(`in the world as ${client.welcome?.name}`);
+  client.on('close', (code, reason) => {
+    setStatus(`disconnected (${code} ${reason})`);
+    if (code === 1000 || code === 4005) return;
+    void reconnect(1);
+  });
+}
+
+async function reconnect(attempt: number): Promise<void> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) return location.reload();
+  setStatus(`reconnecting (attempt ${attempt})`);
+  try {
+    await enter(await connect((c) => c.resume(token)));
+    log('Reconnected.', 'notice');
+  } catch (error) {
+    if ((error as ServerErrorReply).code === ErrorCode.SessionExpired) return location.reload();
+    setTimeout(() => void reconnect(attempt + 1), Math.min(10_000, 500 * 2 ** attempt));
+  }
+}
+
+function startLoop(renderer: Renderer): void {
+  const frame = (now: number) => {
+    if (state.client) {
+      state.position = renderer.draw(state.client, now);
+      if (state.position) $('position').textContent = `${state.position.x.toFixed(1)}, ${state.position.y.toFixed(1)}`;
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+function wireForms(): void {
+  const submit = async (register: boolean) => {
+    const username = ($('username') as HTMLInputElement).value.trim();
+    const password = ($('password') as HTMLInputElement).value;
+    $('login-error').textContent = '';
+    try {
+      const client = await connect((c) => (register ? c.register(username, password) : c.login(username, password)));
+      await enter(client);
+    } catch (error) {
+      $('login-error').textContent = (error as Error).message;
+    }
+  };
+  $('login-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void submit(false);
+  });
+  $('register').addEventListener('click', () => void submit(true));
+  const input = $('chat-input') as HTMLInputElement;
+  $('chat-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (input.value.trim()) state.client?.chat(input.value);
+    input.value = '';
+    input.blur();
+  });
+  window.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && document.activeElement !== input && state.client) {
+      e.preventDefault();
+      input.focus();
+    }
+  });
+  watchKeyboard(
+    (x, y) => state.client?.move(x, y),
+    () => document.activeElement === input,
+  );
+}
+
+async function main(): Promise<void> {
+  wireForms();
+  const map = await fetchMap();
+  startLoop(new Renderer($('view') as HTMLCanvasElement, map));
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) {
+    try {
+      await enter(await connect((c) => c.resume(token)));
+    } catch {
+      sessionStorage.removeItem(TOKEN_KEY);
+    }
+  }
+}
+
+void main();

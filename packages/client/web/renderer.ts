@@ -1,0 +1,96 @@
+// Draws the world around the player: terrain tiles, then entities at their interpolated positions.
+import { EntityKind } from '@mmo/protocol';
+import type { GameClient } from '../src/client.js';
+import type { DrawableMap } from './world-map.js';
+
+const PIXELS_PER_METRE = 8;
+/** Entities are drawn this far in the past, between two received frames. */
+const INTERPOLATION_DELAY_MS = 100;
+const PALETTE = ['#3d5a2a', '#4a6b30', '#35502a', '#c2b280', '#3a6ea5', '#7a7a7a', '#8b6b3e', '#a33'];
+
+export class Renderer {
+  private readonly ctx: CanvasRenderingContext2D;
+  private readonly at = { x: 0, y: 0 };
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly map: DrawableMap,
+  ) {
+    this.ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+  }
+
+  draw(client: GameClient, now: number): { x: number; y: number } | null {
+    const { canvas } = this;
+    if (canvas.width !== canvas.clientWidth || canvas.height !== canvas.clientHeight) {
+      canvas.width = canvas.clientWidth;
+      canvas.height = canvas.clientHeight;
+    }
+    const self = client.self;
+    if (!self) return null;
+    const t = now - INTERPOLATION_DELAY_MS;
+    self.sample(t, this.at);
+    const cx = this.at.x;
+    const cy = this.at.y;
+    const toX = (x: number) => (x - cx) * PIXELS_PER_METRE + canvas.width / 2;
+    const toY = (y: number) => (y - cy) * PIXELS_PER_METRE + canvas.height / 2;
+    this.drawTiles(cx, cy);
+    for (const e of client.entities.values()) {
+      e.sample(t, this.at);
+      this.drawEntity(toX(this.at.x), toY(this.at.y), e.kind === EntityKind.Npc ? '#e0a040' : '#4fc3f7', e.name);
+    }
+    this.drawEntity(canvas.width / 2, canvas.height / 2, '#ffffff', self.name);
+    return { x: cx, y: cy };
+  }
+
+  private drawTiles(cx: number, cy: number): void {
+    const { canvas, ctx, map } = this;
+    const size = map.tileSize * PIXELS_PER_METRE;
+    const halfW = canvas.width / 2 / PIXELS_PER_METRE;
+    const halfH = canvas.height / 2 / PIXELS_PER_METRE;
+    const c0 = Math.max(0, Math.floor((cx - halfW) / map.tileSize));
+    const c1 = Math.min(map.cols - 1, Math.floor((cx + halfW) / map.tileSize));
+    const r0 = Math.max(0, Math.floor((cy - halfH) / map.tileSize));
+    const r1 = Math.min(map.rows - 1, Math.floor((cy + halfH) / map.tileSize));
+    ctx.fillStyle = '#10140c';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    for (let r = r0; r <= r1; r++) {
+      for (let c = c0; c <= c1; c++) {
+        const i = r * map.cols + c;
+        const x = Math.floor((c * map.tileSize - cx) * PIXELS_PER_METRE + canvas.width / 2);
+        const y = Math.floor((r * map.tileSize - cy) * PIXELS_PER_METRE + canvas.height / 2);
+        this.drawTile(map.ground[i] ?? 0, x, y, size);
+        if (map.blocked[i]) {
+          ctx.fillStyle = 'rgba(0,0,0,0.35)';
+          ctx.fillRect(x, y, size + 1, size + 1);
+        }
+      }
+    }
+  }
+
+  private drawTile(gid: number, x: number, y: number, size: number): void {
+    const ts = this.map.tileset;
+    if (ts && gid >= ts.firstgid) {
+      const local = gid - ts.firstgid;
+      const sx = (local % ts.columns) * ts.tileWidth;
+      const sy = Math.floor(local / ts.columns) * ts.tileHeight;
+      this.ctx.drawImage(ts.image, sx, sy, ts.tileWidth, ts.tileHeight, x, y, size + 1, size + 1);
+      return;
+    }
+    this.ctx.fillStyle = PALETTE[gid % PALETTE.length] as string;
+    this.ctx.fillRect(x, y, size + 1, size + 1);
+  }
+
+  private drawEntity(x: number, y: number, color: string, name: string): void {
+    const ctx = this.ctx;
+    ctx.beginPath();
+    ctx.arc(x, y, Math.max(6, 0.5 * PIXELS_PER_METRE), 0, Math.PI * 2);
+    ctx.fillStyle = color;
+    ctx.fill();
+    ctx.strokeStyle = '#000';
+    ctx.stroke();
+    ctx.fillStyle = '#fff';
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.fillText(name, x, y - 8);
+  }
+}
