@@ -1,0 +1,13 @@
+// @mmo/testkit: real infrastructure for tests: nats-server on free ports, temp folders, whole clusters.
+
+export type { ClusterOptions, TestCluster } from './cluster.js';
+export { startCluster } from './cluster.js';
+export type { TestNats } from './nats.js';
+export { startTestNats } from './nats.js';
+export { closeOf, connect, joinAs, nextFrame, TEST_PASSWORD } from './players.js';
+export type { TempDir } from './temp-dir.js';
+export { tempDir } from './temp-dir.js';
+export type { TestWorldOptions } from './test-world.js';
+export { testWorldJson, writeTestWorld } from './test-world.js';
+export type { WaitOptions } from './wait.js';
+export { freePort, sleep, waitFor } from './wait.js';
