@@ -1,0 +1,51 @@
+// The `mmo` command: one verb per role, plus tools.
+import { MmoError } from '@mmo/core';
+import { runAudit } from './verbs/audit.js';
+import { runGateway } from './verbs/gateway.js';
+import { runMapValidate } from './verbs/map-validate.js';
+import { runStore } from './verbs/store.js';
+import { runUp } from './verbs/up.js';
+import { runZone } from './verbs/zone.js';
+
+const VERBS: Record<string, { run: (argv: string[]) => Promise<void>; summary: string }> = {
+  up: { run: runUp, summary: 'run the whole world on this machine (nats-server, store, zones, gateway)' },
+  zone: { run: runZone, summary: 'run one zone worker' },
+  gateway: { run: runGateway, summary: 'run a gateway (WebSocket + HTTP)' },
+  store: { run: runStore, summary: 'run the store (SQLite over NATS)' },
+  'map validate': { run: runMapValidate, summary: 'check a world map' },
+  audit: { run: runAudit, summary: "show an entity's changes of owner" },
+};
+
+function usage(): string {
+  const lines = ['usage: mmo <verb> [options]   (mmo <verb> --help for details)', '', 'verbs:'];
+  for (const [name, v] of Object.entries(VERBS)) lines.push(`  ${name.padEnd(16)}${v.summary}`);
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [first, second, ...rest] = argv;
+  if (!first || first === '--help' || first === '-h' || first === 'help') {
+    console.log(usage());
+    return;
+  }
+  const two = `${first} ${second ?? ''}`.trim();
+  const verb = VERBS[two] ? two : first;
+  const entry = VERBS[verb];
+  if (!entry) {
+    console.error(`mmo: unknown verb "${first}".\n\n${usage()}`);
+    process.exitCode = 2;
+    return;
+  }
+  const args = verb === two ? rest : argv.slice(1);
+  await entry.run(args);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof MmoError) {
+    console.error(`mmo: ${error.message}`);
+  } else {
+    console.error(error);
+  }
+  process.exitCode = 1;
+  setImmediate(() => process.exit());
+});

@@ -1,0 +1,136 @@
+// `mmo up`: the whole world on one machine: nats-server (unless NATS_URL is given), the store, one zone worker per
+// zone and a gateway, each its own process. Ctrl-C or SIGTERM stops them in order: the gateway first (players leave
+// and are saved), then the zones (they save everyone left), then the store, then nats-server.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type LocalNatsServer, startLocalNatsServer } from '@mmo/bus';
+import type { Config } from '@mmo/core';
+import { helpText, parseVerb, type VerbSpec } from '../args.js';
+import { ChildRole } from '../launcher/child-role.js';
+import { waitForHealthy } from '../launcher/health.js';
+import { loadConfiguredWorld } from '../world-file.js';
+
+export const upVerb: VerbSpec = {
+  name: 'up',
+  summary: 'run the whole world on this machine: nats-server, store, zone workers and a gateway',
+  usage: 'mmo up [--port 8080] [options]',
+  options: {
+    port: { type: 'string', key: 'gateway.port', help: 'gateway HTTP/WebSocket port (default 8080)' },
+    host: { type: 'string', key: 'gateway.host', help: 'gateway address (default 0.0.0.0)' },
+  },
+};
+
+const MAX_RESTARTS = 5;
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export async function runUp(argv: string[]): Promise<void> {
+  const { values, config } = parseVerb(upVerb, argv);
+  if (values.help) return console.log(helpText(upVerb));
+  const map = loadConfiguredWorld(config);
+  const dataDir = resolve(config.dataDir);
+  const logDir = join(dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  say(
+    `mmo up: world "${config.world}" (${map.width} x ${map.height} m, ${map.zones.length} zones), data in ${dataDir}`,
+  );
+
+  let nats: LocalNatsServer | null = null;
+  if (!config.natsUrl) {
+    nats = await startLocalNatsServer({
+      dir: join(dataDir, 'nats'),
+      logFile: join(logDir, 'nats-server.log'),
+      detached: true,
+    });
+    config.natsUrl = nats.url;
+    say(`  ✓ nats-server   ${nats.url} (JetStream in ${join(dataDir, 'nats')})`);
+  } else {
+    say(`  ✓ nats-server   ${config.natsUrl} (given by NATS_URL)`);
+  }
+  const runConfig = writeRunConfig(config, dataDir);
+  const env = { ...process.env, NATS_URL: config.natsUrl };
+  const roles: ChildRole[] = [];
+  let shuttingDown: Promise<void> | null = null;
+  const restarts = new Map<ChildRole, number>();
+
+  const shutdown = (why: string, exitCode: number): Promise<void> => {
+    shuttingDown ??= (async () => {
+      say(`\nmmo up: stopping (${why})`);
+      const gateway = roles.filter((r) => r.o.label === 'gateway');
+      const zones = roles.filter((r) => r.o.label.startsWith('zone'));
+      const store = roles.filter((r) => r.o.label === 'store');
+      for (const group of [gateway, zones, store]) {
+        await Promise.all(group.map((r) => r.stop()));
+        for (const r of group) say(`  ✓ ${r.o.label} stopped`);
+      }
+      if (nats) {
+        await nats.stop();
+        say('  ✓ nats-server stopped');
+      }
+      process.exitCode = exitCode;
+    })();
+    return shuttingDown;
+  };
+
+  const onCrash = (role: ChildRole, code: number | null, signal: string | null) => {
+    if (shuttingDown) return;
+    const count = (restarts.get(role) ?? 0) + 1;
+    restarts.set(role, count);
+    say(`  ✗ ${role.o.label} exited (${signal ?? `code ${code}`}); see ${role.o.logFile}`);
+    if (count > MAX_RESTARTS) {
+      void shutdown(`${role.o.label} keeps failing`, 1);
+      return;
+    }
+    setTimeout(() => {
+      if (shuttingDown) return;
+      role.start().then(
+        () => say(`  ✓ ${role.o.label} restarted`),
+        (error: Error) => say(`  ✗ ${role.o.label}: ${error.message}`),
+      );
+    }, 1000 * count);
+  };
+  const role = (label: string, args: string[], logName: string) => {
+    const r = new ChildRole({
+      label,
+      args: [...args, '--config', runConfig],
+      logFile: join(logDir, logName),
+      env,
+      onCrash,
+    });
+    roles.push(r);
+    return r;
+  };
+
+  process.once('SIGINT', () => void shutdown('Ctrl-C', 0));
+  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  try {
+    const store = role('store', ['store'], 'store.log');
+    const storeInfo = await store.start();
+    say(`  ✓ store         ${storeInfo.file}`);
+    await Promise.all(
+      map.zones.map(async (z) => {
+        const info = await role(`zone ${z.id}`, ['zone', '--id', z.id], `zone-${z.id}.log`).start();
+        say(`  ✓ zone ${z.id.padEnd(8)} metrics ${info.metrics}`);
+      }),
+    );
+    const gateway = role('gateway', ['gateway'], 'gateway.log');
+    const gw = await gateway.start();
+    say(`  ✓ gateway       ${gw.url}`);
+    await waitForHealthy(`${gw.url}/healthz`, 30_000);
+    say(`\nWorld ready. Play: ${gw.url}/   Health: ${gw.url}/healthz   Metrics: ${gw.url}/metrics`);
+    say(`Logs in ${logDir}. Stop with Ctrl-C.`);
+  } catch (error) {
+    say(`  ✗ ${(error as Error).message}`);
+    await shutdown('start failed', 1);
+  }
+}
+
+/** The resolved configuration, written for the child processes (they read it with --config). */
+function writeRunConfig(config: Config, dataDir: string): string {
+  const file = join(dataDir, 'run-config.json');
+  const resolved = { ...config, dataDir, worldsDir: resolve(config.worldsDir) };
+  writeFileSync(file, `${JSON.stringify(resolved, null, 2)}\n`);
+  return file;
+}

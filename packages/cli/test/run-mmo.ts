@@ -1,0 +1,62 @@
+// Runs the built `mmo` command as a real process, the way a user would.
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export const MMO = new URL('../bin/mmo.js', import.meta.url).pathname;
+
+export interface Running {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the first match of `pattern` in the output. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+export function runMmo(args: string[], env: NodeJS.ProcessEnv = {}): Running {
+  const childEnv = { ...process.env, ...env };
+  if (!('NATS_URL' in env)) delete childEnv.NATS_URL;
+  const child = spawn(process.execPath, [MMO, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => text,
+    exited,
+    waitFor: (pattern, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const m = text.match(pattern);
+          if (!m) return;
+          cleanup();
+          resolve(m);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`no ${pattern} in output within ${timeoutMs} ms:\n${text}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        void exited.then(() => setTimeout(check, 10));
+        check();
+      }),
+  };
+}
+
+/** True while a process with this pid exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

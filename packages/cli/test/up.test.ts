@@ -1,0 +1,123 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { connect, joinAs, nextFrame, TEST_PASSWORD, tempDir } from '@mmo/testkit';
+import { alive, type Running, runMmo } from './run-mmo.js';
+
+const data = tempDir('mmo-up-');
+let up: Running | null = null;
+
+afterAll(async () => {
+  if (up && up.child.exitCode === null) {
+    up.child.kill('SIGTERM');
+    await up.exited;
+  }
+  data.remove();
+});
+
+interface Health {
+  ready: boolean;
+  zones: { id: string; pid: number }[];
+}
+
+async function start(): Promise<{ url: string; ws: string }> {
+  up = runMmo(['up', '--port', '0', '--data', data.path, '--set', 'store.scryptCost=1024']);
+  const [, url] = await up.waitFor(/✓ gateway\s+(http:\/\/\S+)/);
+  await up.waitFor(/World ready/);
+  return { url: url as string, ws: `${(url as string).replace('http', 'ws')}/ws` };
+}
+
+async function stop(): Promise<string> {
+  const running = up as Running;
+  running.child.kill('SIGTERM');
+  expect(await running.exited).toBe(0);
+  return running.output();
+}
+
+describe('mmo up', () => {
+  test('brings up nats-server, the store, four zones and a gateway; stops them all in order; keeps players', async () => {
+    const { url, ws } = await start();
+    const out = (up as Running).output();
+    expect(out).toMatch(/✓ nats-server\s+nats:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toMatch(/✓ store\s+\S+world\.sqlite/);
+    for (const zone of ['nw', 'ne', 'sw', 'se']) expect(out).toMatch(new RegExp(`✓ zone ${zone}\\s+metrics http://`));
+
+    const health = (await (await fetch(`${url}/healthz`)).json()) as Health;
+    expect(health.ready).toBe(true);
+    expect(health.zones.map((z) => z.id)).toEqual(['ne', 'nw', 'se', 'sw']);
+    const pids = health.zones.map((z) => z.pid);
+
+    const player = await joinAs(ws, 'pioneer');
+    const seq = player.move(1, 1);
+    await nextFrame(player, (f) => f.lastInputSeq === seq);
+    await new Promise((r) => setTimeout(r, 500));
+    player.move(0, 0);
+    const last = await nextFrame(player, (f) => f.lastInputSeq === seq + 1);
+    await nextFrame(player);
+
+    const stopped = await stop();
+    expect(stopped).toMatch(
+      /✓ gateway stopped[\s\S]*✓ zone \w+ stopped[\s\S]*✓ store stopped[\s\S]*✓ nats-server stopped/,
+    );
+    for (const pid of pids) expect(alive(pid)).toBe(false);
+
+    const again = await start();
+    const back = await connect(again.ws);
+    await back.login('pioneer', TEST_PASSWORD);
+    const f = await nextFrame(back);
+    expect(f.x).toBeCloseTo(last.x, 0);
+    expect(f.y).toBeCloseTo(last.y, 0);
+    back.close();
+    await stop();
+  }, 90_000);
+});
+
+describe('mmo verbs', () => {
+  test.each(['up', 'zone', 'gateway', 'store', 'map validate'])('mmo %s --help', async (verb) => {
+    const run = runMmo([...verb.split(' '), '--help']);
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(new RegExp(`^mmo ${verb}: `));
+    expect(run.output()).toMatch(/usage: mmo/);
+  });
+
+  test('mmo --help lists the verbs', async () => {
+    const run = runMmo(['--help']);
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(/verbs:[\s\S]*up[\s\S]*zone[\s\S]*gateway[\s\S]*store/);
+  });
+
+  test('a role without NATS says how to fix it', async () => {
+    const run = runMmo(['zone', '--id', 'nw']);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/needs NATS: set NATS_URL/);
+  });
+
+  test('an unknown zone id names the zones that exist', async () => {
+    const nats = await import('@mmo/testkit').then((t) => t.startTestNats());
+    try {
+      const run = runMmo(['zone', '--id', 'middle', '--data', data.path], { NATS_URL: nats.url });
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toMatch(/zone "middle" is not in partition map version 1\. Fix: use one of: nw, ne, sw, se/);
+    } finally {
+      await nats.stop();
+    }
+  });
+
+  test('a broken config file stops startup naming the file, the field and the fix', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const file = `${data.path}/bad-config.json`;
+    writeFileSync(file, JSON.stringify({ zone: { tickHz: 'fast' } }));
+    const run = runMmo(['zone', '--id', 'nw', '--config', file]);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain(
+      `${file}: zone.tickHz: expected a number, got "fast". Fix: set zone.tickHz to a number.`,
+    );
+  });
+
+  test('a broken map stops startup naming the file, the field and the fix', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(`${data.path}/worlds/broken`, { recursive: true });
+    writeFileSync(`${data.path}/worlds/broken/world.tmj`, JSON.stringify({ orientation: 'orthogonal', layers: [] }));
+    const run = runMmo(['map', 'validate', '--worlds-dir', `${data.path}/worlds`, '--world', 'broken']);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/worlds\/broken\/world\.tmj: width: must be a positive whole number.*Fix: /);
+  });
+});
