@@ -17,4 +17,6 @@ export default {
   },
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'],
   testTimeout: 30_000,
+  // A failing test can leave a socket or child process behind; the run must still end and report the failure.
+  forceExit: true,
 };

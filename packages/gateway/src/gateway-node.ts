@@ -41,6 +41,14 @@ export function gatewayIdFor(config: Config): string {
   return `${hostname().replace(/[^A-Za-z0-9_-]/g, '-')}-${process.pid}`;
 }
 
+/** How long a stopping gateway waits for its sockets to report closed. */
+const SHUTDOWN_CLOSE_WAIT_MS = 2_000;
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+}
+
 export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> {
   const { config, log } = o;
   const clock = o.clock ?? systemClock;
@@ -142,6 +150,8 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
     stopping ??= (async () => {
       uws.us_listen_socket_close(listenSocket);
       for (const s of [...play.sessions]) play.close(s, CloseCode.GoingAway, 'server shutting down');
+      // uWS reports each close a little later; every reported close sends that player's leave to the zone.
+      await waitUntil(() => play.sessions.size === 0, SHUTDOWN_CLOSE_WAIT_MS);
       links.flush();
       for (const s of subscriptions) s.unsubscribe();
       stopWatch();

@@ -169,7 +169,9 @@ function readFrame(f: Frame): FrameData {
     const u = f.updates(i);
     if (u) updates.push({ id: u.id(), x: (ox + u.x()) / POSITION_SCALE, y: (oy + u.y()) / POSITION_SCALE });
   }
-  const leaves = Array.from(f.leavesArray() ?? []);
+  // Element accessors, not leavesArray(): a typed-array view needs 4-byte alignment that received buffers lack.
+  const leaves: number[] = [];
+  for (let i = 0; i < f.leavesLength(); i++) leaves.push(f.leaves(i) ?? 0);
   return {
     tick: f.tick(),
     lastInputSeq: f.lastInputSeq(),

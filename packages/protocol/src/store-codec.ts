@@ -165,5 +165,8 @@ export function encodeSaveReply(r: SaveReplyData): Uint8Array {
 
 export function decodeSaveReply(bytes: Uint8Array): SaveReplyData {
   const r = SaveReply.getRootAsSaveReply(new ByteBuffer(bytes));
-  return { saved: r.saved(), stale: Array.from(r.staleArray() ?? []) };
+  // Element accessors, not staleArray(): a typed-array view needs 4-byte alignment that received buffers lack.
+  const stale: number[] = [];
+  for (let i = 0; i < r.staleLength(); i++) stale.push(r.stale(i) ?? 0);
+  return { saved: r.saved(), stale };
 }

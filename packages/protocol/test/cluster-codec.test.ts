@@ -190,4 +190,11 @@ describe('store messages', () => {
     expect(decodeSaveBatch(encodeSaveBatch(batch))).toEqual(batch);
     expect(decodeSaveReply(encodeSaveReply({ saved: 3, stale: [4, 5] }))).toEqual({ saved: 3, stale: [4, 5] });
   });
+
+  test('a save reply decodes from a buffer at an odd offset, as NATS delivers them', () => {
+    const bytes = encodeSaveReply({ saved: 1, stale: [7, 8, 9] });
+    const shifted = new Uint8Array(bytes.length + 3);
+    shifted.set(bytes, 3);
+    expect(decodeSaveReply(shifted.subarray(3))).toEqual({ saved: 1, stale: [7, 8, 9] });
+  });
 });

@@ -74,6 +74,19 @@ describe('server messages', () => {
     expect(f.leaves).toEqual([0x80000003, 8]);
   });
 
+  test('a frame decodes from a buffer at an odd offset, as received buffers often are', () => {
+    const w = new FrameWriter();
+    w.begin(7, 1, 1, 0, 0);
+    w.leave(3);
+    w.leave(9);
+    const bytes = w.finish();
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    const decoded = decodeServerMessage(shifted.subarray(1));
+    if (decoded.body !== ServerBody.Frame) throw new Error('not a frame');
+    expect(decoded.frame.leaves).toEqual([3, 9]);
+  });
+
   test('a reused writer starts each frame empty and grows past its initial capacity', () => {
     const w = new FrameWriter();
     w.begin(1, 0, 1, 0, 0);
