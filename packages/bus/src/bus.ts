@@ -89,9 +89,16 @@ export class Bus {
       await sleep(timeoutMs);
       throw new RequestError(subject, 'timeout');
     }
+    if (action?.kind === 'delay' && action.ms >= timeoutMs) {
+      // The request arrives after the caller gave up: it is still delivered (and answered), but nobody listens.
+      setTimeout(() => this.nc.request(subject, data, { timeout: timeoutMs }).catch(() => {}), action.ms);
+      await sleep(timeoutMs);
+      throw new RequestError(subject, 'timeout');
+    }
     if (action?.kind === 'delay') await sleep(action.ms);
     try {
-      const reply = await this.nc.request(subject, data, { timeout: timeoutMs });
+      const remaining = action?.kind === 'delay' ? timeoutMs - action.ms : timeoutMs;
+      const reply = await this.nc.request(subject, data, { timeout: remaining });
       if (action?.kind === 'dropReply') throw new RequestError(subject, 'timeout');
       return reply.data;
     } catch (cause) {

@@ -76,6 +76,26 @@ describe('bus over a real nats-server', () => {
     for (const s of [s1, s2, s3]) s.unsubscribe();
     await faulty.close();
   });
+
+  test('a request delayed past its timeout fails for the caller but still reaches the server later', async () => {
+    const hook: FaultHook = { onRequest: () => ({ kind: 'delay', ms: 400 }) };
+    const faulty = await Bus.connect({ url: nats.url, name: 'late', log, faults: hook });
+    const servedAt: number[] = [];
+    const s = bus.serve(subjects.zoneHandoff('late'), () => {
+      servedAt.push(Date.now());
+      return new Uint8Array([1]);
+    });
+    await bus.flush();
+    const sentAt = Date.now();
+    await expect(faulty.request(subjects.zoneHandoff('late'), new Uint8Array([1]), 200)).rejects.toMatchObject({
+      reason: 'timeout',
+    });
+    expect(servedAt).toEqual([]);
+    await waitFor(() => servedAt.length === 1);
+    expect((servedAt[0] as number) - sentAt).toBeGreaterThanOrEqual(390);
+    s.unsubscribe();
+    await faulty.close();
+  });
 });
 
 describe('partition directory', () => {

@@ -1,6 +1,7 @@
 // The `mmo` command: one verb per role, plus tools.
 import { MmoError } from '@mmo/core';
 import { runAudit } from './verbs/audit.js';
+import { runBotsVerb } from './verbs/bots.js';
 import { runGateway } from './verbs/gateway.js';
 import { runMapValidate } from './verbs/map-validate.js';
 import { runStore } from './verbs/store.js';
@@ -14,6 +15,7 @@ const VERBS: Record<string, { run: (argv: string[]) => Promise<void>; summary: s
   store: { run: runStore, summary: 'run the store (SQLite over NATS)' },
   'map validate': { run: runMapValidate, summary: 'check a world map' },
   audit: { run: runAudit, summary: "show an entity's changes of owner" },
+  bots: { run: runBotsVerb, summary: 'load test with bots (latency, bandwidth, anomalies)' },
 };
 
 function usage(): string {

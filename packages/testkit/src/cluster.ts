@@ -1,5 +1,6 @@
 // A whole world in the test process: a real nats-server, the store on a temp SQLite file, every zone worker and a
 // gateway on a free port. Everything talks over real NATS and real sockets; stop() removes all of it.
+import type { FaultHook } from '@mmo/bus';
 import { type Config, createLogger, type Logger, loadConfig, silentLogger } from '@mmo/core';
 import { type GatewayNode, startGateway } from '@mmo/gateway';
 import { type StoreNode, startStore } from '@mmo/store';
@@ -17,6 +18,8 @@ export interface ClusterOptions {
   settings?: Record<string, unknown>;
   /** Start these zones only (default: all). */
   zones?: string[];
+  /** Test-only fault hooks for the buses of chosen zones, by zone id. */
+  faults?: Record<string, FaultHook>;
 }
 
 export interface TestCluster {
@@ -69,7 +72,8 @@ export async function startCluster(o: ClusterOptions = {}): Promise<TestCluster>
     const zones = new Map<string, ZoneNode>();
     for (const z of map.zones) {
       if (o.zones && !o.zones.includes(z.id)) continue;
-      const node = await startZone({ zoneId: z.id, config, map, log: testLogger('zone', z.id) });
+      const faults = o.faults?.[z.id];
+      const node = await startZone({ zoneId: z.id, config, map, log: testLogger('zone', z.id), faults });
       zones.set(z.id, node);
       started.push(node);
     }

@@ -1,0 +1,145 @@
+// One load-test bot: registers (or logs in when its name exists), walks between random waypoints inside an area at walking
+// speed, chats now and then, and checks every frame it receives for anomalies.
+import { GameClient, ServerErrorReply } from '@mmo/client';
+import { nodeSocket } from '@mmo/client/node';
+import { ErrorCode, type FrameData } from '@mmo/protocol';
+import type { Histogram } from './histogram.js';
+
+export interface Area {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export interface BotCounters {
+  handoffs: number;
+  duplicateSelf: number;
+  missingSelf: number;
+  jumps: number;
+  chats: number;
+  frames: number;
+}
+
+export interface BotOptions {
+  url: string;
+  name: string;
+  password: string;
+  area: Area;
+  latency: Histogram;
+  random: () => number;
+  /** Sends an input this often (ms). */
+  inputEveryMs?: number;
+  /** Chance per input of also saying something. */
+  chatChance?: number;
+}
+
+/** Frames further apart than this many ticks count as a missing self. */
+const MAX_TICK_GAP = 3;
+/** Quantisation and rounding slack when checking a step against the speed limit, in metres. */
+const JUMP_SLACK = 0.25;
+
+export class Bot {
+  client: GameClient | null = null;
+  readonly counters: BotCounters = { handoffs: 0, duplicateSelf: 0, missingSelf: 0, jumps: 0, chats: 0, frames: 0 };
+  /** Set when the server closed the connection while the bot was running. */
+  disconnected = false;
+  private readonly sentAt = new Map<number, number>();
+  private waypoint: { x: number; y: number } | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private last: { tick: number; x: number; y: number; epoch: number } | null = null;
+  private stopping = false;
+
+  constructor(private readonly o: BotOptions) {}
+
+  /** Connects and logs in; throws when it cannot. */
+  async start(): Promise<void> {
+    const client = await GameClient.connect(this.o.url, { createSocket: nodeSocket });
+    this.client = client;
+    client.on('close', () => {
+      if (!this.stopping) this.disconnected = true;
+      this.halt();
+    });
+    client.on('frame', (frame, at) => this.onFrame(frame, at));
+    await this.logIn(client);
+    this.timer = setInterval(() => this.step(), this.o.inputEveryMs ?? 200);
+  }
+
+  private async logIn(client: GameClient): Promise<void> {
+    try {
+      await client.register(this.o.name, this.o.password);
+    } catch (error) {
+      if (!(error instanceof ServerErrorReply) || error.code !== ErrorCode.NameTaken) throw error;
+      await client.login(this.o.name, this.o.password);
+    }
+  }
+
+  private onFrame(frame: FrameData, at: number): void {
+    this.counters.frames++;
+    this.checkFrame(frame);
+    for (const [seq, sent] of this.sentAt) {
+      if (seq > frame.lastInputSeq) break;
+      this.o.latency.record(at - sent);
+      this.sentAt.delete(seq);
+    }
+  }
+
+  private checkFrame(f: FrameData): void {
+    const prev = this.last;
+    this.last = { tick: f.tick, x: f.x, y: f.y, epoch: f.epoch };
+    if (!prev) return;
+    if (f.epoch !== prev.epoch) this.counters.handoffs++;
+    const gap = f.tick - prev.tick;
+    if (gap <= 0) {
+      this.counters.duplicateSelf++;
+      return;
+    }
+    if (gap > MAX_TICK_GAP) this.counters.missingSelf++;
+    const welcome = this.client?.welcome;
+    if (!welcome) return;
+    const allowed = (Math.max(gap, 2) * welcome.maxSpeed) / welcome.tickRate + JUMP_SLACK;
+    if (Math.hypot(f.x - prev.x, f.y - prev.y) > allowed) this.counters.jumps++;
+  }
+
+  private step(): void {
+    const client = this.client;
+    const self = client?.self;
+    if (!client || !self || !client.isOpen) return;
+    const { area, random } = this.o;
+    const here = { x: self.x, y: self.y };
+    if (!this.waypoint || Math.hypot(this.waypoint.x - here.x, this.waypoint.y - here.y) < 1) {
+      this.waypoint = { x: area.x0 + random() * (area.x1 - area.x0), y: area.y0 + random() * (area.y1 - area.y0) };
+    }
+    const dx = this.waypoint.x - here.x;
+    const dy = this.waypoint.y - here.y;
+    const d = Math.hypot(dx, dy) || 1;
+    const seq = client.move(dx / d, dy / d);
+    this.sentAt.set(seq, performance.now());
+    if (random() < (this.o.chatChance ?? 0.01)) {
+      client.chat(`hello from ${this.o.name}`);
+      this.counters.chats++;
+    }
+  }
+
+  /** A bot whose frames stopped coming (and so saw no gap) still counts as missing itself. */
+  private checkStillReceiving(): void {
+    const client = this.client;
+    const welcome = client?.welcome;
+    if (!client || !welcome || this.stopping || this.disconnected || !this.last) return;
+    const silentMs = performance.now() - client.lastFrameAt;
+    if (silentMs > ((MAX_TICK_GAP + 1) * 1000) / welcome.tickRate) this.counters.missingSelf++;
+  }
+
+  private halt(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Stops walking and closes the connection normally. */
+  stop(): void {
+    this.checkStillReceiving();
+    this.stopping = true;
+    this.halt();
+    if (this.client?.isOpen) this.client.close(1000, 'bot finished');
+  }
+}

@@ -1,0 +1,72 @@
+// Merges the reports of every swarm (one per worker) into the summary that `mmo bots` prints.
+import { Histogram } from './histogram.js';
+import type { SwarmReport } from './swarm.js';
+
+export interface BotsSummary {
+  count: number;
+  connected: number;
+  failed: number;
+  disconnected: number;
+  durationSec: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number; samples: number };
+  bytesPerClientPerSec: { in: number; out: number };
+  framesPerClientPerSec: number;
+  handoffs: number;
+  chats: number;
+  anomalies: { duplicateSelf: number; missingSelf: number; jumps: number };
+  errors: string[];
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+export function summarise(reports: readonly SwarmReport[], durationSec: number): BotsSummary {
+  const latency = new Histogram();
+  const sum = (pick: (r: SwarmReport) => number) => reports.reduce((total, r) => total + pick(r), 0);
+  for (const r of reports) latency.merge(r.latency);
+  const clientSeconds = sum((r) => r.clientSeconds) || 1;
+  return {
+    count: sum((r) => r.count),
+    connected: sum((r) => r.connected),
+    failed: sum((r) => r.failed),
+    disconnected: sum((r) => r.disconnected),
+    durationSec,
+    latencyMs: {
+      p50: latency.quantile(0.5),
+      p95: latency.quantile(0.95),
+      p99: latency.quantile(0.99),
+      max: Math.ceil(latency.max),
+      samples: latency.total,
+    },
+    bytesPerClientPerSec: {
+      in: Math.round(sum((r) => r.bytesIn) / clientSeconds),
+      out: Math.round(sum((r) => r.bytesOut) / clientSeconds),
+    },
+    framesPerClientPerSec: round1(sum((r) => r.frames) / clientSeconds),
+    handoffs: sum((r) => r.handoffs),
+    chats: sum((r) => r.chats),
+    anomalies: {
+      duplicateSelf: sum((r) => r.duplicateSelf),
+      missingSelf: sum((r) => r.missingSelf),
+      jumps: sum((r) => r.jumps),
+    },
+    errors: reports.flatMap((r) => r.errors).slice(0, 10),
+  };
+}
+
+/** True when the run should exit non-zero: a bot failed or was disconnected, or an anomaly was seen. */
+export function hasProblems(s: BotsSummary): boolean {
+  const a = s.anomalies;
+  return s.failed > 0 || s.disconnected > 0 || a.duplicateSelf + a.missingSelf + a.jumps > 0;
+}
+
+export function formatSummary(s: BotsSummary): string {
+  const a = s.anomalies;
+  return [
+    `bots: ${s.connected}/${s.count} connected, ${s.failed} failed, ${s.disconnected} disconnected (${s.durationSec} s)`,
+    `latency input -> visible: p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms (${s.latencyMs.samples} inputs)`,
+    `per client: ${s.bytesPerClientPerSec.in} B/s in, ${s.bytesPerClientPerSec.out} B/s out, ${s.framesPerClientPerSec} frames/s`,
+    `handoffs seen: ${s.handoffs}; chats sent: ${s.chats}`,
+    `anomalies: ${a.duplicateSelf} duplicate self, ${a.missingSelf} missing self, ${a.jumps} jumps`,
+    ...s.errors.map((e) => `  ! ${e}`),
+  ].join('\n');
+}
