@@ -71,7 +71,7 @@ describe('mmo up', () => {
 });
 
 describe('mmo verbs', () => {
-  test.each(['up', 'zone', 'gateway', 'store', 'map validate'])('mmo %s --help', async (verb) => {
+  test.each(['up', 'zone', 'gateway', 'store', 'map validate', 'audit', 'bots'])('mmo %s --help', async (verb) => {
     const run = runMmo([...verb.split(' '), '--help']);
     expect(await run.exited).toBe(0);
     expect(run.output()).toMatch(new RegExp(`^mmo ${verb}: `));
@@ -119,5 +119,52 @@ describe('mmo verbs', () => {
     const run = runMmo(['map', 'validate', '--worlds-dir', `${data.path}/worlds`, '--world', 'broken']);
     expect(await run.exited).toBe(1);
     expect(run.output()).toMatch(/worlds\/broken\/world\.tmj: width: must be a positive whole number.*Fix: /);
+  });
+});
+
+describe('mmo audit', () => {
+  test("prints an entity's changes of owner from the store, as a table and as JSON lines", async () => {
+    const { startCluster, waitFor } = await import('@mmo/testkit');
+    const cluster = await startCluster({ world: { spawns: [{ x: 60, y: 20 }] } });
+    try {
+      await cluster.ready();
+      const player = await joinAs(cluster.wsUrl, 'audited');
+      const id = player.playerId;
+      player.move(1, 0);
+      await waitFor(() => cluster.zones.get('ne')?.sim.entities.get(id)?.real === true, { what: 'the handoff to ne' });
+      player.close();
+      const env = { NATS_URL: cluster.nats.url };
+      let table = '';
+      await waitFor(async () => {
+        const run = runMmo(['audit', String(id), '--world', 'test'], env);
+        expect(await run.exited).toBe(0);
+        table = run.output();
+        return table.includes('logout');
+      });
+      expect(table).toMatch(new RegExp(`entity ${id}: 3 changes of owner`));
+      expect(table).toMatch(/login -> nw[\s\S]*nw -> ne[\s\S]*ne -> logout/);
+
+      const json = runMmo(['audit', String(id), '--world', 'test', '--json'], env);
+      expect(await json.exited).toBe(0);
+      const lines = json
+        .output()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines.map((l) => [l.fromZone, l.toZone])).toEqual([
+        ['', 'nw'],
+        ['nw', 'ne'],
+        ['ne', ''],
+      ]);
+      expect(lines[1].epoch).toBe(lines[0].epoch + 1);
+    } finally {
+      await cluster.stop();
+    }
+  });
+
+  test('an id that is not a number gets a usage error', async () => {
+    const run = runMmo(['audit', 'someone']);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/mmo audit needs an entity id/);
   });
 });
