@@ -15,7 +15,8 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}. Fix: apt-get install -y chromium, or set CHROMIUM_PATH.`);
   }
-  cluster = await startCluster();
+  // NPCs wander in se, near the centre where the four zones meet.
+  cluster = await startCluster({ world: { spawners: [{ name: 'wolf', x: 74, y: 74, count: 2, radius: 3 }] } });
   await cluster.ready();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -118,6 +119,55 @@ describe('browser client', () => {
       return colours.size;
     });
     expect(painted).toBeGreaterThan(3);
+  }, 60_000);
+
+  test('a player walks with the keyboard through all four zones, seeing NPCs across borders, without a hitch', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await register(page, 'carol');
+    // Carol starts in nw and already sees the wolves that live in se.
+    const start = await until(
+      page,
+      (s) => Object.values(s.others).some((o) => o.name === 'wolf'),
+      'carol to see the wolves',
+    );
+    expect(start.self?.x).toBeLessThan(64);
+    expect(start.self?.y).toBeLessThan(64);
+    await page.evaluate(() => {
+      type Frame = { tick: number; epoch: number; x: number; y: number };
+      const w = window as unknown as {
+        frames: Frame[];
+        mmo: { client: { on(event: 'frame', f: (frame: Frame) => void): void } };
+      };
+      w.frames = [];
+      w.mmo.client.on('frame', (f) => w.frames.push({ tick: f.tick, epoch: f.epoch, x: f.x, y: f.y }));
+    });
+    // nw -> ne -> se -> sw -> nw, round the point where the four zones meet.
+    const legs: [string, (p: { x: number; y: number }) => boolean, string][] = [
+      ['KeyD', (p) => p.x > 69, 'east into ne'],
+      ['KeyS', (p) => p.y > 69, 'south into se'],
+      ['KeyA', (p) => p.x < 59, 'west into sw'],
+      ['KeyW', (p) => p.y < 59, 'north back into nw'],
+    ];
+    for (const [key, arrived, what] of legs) {
+      await page.keyboard.down(key);
+      await until(page, (s) => s.self !== null && arrived(s.self), `carol to walk ${what}`);
+      await page.keyboard.up(key);
+    }
+    const frames = await page.evaluate(
+      () => (window as unknown as { frames: { tick: number; epoch: number; x: number; y: number }[] }).frames,
+    );
+    let handoffs = 0;
+    for (let i = 1; i < frames.length; i++) {
+      const [a, b] = [frames[i - 1], frames[i]] as [(typeof frames)[0], (typeof frames)[0]];
+      if (b.epoch !== a.epoch) handoffs++;
+      const gap = b.tick - a.tick;
+      expect(gap).toBeGreaterThanOrEqual(1); // never the same tick twice: no duplicate of herself
+      expect(gap).toBeLessThanOrEqual(3);
+      expect(Math.hypot(b.x - a.x, b.y - a.y)).toBeLessThanOrEqual((Math.max(gap, 2) * 6) / 20 + 0.25);
+    }
+    expect(handoffs).toBe(4);
+    expect(frames.length).toBeGreaterThan(100);
+    expect(await page.isVisible('#game')).toBe(true);
   }, 60_000);
 
   test('a wrong password shows the error on the login form', async () => {
