@@ -40,38 +40,41 @@ export function sampleOwnership(inspections: readonly ZoneInspectionData[]): Own
 }
 
 export interface OwnershipReport {
-  /** Entities held as real anywhere. */
+  /** Entities held as real anywhere, in the last sample taken. */
   entities: number;
   /** Entities owned by two or more zones in every sample. */
   duplicated: number[];
   /** Expected entities held by no zone in every sample. */
   lost: number[];
+  /** Entities held that were not expected, in every sample (only checked when `expected` is given). */
+  extra: number[];
   samples: number;
 }
 
 /**
- * Checks that every entity has at most one owner and that each of `expected` is held somewhere. Suspects are
- * re-sampled `confirmations` times, `gapMs` apart.
+ * Checks that every entity has at most one owner and, when `expected` is given, that exactly those entities are held.
+ * Suspects are re-sampled up to `confirmations` times, `gapMs` apart; only those that stay suspect are reported.
  */
 export async function checkOwnership(
   bus: Bus,
   subjects: Subjects,
   zones: readonly string[],
-  expected: Iterable<number> = [],
+  expected?: ReadonlySet<number>,
   confirmations = 3,
   gapMs = 200,
 ): Promise<OwnershipReport> {
   let sample = sampleOwnership(await inspectZones(bus, subjects, zones));
-  const entities = sample.held.size;
   let duplicated = [...sample.owners].filter(([, zs]) => zs.length > 1).map(([id]) => id);
-  let lost = [...expected].filter((id) => !sample.held.has(id));
+  let lost = expected ? [...expected].filter((id) => !sample.held.has(id)) : [];
+  let extra = expected ? [...sample.held].filter((id) => !expected.has(id)) : [];
   let samples = 1;
-  while ((duplicated.length > 0 || lost.length > 0) && samples <= confirmations) {
+  while (duplicated.length + lost.length + extra.length > 0 && samples <= confirmations) {
     await new Promise((r) => setTimeout(r, gapMs));
     sample = sampleOwnership(await inspectZones(bus, subjects, zones));
     samples++;
     duplicated = duplicated.filter((id) => (sample.owners.get(id)?.length ?? 0) > 1);
     lost = lost.filter((id) => !sample.held.has(id));
+    extra = extra.filter((id) => sample.held.has(id));
   }
-  return { entities, duplicated, lost, samples };
+  return { entities: sample.held.size, duplicated, lost, extra, samples };
 }

@@ -1,0 +1,89 @@
+// CCU ladder: for each step, a fresh four-zone default world (real processes) and N bots walking over it. Stops at
+// the first step whose p99 input -> visible latency exceeds 150 ms or whose failures or disconnects exceed 1 %.
+import { benchArgs } from './lib/args.mjs';
+import { runBots, startWorld } from './lib/cluster.mjs';
+import { figures, snapshot } from './lib/metrics.mjs';
+import { printTable } from './lib/table.mjs';
+
+const o = benchArgs('ccu', 'CCU ladder on the default world: latency, bandwidth, tick time, CPU and RSS per step.', {
+  steps: { default: '250,500,1000,2000,3000,5000', help: 'bot counts, comma-separated' },
+  duration: { default: '30', help: 'seconds each step runs after its ramp' },
+  ramp: { default: '0.02', help: 'seconds of ramp per bot' },
+  area: { default: '64,64,960,960', help: 'where bots walk (x0,y0,x1,y1 metres)' },
+  workers: { default: '2', help: 'bot worker processes' },
+  'max-p99': { default: '150', help: 'stop after a step whose p99 latency (ms) is above this' },
+});
+
+const rows = [];
+const servers = [];
+for (const count of o.steps.split(',').map(Number)) {
+  const ramp = Math.max(1, Math.ceil(count * Number(o.ramp)));
+  console.error(`== step ${count} bots (ramp ${ramp} s, run ${o.duration} s)`);
+  const world = await startWorld();
+  let stop = false;
+  try {
+    const bots = runBots([
+      '--url',
+      world.wsUrl,
+      '--count',
+      String(count),
+      '--ramp',
+      String(ramp),
+      '--duration',
+      o.duration,
+      '--area',
+      o.area,
+      '--workers',
+      o.workers,
+    ]);
+    // Server figures over the steady part of the run: from the end of the ramp to the end.
+    await new Promise((r) => setTimeout(r, (ramp + 1) * 1000));
+    const before = await snapshot(world.url);
+    await new Promise((r) => setTimeout(r, Math.max(1, Number(o.duration) - 2) * 1000));
+    const after = await snapshot(world.url);
+    const { summary: s } = await bots;
+    const f = figures(before, after);
+    const zones = f.filter((p) => p.process !== 'gateway');
+    const gateway = f.find((p) => p.process === 'gateway');
+    const lossPercent = ((s.failed + s.disconnected) / count) * 100;
+    const a = s.anomalies;
+    rows.push({
+      bots: count,
+      connected: s.connected,
+      'fail+disc': s.failed + s.disconnected,
+      'p50 ms': s.latencyMs.p50,
+      'p95 ms': s.latencyMs.p95,
+      'p99 ms': s.latencyMs.p99,
+      'in B/s/client': s.bytesPerClientPerSec.in,
+      'frames/s/client': s.framesPerClientPerSec,
+      'tick p99 ms (max zone)': Math.max(...zones.map((z) => z.tickP99ms)),
+      'gateway CPU %': gateway?.cpuPercent,
+      'zones CPU %': zones.map((z) => z.cpuPercent).join('/'),
+      'RSS MB gw/zones': `${gateway?.rssMB}/${zones.map((z) => z.rssMB).join('/')}`,
+      anomalies: a.duplicateSelf + a.missingSelf + a.jumps,
+    });
+    servers.push(...f.map(({ samples, ...p }) => ({ bots: count, ...p })));
+    stop = s.latencyMs.p99 > Number(o['max-p99']) || lossPercent > 1;
+    if (stop)
+      console.error(`ladder stops at ${count} bots: p99 ${s.latencyMs.p99} ms, ${lossPercent.toFixed(1)} % lost`);
+  } finally {
+    await world.stop();
+  }
+  if (stop) break;
+}
+
+console.log('\nCCU ladder (default world, 4 zones, 20 Hz; bots on the same machine)\n');
+printTable(rows, Object.keys(rows[0] ?? { bots: 0 }));
+console.log('\nPer process (steady part of each step)\n');
+printTable(servers, [
+  'bots',
+  'process',
+  'cpuPercent',
+  'rssMB',
+  'tickP50ms',
+  'tickP99ms',
+  'players',
+  'npcs',
+  'natsMsgsPerSec',
+  'natsKBPerSec',
+]);

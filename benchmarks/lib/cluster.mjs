@@ -1,0 +1,50 @@
+// Starts the whole world in real processes (`mmo up` on free ports, a fresh data folder) for one benchmark run.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const MMO = new URL('../../packages/cli/bin/mmo.js', import.meta.url).pathname;
+
+export async function startWorld(extraArgs = []) {
+  const data = mkdtempSync(join(tmpdir(), 'mmo-bench-'));
+  const child = spawn(
+    process.execPath,
+    [MMO, 'up', '--port', '0', '--data', data, '--set', 'store.scryptCost=1024', '--log-level', 'warn', ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + 60_000;
+  while (!/World ready/.test(output)) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`mmo up did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const url = output.match(/✓ gateway\s+(http:\/\/\S+)/)[1];
+  return {
+    url,
+    wsUrl: `${url.replace('http', 'ws')}/ws`,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `mmo bots ... --json`; progress lines go to stderr; resolves with the summary object. */
+export async function runBots(args) {
+  const child = spawn(process.execPath, [MMO, 'bots', ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => process.stderr.write(`  ${c}`));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  const last = out.trim().split('\n').pop() ?? '';
+  try {
+    return { code, summary: JSON.parse(last) };
+  } catch {
+    throw new Error(`mmo bots printed no summary (exit ${code}):\n${out}`);
+  }
+}
