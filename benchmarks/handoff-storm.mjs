@@ -48,7 +48,7 @@ try {
         'handoffs seen by bots': s.handoffs,
         'input p99 ms': s.latencyMs.p99,
         'fail+disc': s.failed + s.disconnected,
-        anomalies: s.anomalies.duplicateSelf + s.anomalies.missingSelf + s.anomalies.jumps,
+        'anomalies dup/missing/jumps': `${s.anomalies.duplicateSelf}/${s.anomalies.missingSelf}/${s.anomalies.jumps}`,
       },
     ],
     [
@@ -58,7 +58,7 @@ try {
       'handoffs seen by bots',
       'input p99 ms',
       'fail+disc',
-      'anomalies',
+      'anomalies dup/missing/jumps',
     ],
   );
   console.log('');

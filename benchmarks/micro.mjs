@@ -106,7 +106,11 @@ function zoneWith(n, seed) {
     const a = rng.range(0, Math.PI * 2);
     sim.inbox.push({ cmd: Cmd.Input, input: { player: i, seq: 1, moveX: Math.cos(a), moveY: Math.sin(a) } });
   }
-  return { sim, output, step: () => sim.step((now += 50)) };
+  const step = () => {
+    now += 50;
+    sim.step(now);
+  };
+  return { sim, output, step };
 }
 
 const rows = [];

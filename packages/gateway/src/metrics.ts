@@ -49,6 +49,12 @@ export function createGatewayMetrics(play: PlayService, links: ZoneLinks, bus: B
     'Zone messages for players not on this gateway',
     () => c.undeliverable,
   );
+  counterFrom(
+    registry,
+    'mmo_gateway_repeated_frames_total',
+    'Frames dropped because the client already had one for that tick (two zones around a handoff)',
+    () => c.repeatedFrames,
+  );
   counterFrom(registry, 'mmo_gateway_zone_batches_total', 'Batches sent to zones', () => links.batchesSent);
   counterFrom(registry, 'mmo_gateway_nats_in_msgs_total', 'NATS messages received', () => bus.stats().inMsgs);
   counterFrom(registry, 'mmo_gateway_nats_out_msgs_total', 'NATS messages sent', () => bus.stats().outMsgs);

@@ -14,6 +14,7 @@ import {
   encodePong,
   encodeServerError,
   encodeWelcome,
+  frameTickOf,
   POSITION_SCALE,
 } from '@mmo/protocol';
 import type { WorldMap } from '@mmo/world';
@@ -30,6 +31,8 @@ export interface PlayCounters {
   logins: number;
   loginFailures: number;
   undeliverable: number;
+  /** Frames not sent because the client already had a frame for that tick or a later one. */
+  repeatedFrames: number;
   closes: Map<number, number>;
 }
 
@@ -63,6 +66,7 @@ export class PlayService {
     logins: 0,
     loginFailures: 0,
     undeliverable: 0,
+    repeatedFrames: 0,
     closes: new Map(),
   };
   private nextId = 1;
@@ -239,6 +243,16 @@ export class PlayService {
     if (!s?.playing) {
       this.counters.undeliverable++;
       return;
+    }
+    // Around a handoff two zones may both send a frame for one tick (their ticks are not in lock step): the client
+    // gets only the first, so that its frames always move forward.
+    const tick = frameTickOf(data);
+    if (tick !== null) {
+      if (s.lastFrameTick >= 0 && ((tick - s.lastFrameTick) | 0) <= 0) {
+        this.counters.repeatedFrames++;
+        return;
+      }
+      s.lastFrameTick = tick;
     }
     this.send(s, data);
   }

@@ -30,6 +30,8 @@ export class Session {
   /** The zone this player's inputs go to, and the epoch of that route. */
   zone = '';
   routeEpoch = 0;
+  /** World tick of the last frame sent to the client; frames for that tick or earlier are not sent again. */
+  lastFrameTick = -1;
   authAttempts = 0;
   /** end() was called; uWebSockets.js will report the close. */
   ending = false;

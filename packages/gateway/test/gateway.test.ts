@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ServerErrorReply } from '@mmo/client';
-import { CloseCode, ErrorCode } from '@mmo/protocol';
+import { CloseCode, ErrorCode, FrameWriter } from '@mmo/protocol';
 import {
   closeOf,
   connect,
@@ -132,5 +132,26 @@ describe('accounts and sessions', () => {
     const c = await joinAs(cluster.wsUrl, 'watcher');
     await waitFor(() => [...c.entities.values()].some((e) => e.name === 'deer'), { what: 'a deer in view' });
     c.close();
+  });
+});
+
+describe('frame order', () => {
+  test('a frame for a tick the client already has is not sent again; later frames are', async () => {
+    const player = await joinAs(cluster.wsUrl, 'ticker');
+    const live = await nextFrame(player);
+    const ticks: number[] = [];
+    player.on('frame', (f) => ticks.push(f.tick));
+    const writer = new FrameWriter();
+    const frame = (tick: number) => {
+      writer.begin(tick, 0, live.epoch, 0, 0);
+      return writer.finish().slice();
+    };
+    // As a second zone would around a handoff: a frame for a tick already delivered, then one for a later tick.
+    cluster.gateway.play.deliver(player.playerId, frame(live.tick));
+    cluster.gateway.play.deliver(player.playerId, frame(live.tick + 10_000));
+    await waitFor(() => ticks.includes(live.tick + 10_000), { what: 'the later frame' });
+    expect(ticks).not.toContain(live.tick);
+    expect(cluster.gateway.play.counters.repeatedFrames).toBeGreaterThanOrEqual(1);
+    player.close();
   });
 });

@@ -72,6 +72,7 @@ export {
   encodePong,
   encodeServerError,
   encodeWelcome,
+  frameTickOf,
 } from './server-codec.js';
 export type {
   AuthReplyData,

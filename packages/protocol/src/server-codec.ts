@@ -107,6 +107,13 @@ export function encodePong(clientTime: number, serverTime: number): Uint8Array {
   return finish(b, ServerBody.Pong, Pong.createPong(b, clientTime, serverTime));
 }
 
+/** The world tick of a frame, or null for any other server message; reads two fields, decodes nothing else. */
+export function frameTickOf(bytes: Uint8Array): number | null {
+  const root = ServerMessage.getRootAsServerMessage(new ByteBuffer(bytes));
+  if (root.bodyType() !== ServerBody.Frame) return null;
+  return (root.body(new Frame()) as Frame).tick();
+}
+
 /** Decodes a server message (client side). Throws on a buffer that is not a ServerMessage. */
 export function decodeServerMessage(bytes: Uint8Array): ServerMessageData {
   const root = ServerMessage.getRootAsServerMessage(new ByteBuffer(bytes));

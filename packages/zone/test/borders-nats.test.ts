@@ -176,6 +176,15 @@ describe('handoff over real NATS with faults injected in the bus', () => {
       const c = nw?.counters;
       expect(c?.handoffsOut).toBe(1);
       expect(ne?.counters.handoffsIn).toBe(1);
+      // The owner's /metrics shows the handoff, its latency, the ghosts it published and the faults it saw.
+      const text = await (await fetch(cluster.zones.get('nw')?.metricsUrl as string)).text();
+      const metric = (name: string) => Number(text.match(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm'))?.[1]);
+      expect(metric('mmo_zone_handoffs_out_total')).toBe(1);
+      expect(metric('mmo_zone_handoff_duration_seconds_count')).toBe(1);
+      expect(metric('mmo_zone_ghosts_published_total')).toBeGreaterThan(0);
+      expect(metric('mmo_zone_handoff_timeouts_total')).toBe(c?.handoffTimeouts);
+      expect(metric('mmo_zone_handoff_retries_total')).toBe(c?.handoffRetries);
+      expect(metric('mmo_zone_stale_offers_total')).toBe(c?.staleOffers);
     },
   );
 });

@@ -1,0 +1,58 @@
+// Smoke runs of every benchmark script with small counts: each starts its own world on free ports, measures, prints
+// its table and exits cleanly. (Figures are not checked here: no test asserts on speed.)
+import { spawn } from 'node:child_process';
+import { describe, expect, test } from '@jest/globals';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+
+function runScript(script: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [`${ROOT}benchmarks/${script}`, ...args], { cwd: ROOT });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (out += c));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
+}
+
+describe('benchmark scripts (smoke runs)', () => {
+  test('bench:micro prints operations per second and the growth from the small size to the large', async () => {
+    const { code, out } = await runScript('micro.mjs', ['--sizes', '100,400', '--seconds', '0.2']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/\| zone tick, 100 players walking.*\|\s+[\d.]+\s+\|/);
+    expect(out).toMatch(/\| frame encode \(48 updates\)\s+\|\s+\d+/);
+    expect(out).toMatch(/\| ghost batch of 40 encode \+ publish/);
+    expect(out).toMatch(/zone tick cost grows [\d.]+x from 100 to 400 players/);
+  }, 60_000);
+
+  test('bench:ccu runs a step of bots against its own world and prints the ladder', async () => {
+    const { code, out } = await runScript('ccu-ladder.mjs', [
+      '--steps',
+      '12',
+      '--duration',
+      '3',
+      '--ramp',
+      '0.1',
+      '--workers',
+      '1',
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/CCU ladder/);
+    expect(out).toMatch(/\| 12\s+\| 12\s+\| 0\s+\|/); // 12 bots, 12 connected, none failed
+    expect(out).toMatch(/\| 12\s+\| zone nw\s+\|/);
+  }, 90_000);
+
+  test('bench:handoff runs bots at the corner and prints handoff rates', async () => {
+    const { code, out } = await runScript('handoff-storm.mjs', [
+      '--bots',
+      '12',
+      '--duration',
+      '4',
+      '--ramp',
+      '1',
+      '--workers',
+      '1',
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Handoff storm: 12 bots/);
+    expect(out).toMatch(/\| handoffs\/s \(all zones\)/);
+  }, 90_000);
+});
