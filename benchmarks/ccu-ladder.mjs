@@ -1,8 +1,8 @@
 // CCU ladder: for each step, a fresh four-zone default world (real processes) and N bots walking over it. Stops at
 // the first step whose p99 input -> visible latency exceeds 150 ms or whose failures or disconnects exceed 1 %.
 import { benchArgs } from './lib/args.mjs';
-import { runBots, startWorld } from './lib/cluster.mjs';
-import { figures, snapshot } from './lib/metrics.mjs';
+import { measureBots, startWorld } from './lib/cluster.mjs';
+import { figures } from './lib/metrics.mjs';
 import { printTable } from './lib/table.mjs';
 
 const o = benchArgs('ccu', 'CCU ladder on the default world: latency, bandwidth, tick time, CPU and RSS per step.', {
@@ -22,26 +22,17 @@ for (const count of o.steps.split(',').map(Number)) {
   const world = await startWorld();
   let stop = false;
   try {
-    const bots = runBots([
-      '--url',
-      world.wsUrl,
-      '--count',
-      String(count),
-      '--ramp',
-      String(ramp),
-      '--duration',
-      o.duration,
-      '--area',
-      o.area,
-      '--workers',
-      o.workers,
-    ]);
-    // Server figures over the steady part of the run: from the end of the ramp to the end.
-    await new Promise((r) => setTimeout(r, (ramp + 1) * 1000));
-    const before = await snapshot(world.url);
-    await new Promise((r) => setTimeout(r, Math.max(1, Number(o.duration) - 2) * 1000));
-    const after = await snapshot(world.url);
-    const { summary: s } = await bots;
+    const {
+      summary: s,
+      before,
+      after,
+    } = await measureBots(world, {
+      count,
+      ramp,
+      duration: o.duration,
+      area: o.area,
+      workers: o.workers,
+    });
     const f = figures(before, after);
     const zones = f.filter((p) => p.process !== 'gateway');
     const gateway = f.find((p) => p.process === 'gateway');

@@ -1,7 +1,7 @@
 // Handoff storm: bots walking back and forth across the point where the four zones of the default world meet.
 import { benchArgs } from './lib/args.mjs';
-import { runBots, startWorld } from './lib/cluster.mjs';
-import { figures, histogramQuantile, snapshot } from './lib/metrics.mjs';
+import { measureBots, startWorld } from './lib/cluster.mjs';
+import { figures, histogramQuantile } from './lib/metrics.mjs';
 import { printTable } from './lib/table.mjs';
 
 const o = benchArgs('handoff', 'Handoff storm at the four-zone corner: handoffs per second and handoff latency.', {
@@ -14,25 +14,17 @@ const o = benchArgs('handoff', 'Handoff storm at the four-zone corner: handoffs 
 
 const world = await startWorld();
 try {
-  const bots = runBots([
-    '--url',
-    world.wsUrl,
-    '--count',
-    o.bots,
-    '--ramp',
-    o.ramp,
-    '--duration',
-    o.duration,
-    '--area',
-    o.area,
-    '--workers',
-    o.workers,
-  ]);
-  await new Promise((r) => setTimeout(r, (Number(o.ramp) + 1) * 1000));
-  const before = await snapshot(world.url);
-  await new Promise((r) => setTimeout(r, Math.max(1, Number(o.duration) - 2) * 1000));
-  const after = await snapshot(world.url);
-  const { summary: s } = await bots;
+  const {
+    summary: s,
+    before,
+    after,
+  } = await measureBots(world, {
+    count: o.bots,
+    ramp: o.ramp,
+    duration: o.duration,
+    area: o.area,
+    workers: o.workers,
+  });
   const zones = figures(before, after).filter((p) => p.process !== 'gateway');
   const all = zones.flatMap((z) => z.samples);
   const seconds = (after.at - before.at) / 1000;

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { snapshot } from './metrics.mjs';
 
 export const MMO = new URL('../../packages/cli/bin/mmo.js', import.meta.url).pathname;
 
@@ -47,4 +48,31 @@ export async function runBots(args) {
   } catch {
     throw new Error(`mmo bots printed no summary (exit ${code}):\n${out}`);
   }
+}
+
+/**
+ * Runs bots against `world` and scrapes every process's /metrics twice: after the ramp and near the end, so that the
+ * server figures cover only the steady part of the run.
+ */
+export async function measureBots(world, { count, ramp, duration, area, workers }) {
+  const bots = runBots([
+    '--url',
+    world.wsUrl,
+    '--count',
+    String(count),
+    '--ramp',
+    String(ramp),
+    '--duration',
+    String(duration),
+    '--area',
+    area,
+    '--workers',
+    String(workers),
+  ]);
+  await new Promise((r) => setTimeout(r, (Number(ramp) + 1) * 1000));
+  const before = await snapshot(world.url);
+  await new Promise((r) => setTimeout(r, Math.max(1, Number(duration) - 2) * 1000));
+  const after = await snapshot(world.url);
+  const { summary } = await bots;
+  return { summary, before, after };
 }
