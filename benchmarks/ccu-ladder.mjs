@@ -73,6 +73,7 @@ printTable(servers, [
   'rssMB',
   'tickP50ms',
   'tickP99ms',
+  'tickLateP99ms',
   'players',
   'npcs',
   'natsMsgsPerSec',

@@ -54,7 +54,15 @@ try {
     ],
   );
   console.log('');
-  printTable(zones, ['process', 'handoffsPerSec', 'handoffP99ms', 'tickP99ms', 'cpuPercent', 'players']);
+  printTable(zones, [
+    'process',
+    'handoffsPerSec',
+    'handoffP99ms',
+    'tickP99ms',
+    'tickLateP99ms',
+    'cpuPercent',
+    'players',
+  ]);
 } finally {
   await world.stop();
 }

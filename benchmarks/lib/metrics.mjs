@@ -78,6 +78,8 @@ export function figures(before, after) {
         p.name === 'gateway' ? null : round2(histogramQuantile(d, 'mmo_zone_tick_duration_seconds', 0.5) * 1000),
       tickP99ms:
         p.name === 'gateway' ? null : round2(histogramQuantile(d, 'mmo_zone_tick_duration_seconds', 0.99) * 1000),
+      tickLateP99ms:
+        p.name === 'gateway' ? null : round2(histogramQuantile(d, 'mmo_zone_tick_lateness_seconds', 0.99) * 1000),
       players: p.name === 'gateway' ? null : sum(d, 'mmo_zone_entities', (l) => l.type === 'player'),
       npcs: p.name === 'gateway' ? null : sum(d, 'mmo_zone_entities', (l) => l.type === 'npc'),
       natsMsgsPerSec: Math.round(

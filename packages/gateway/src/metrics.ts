@@ -52,7 +52,7 @@ export function createGatewayMetrics(play: PlayService, links: ZoneLinks, bus: B
   counterFrom(
     registry,
     'mmo_gateway_repeated_frames_total',
-    'Frames dropped because the client already had one for that tick (two zones around a handoff)',
+    'Frames not sent because the client had a newer one (two zones around a handoff)',
     () => c.repeatedFrames,
   );
   counterFrom(registry, 'mmo_gateway_zone_batches_total', 'Batches sent to zones', () => links.batchesSent);

@@ -14,8 +14,9 @@ import {
   encodePong,
   encodeServerError,
   encodeWelcome,
-  frameTickOf,
+  type FrameStamp,
   POSITION_SCALE,
+  readFrameStamp,
 } from '@mmo/protocol';
 import type { WorldMap } from '@mmo/world';
 import { type PlaySocket, Session, SessionState } from './session.js';
@@ -57,6 +58,7 @@ export interface PlayServiceOptions {
 export class PlayService {
   readonly sessions = new Set<Session>();
   private readonly byPlayer = new Map<number, Session>();
+  private readonly stamp: FrameStamp = { epoch: 0, tick: 0 };
   readonly counters: PlayCounters = {
     opened: 0,
     messagesIn: 0,
@@ -244,17 +246,26 @@ export class PlayService {
       this.counters.undeliverable++;
       return;
     }
-    // Around a handoff two zones may both send a frame for one tick (their ticks are not in lock step): the client
-    // gets only the first, so that its frames always move forward.
-    const tick = frameTickOf(data);
-    if (tick !== null) {
-      if (s.lastFrameTick >= 0 && ((tick - s.lastFrameTick) | 0) <= 0) {
-        this.counters.repeatedFrames++;
-        return;
-      }
-      s.lastFrameTick = tick;
+    if (!this.isNewFrame(s, data)) {
+      this.counters.repeatedFrames++;
+      return;
     }
     this.send(s, data);
+  }
+
+  /**
+   * Around a handoff both owners may send a frame for the same tick (the old one fills a slow handoff with
+   * self-only frames; zone loops are not in lock step). The client gets frames in (epoch, tick) order: the new
+   * owner's frames always (they carry the view changes it counts on), the old owner's only until the new one speaks.
+   */
+  private isNewFrame(s: Session, data: Uint8Array): boolean {
+    const stamp = this.stamp;
+    if (!readFrameStamp(data, stamp)) return true;
+    if (stamp.epoch < s.lastFrameEpoch) return false;
+    if (stamp.epoch === s.lastFrameEpoch && ((stamp.tick - s.lastFrameTick) | 0) <= 0) return false;
+    s.lastFrameEpoch = stamp.epoch;
+    s.lastFrameTick = stamp.tick;
+    return true;
   }
 
   reroute(player: number, zone: string, epoch: number): void {

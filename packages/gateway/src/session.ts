@@ -30,7 +30,11 @@ export class Session {
   /** The zone this player's inputs go to, and the epoch of that route. */
   zone = '';
   routeEpoch = 0;
-  /** World tick of the last frame sent to the client; frames for that tick or earlier are not sent again. */
+  /**
+   * Owner epoch and world tick of the last frame sent to the client. Frames move forward in (epoch, tick) order:
+   * a frame from an older owner, or from the same owner for a tick already sent, is not sent.
+   */
+  lastFrameEpoch = -1;
   lastFrameTick = -1;
   authAttempts = 0;
   /** end() was called; uWebSockets.js will report the close. */

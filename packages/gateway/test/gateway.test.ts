@@ -154,4 +154,29 @@ describe('frame order', () => {
     expect(cluster.gateway.play.counters.repeatedFrames).toBeGreaterThanOrEqual(1);
     player.close();
   });
+
+  test("a new owner's frame for the same tick is sent; the old owner's frames after it are not", async () => {
+    const player = await joinAs(cluster.wsUrl, 'handed');
+    const live = await nextFrame(player);
+    const seen: { tick: number; epoch: number }[] = [];
+    player.on('frame', (f) => seen.push({ tick: f.tick, epoch: f.epoch }));
+    const writer = new FrameWriter();
+    const frame = (tick: number, epoch: number) => {
+      writer.begin(tick, 0, epoch, 0, 0);
+      return writer.finish().slice();
+    };
+    const tick = live.tick + 10_000;
+    const next = live.epoch + 1;
+    cluster.gateway.play.deliver(player.playerId, frame(tick, live.epoch)); // the old owner, bridging a handoff
+    cluster.gateway.play.deliver(player.playerId, frame(tick, next)); // the new owner, same tick
+    cluster.gateway.play.deliver(player.playerId, frame(tick + 1, live.epoch)); // the old owner, too late
+    cluster.gateway.play.deliver(player.playerId, frame(tick + 2, next));
+    await waitFor(() => seen.some((f) => f.tick === tick + 2), { what: "the new owner's second frame" });
+    expect(seen.filter((f) => f.tick >= tick)).toEqual([
+      { tick, epoch: live.epoch },
+      { tick, epoch: next },
+      { tick: tick + 2, epoch: next },
+    ]);
+    player.close();
+  });
 });

@@ -64,7 +64,7 @@ export {
   POSITION_SCALE,
   quantize,
 } from './limits.js';
-export type { FrameData, FrameEnter, FrameUpdate, ServerMessageData, WelcomeData } from './server-codec.js';
+export type { FrameData, FrameEnter, FrameStamp, FrameUpdate, ServerMessageData, WelcomeData } from './server-codec.js';
 export {
   decodeServerMessage,
   encodeChatMessage,
@@ -72,7 +72,7 @@ export {
   encodePong,
   encodeServerError,
   encodeWelcome,
-  frameTickOf,
+  readFrameStamp,
 } from './server-codec.js';
 export type {
   AuthReplyData,

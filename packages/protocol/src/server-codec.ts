@@ -107,11 +107,23 @@ export function encodePong(clientTime: number, serverTime: number): Uint8Array {
   return finish(b, ServerBody.Pong, Pong.createPong(b, clientTime, serverTime));
 }
 
-/** The world tick of a frame, or null for any other server message; reads two fields, decodes nothing else. */
-export function frameTickOf(bytes: Uint8Array): number | null {
+/** Which owner sent a frame (its epoch) and for which world tick. */
+export interface FrameStamp {
+  epoch: number;
+  tick: number;
+}
+
+/**
+ * Fills `out` with a frame's epoch and tick and returns true, or returns false for any other server message. Reads
+ * three fields and decodes nothing else, allocates nothing beyond two small wrappers.
+ */
+export function readFrameStamp(bytes: Uint8Array, out: FrameStamp): boolean {
   const root = ServerMessage.getRootAsServerMessage(new ByteBuffer(bytes));
-  if (root.bodyType() !== ServerBody.Frame) return null;
-  return (root.body(new Frame()) as Frame).tick();
+  if (root.bodyType() !== ServerBody.Frame) return false;
+  const frame = root.body(new Frame()) as Frame;
+  out.epoch = frame.epoch();
+  out.tick = frame.tick();
+  return true;
 }
 
 /** Decodes a server message (client side). Throws on a buffer that is not a ServerMessage. */

@@ -185,6 +185,9 @@ describe('handoff over real NATS with faults injected in the bus', () => {
       expect(metric('mmo_zone_handoff_timeouts_total')).toBe(c?.handoffTimeouts);
       expect(metric('mmo_zone_handoff_retries_total')).toBe(c?.handoffRetries);
       expect(metric('mmo_zone_stale_offers_total')).toBe(c?.staleOffers);
+      // Every tick the loop ran was timed, and how late it started on the world clock was recorded.
+      expect(metric('mmo_zone_tick_lateness_seconds_count')).toBeGreaterThan(0);
+      expect(metric('mmo_zone_tick_lateness_seconds_count')).toBe(metric('mmo_zone_tick_duration_seconds_count'));
     },
   );
 });

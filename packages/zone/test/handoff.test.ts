@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { HandoffResult, ServerBody } from '@mmo/protocol';
+import { type FrameData, HandoffResult } from '@mmo/protocol';
 import { Cmd } from '@mmo/zone/internal';
 import { type Message, PureCluster } from './pure-cluster.js';
 
@@ -37,14 +37,24 @@ function expectOneOwner(net: PureCluster, id = P): string {
   return net.active(id)[0] as string;
 }
 
-/** World ticks at which the player got a frame, from any zone. */
-function frameTicks(net: PureCluster): number[] {
-  const ticks: number[] = [];
-  for (const out of net.outputs.values()) {
-    for (const d of out.delivered)
-      if (d.player === P && d.message.body === ServerBody.Frame) ticks.push(d.message.frame.tick);
+/** The frames the client gets, as the gateway passes them on: in (epoch, tick) order, each owner once a tick. */
+function clientFrames(net: PureCluster): FrameData[] {
+  const all = [...net.outputs.values()].flatMap((o) => o.frames(P)).sort((a, b) => a.tick - b.tick);
+  const passed: FrameData[] = [];
+  for (const f of all) {
+    const last = passed[passed.length - 1];
+    if (last && (f.epoch < last.epoch || (f.epoch === last.epoch && f.tick <= last.tick))) continue;
+    passed.push(f);
   }
-  return ticks.sort((a, b) => a - b);
+  return passed;
+}
+
+function expectContinuous(frames: FrameData[]): void {
+  for (let i = 1; i < frames.length; i++) {
+    const [a, b] = [frames[i - 1] as FrameData, frames[i] as FrameData];
+    expect(b.tick - a.tick).toBeLessThanOrEqual(2);
+    expect(b.tick - a.tick).toBeGreaterThanOrEqual(b.epoch === a.epoch ? 1 : 0);
+  }
 }
 
 describe('handoff', () => {
@@ -68,16 +78,19 @@ describe('handoff', () => {
     );
   });
 
-  test('the player gets a frame every tick across the handoff (no gap over two ticks) and never two in a tick', () => {
+  test('across the handoff each owner sends at most one frame a tick, and the client is never two ticks short', () => {
     const net = new PureCluster();
     joinAt(net, 'nw', 60, 30);
     net.step(2);
     walk(net, 'nw', 1, 0);
     net.step(30);
-    const ticks = frameTicks(net);
-    expect(new Set(ticks).size).toBe(ticks.length);
-    for (let i = 1; i < ticks.length; i++)
-      expect((ticks[i] as number) - (ticks[i - 1] as number)).toBeLessThanOrEqual(2);
+    for (const out of net.outputs.values()) {
+      const ticks = out.frames(P).map((f) => f.tick);
+      expect(new Set(ticks).size).toBe(ticks.length);
+    }
+    const frames = clientFrames(net);
+    expect(new Set(frames.map((f) => f.epoch))).toEqual(new Set([1024, 1025]));
+    expectContinuous(frames);
   });
 
   test('the view carries over: the new owner sends no enter for what the client already has', () => {
@@ -247,6 +260,53 @@ describe('handoff when messages are lost or late', () => {
     expect(expectOneOwner(net)).toBe('ne');
     expect(net.sim('nw')?.counters.handoffsAborted).toBe(1);
     expect(net.sim('ne')?.entities.get(P)?.epoch).toBe(1027);
+  });
+
+  test('a slow handoff: the owner keeps sending self-only frames until the answer, the client sees no gap', () => {
+    let held = false;
+    const net = crossing((m) => {
+      if (m.kind === 'offer' && !held) {
+        held = true;
+        return { holdTicks: 3 };
+      }
+      return 'deliver';
+    });
+    net.sim('nw')?.inbox.push({
+      cmd: Cmd.Join,
+      gateway: 'gw',
+      join: { player: 2, epoch: 1024, name: 'friend', x: 62, y: 33, data: '{}' },
+    });
+    const offeredAt = net.sim('nw')?.tick ?? 0;
+    stepChecked(net, 20);
+    expect(expectOneOwner(net)).toBe('ne');
+    // nw bridged the wait: frames after the offer, still at the old epoch, about the player alone.
+    const bridging = (net.outputs.get('nw')?.frames(P) ?? []).filter((f) => f.tick > offeredAt + 1);
+    expect(bridging.length).toBeGreaterThanOrEqual(2);
+    for (const f of bridging) {
+      expect(f.epoch).toBe(1024);
+      expect(f.enters.length + f.updates.length + f.leaves.length).toBe(0);
+    }
+    const frames = clientFrames(net);
+    expectContinuous(frames);
+    expect(frames.at(-1)?.epoch).toBe(1025);
+    // The friend was entered once, by nw before the offer, and never left: the self-only frames changed no view.
+    const enters = frames.flatMap((f) => f.enters.filter((e) => e.id === 2));
+    expect(enters).toHaveLength(1);
+    expect(frames.flatMap((f) => f.leaves)).not.toContain(2);
+  });
+
+  test('while the target stays silent the frozen player still gets a frame every other tick at most', () => {
+    let silent = true;
+    const net = crossing((m) => (silent && m.to === 'ne' ? 'drop' : 'deliver'));
+    const before = clientFrames(net).length;
+    stepChecked(net, 30);
+    const frozen = clientFrames(net).slice(before);
+    expect(frozen.length).toBeGreaterThanOrEqual(25);
+    for (const f of frozen) expect(f.enters.length + f.updates.length + f.leaves.length).toBe(0);
+    silent = false;
+    stepChecked(net, 30);
+    expect(expectOneOwner(net)).toBe('ne');
+    expectContinuous(clientFrames(net));
   });
 
   test('a duplicated offer is answered the same way and installs once', () => {

@@ -4,6 +4,7 @@ import { GameClient, ServerErrorReply } from '@mmo/client';
 import { nodeSocket } from '@mmo/client/node';
 import { ErrorCode, type FrameData } from '@mmo/protocol';
 import type { Histogram } from './histogram.js';
+import { checkSelf, MAX_TICK_GAP, type SelfSample } from './self-check.js';
 
 export interface Area {
   x0: number;
@@ -34,11 +35,6 @@ export interface BotOptions {
   chatChance?: number;
 }
 
-/** Frames further apart than this many ticks count as a missing self. */
-const MAX_TICK_GAP = 3;
-/** Quantisation and rounding slack when checking a step against the speed limit, in metres. */
-const JUMP_SLACK = 0.25;
-
 export class Bot {
   client: GameClient | null = null;
   readonly counters: BotCounters = { handoffs: 0, duplicateSelf: 0, missingSelf: 0, jumps: 0, chats: 0, frames: 0 };
@@ -47,7 +43,7 @@ export class Bot {
   private readonly sentAt = new Map<number, number>();
   private waypoint: { x: number; y: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private last: { tick: number; x: number; y: number; epoch: number } | null = null;
+  private last: SelfSample | null = null;
   private stopping = false;
 
   constructor(private readonly o: BotOptions) {}
@@ -87,18 +83,13 @@ export class Bot {
   private checkFrame(f: FrameData): void {
     const prev = this.last;
     this.last = { tick: f.tick, x: f.x, y: f.y, epoch: f.epoch };
-    if (!prev) return;
-    if (f.epoch !== prev.epoch) this.counters.handoffs++;
-    const gap = f.tick - prev.tick;
-    if (gap <= 0) {
-      this.counters.duplicateSelf++;
-      return;
-    }
-    if (gap > MAX_TICK_GAP) this.counters.missingSelf++;
     const welcome = this.client?.welcome;
-    if (!welcome) return;
-    const allowed = (Math.max(gap, 2) * welcome.maxSpeed) / welcome.tickRate + JUMP_SLACK;
-    if (Math.hypot(f.x - prev.x, f.y - prev.y) > allowed) this.counters.jumps++;
+    if (!prev || !welcome) return;
+    const v = checkSelf(prev, f, welcome.maxSpeed, welcome.tickRate);
+    if (v.duplicate) this.counters.duplicateSelf++;
+    if (v.handoff) this.counters.handoffs++;
+    if (v.missing) this.counters.missingSelf++;
+    if (v.jump) this.counters.jumps++;
   }
 
   private step(): void {

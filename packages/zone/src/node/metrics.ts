@@ -9,6 +9,7 @@ import type { TickStats } from './ticker.js';
 export interface ZoneMetrics {
   registry: Registry;
   tickDuration: Histogram;
+  tickLateness: Histogram;
   handoffLatency: Histogram;
 }
 
@@ -26,6 +27,12 @@ export function createZoneMetrics(
     name: 'mmo_zone_tick_duration_seconds',
     help: 'Time spent in one simulation tick',
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.2],
+    registers: [registry],
+  });
+  const tickLateness = new Histogram({
+    name: 'mmo_zone_tick_lateness_seconds',
+    help: 'How long after its due time on the world clock a tick started (a loop that cannot keep up runs late)',
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.1, 0.15, 0.2, 0.3],
     registers: [registry],
   });
   new Gauge({
@@ -128,5 +135,5 @@ export function createZoneMetrics(
   counterFrom(registry, 'mmo_zone_nats_out_msgs_total', 'NATS messages sent', () => bus.stats().outMsgs);
   counterFrom(registry, 'mmo_zone_nats_in_bytes_total', 'NATS bytes received', () => bus.stats().inBytes);
   counterFrom(registry, 'mmo_zone_nats_out_bytes_total', 'NATS bytes sent', () => bus.stats().outBytes);
-  return { registry, tickDuration, handoffLatency };
+  return { registry, tickDuration, tickLateness, handoffLatency };
 }

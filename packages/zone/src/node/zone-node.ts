@@ -72,6 +72,7 @@ export async function startZone(o: ZoneNodeOptions): Promise<ZoneNode> {
 
   const ticker = new Ticker(config.zone.tickHz, clock, (tick, due) => {
     const started = clock.now();
+    metrics.tickLateness.observe(Math.max(0, clock.wallNow() - due) / 1000);
     sim.step(due, tick >>> 0);
     metrics.tickDuration.observe((clock.now() - started) / 1000);
     for (const ms of sim.handoffLatencies.splice(0)) metrics.handoffLatency.observe(ms / 1000);

@@ -17,6 +17,8 @@ export interface Transit {
   /** The epoch offered (the entity's epoch + 1). */
   epoch: number;
   startedAt: number;
+  /** World tick at which the offer was made. */
+  startedTick: number;
   /** Offers and queries sent so far. */
   attempts: number;
   /** What arrived for the entity meanwhile: applied here if the handoff fails, forwarded if it succeeds. */

@@ -22,6 +22,16 @@ type Outcome = Extract<Command, { cmd: typeof Cmd.HandoffOutcome }>;
 /** After a handoff, inputs that still reach the old owner are forwarded for this long. */
 const FORWARD_MS = 10_000;
 
+/**
+ * Whether a player frozen in a handoff gets a self-only frame (its position, no view changes) this tick. It does on
+ * the tick of the offer. The tick after belongs to the target, which usually has the player by then; from the
+ * second tick on the handoff is slow, and these frames bridge the wait so that the client is never left without
+ * one for long.
+ */
+export function selfOnlyFrameDue(t: Transit, tick: number): boolean {
+  return tick - t.startedTick !== 1;
+}
+
 /** Starts a handoff for every real entity that stands far enough inside a live neighbour. */
 export function checkHandoffs(sim: Simulation): void {
   const margin = sim.config.handoffMargin;
@@ -39,6 +49,7 @@ function offer(sim: Simulation, e: Entity, target: string): void {
     target,
     epoch: e.epoch + 1,
     startedAt: sim.now,
+    startedTick: sim.tick,
     attempts: 1,
     inputs: [],
     chats: [],

@@ -21,7 +21,7 @@ import {
 import { applyCommand } from './commands.js';
 import type { Entity } from './entity.js';
 import { publishGhosts } from './ghosts.js';
-import { checkHandoffs, forgetOldHandoffs } from './handoff.js';
+import { checkHandoffs, forgetOldHandoffs, selfOnlyFrameDue } from './handoff.js';
 import { Inbox } from './inbox.js';
 import { spawnNpcs } from './npcs.js';
 import type { ZoneOutput } from './output.js';
@@ -250,12 +250,17 @@ export class Simulation {
     const { interestRadius, viewCap } = this.config;
     const writer = this.frameWriter;
     for (const p of this.entities.values()) {
-      if (!p.real || p.view === null || p.transit) continue;
-      const count = this.index.nearest(p.x, p.y, interestRadius, viewCap, p.id, this.scratch);
+      if (!p.real || p.view === null) continue;
+      if (p.transit && !selfOnlyFrameDue(p.transit, this.tick)) continue;
       const ox = quantize(p.x);
       const oy = quantize(p.y);
       writer.begin(this.tick, p.lastInputSeq, p.epoch, ox, oy);
-      p.view.diff(this.scratch, count, ox, oy, writer);
+      // In a slow handoff the frozen player still hears from us every tick, but only about itself: its view is
+      // the next owner's to continue, from exactly what the client was told before the offer.
+      if (!p.transit) {
+        const count = this.index.nearest(p.x, p.y, interestRadius, viewCap, p.id, this.scratch);
+        p.view.diff(this.scratch, count, ox, oy, writer);
+      }
       const bytes = writer.finish();
       this.counters.framesSent++;
       this.counters.frameBytes += bytes.byteLength;
