@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { PartitionError } from '@mmo/core';
+import { PartitionError, Rng } from '@mmo/core';
 import {
   moveWithCollision,
   neighboursOf,
@@ -106,13 +106,36 @@ describe('movement', () => {
 
 describe('spatial index', () => {
   const point = (id: number, x: number, y: number) => ({ id, x, y, minX: x, minY: y, maxX: x, maxY: y });
-  test('nearest returns points within the radius, nearest first, capped, without the excluded id', () => {
+  test('nearest returns points within the radius, the nearest when capped, without the excluded id', () => {
     const index = new SpatialIndex<ReturnType<typeof point>>();
     index.rebuild([point(1, 0, 0), point(2, 3, 0), point(3, 1, 0), point(4, 0, 2), point(5, 10, 10)]);
     const out: ReturnType<typeof point>[] = [];
     const n = index.nearest(0, 0, 5, 2, 1, out);
-    expect(out.slice(0, n).map((p) => p.id)).toEqual([3, 4]);
+    expect(out.slice(0, n).map((p) => p.id)).toEqual(expect.arrayContaining([3, 4]));
+    expect(n).toBe(2);
     expect(index.nearest(0, 0, 5, 10, 0, out)).toBe(4);
     expect(index.within({ x0: 9, y0: 9, x1: 11, y1: 11 }, out)).toBe(1);
+  });
+
+  test('in a crowd, the capped result is exactly the nearest set (ties included), whatever the cap', () => {
+    const rng = new Rng(7);
+    // Points on a coarse grid, so that many share a distance.
+    const points = Array.from({ length: 600 }, (_, i) => point(i + 1, rng.int(41) - 20, rng.int(41) - 20));
+    const index = new SpatialIndex<ReturnType<typeof point>>();
+    index.rebuild(points);
+    const out: ReturnType<typeof point>[] = [];
+    for (const cap of [1, 2, 7, 48, 100, 599, 1000]) {
+      const cx = rng.int(21) - 10;
+      const cy = rng.int(21) - 10;
+      const d2 = (p: { x: number; y: number }) => (p.x - cx) ** 2 + (p.y - cy) ** 2;
+      const inRange = points.filter((p) => p.id !== 5 && d2(p) <= 15 * 15).map(d2);
+      inRange.sort((a, b) => a - b);
+      const n = index.nearest(cx, cy, 15, cap, 5, out);
+      expect(n).toBe(Math.min(cap, inRange.length));
+      const got = out.slice(0, n).map(d2);
+      got.sort((a, b) => a - b);
+      expect(got).toEqual(inRange.slice(0, n));
+      expect(out.slice(0, n).some((p) => p.id === 5)).toBe(false);
+    }
   });
 });

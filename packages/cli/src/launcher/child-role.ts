@@ -10,6 +10,8 @@ export interface ChildRoleOptions {
   label: string;
   /** Arguments after `mmo`. */
   args: string[];
+  /** Options for node itself (before the script), such as --cpu-prof. */
+  nodeArgs?: string[];
   logFile: string;
   env: NodeJS.ProcessEnv;
   /** Called when the process dies without being asked to stop. */
@@ -35,7 +37,7 @@ export class ChildRole {
     this.stopping = false;
     const fd = openSync(this.o.logFile, 'a');
     // Own process group: a Ctrl-C in the terminal reaches only the launcher, which stops the roles in order.
-    const child = spawn(process.execPath, [MMO_BIN, ...this.o.args], {
+    const child = spawn(process.execPath, [...(this.o.nodeArgs ?? []), MMO_BIN, ...this.o.args], {
       stdio: ['ignore', fd, fd, 'ipc'],
       env: this.o.env,
       detached: true,

@@ -17,6 +17,10 @@ export const upVerb: VerbSpec = {
   options: {
     port: { type: 'string', key: 'gateway.port', help: 'gateway HTTP/WebSocket port (default 8080)' },
     host: { type: 'string', key: 'gateway.host', help: 'gateway address (default 0.0.0.0)' },
+    profile: {
+      type: 'string',
+      help: 'write a V8 CPU profile of every role process into this folder when it stops (node --cpu-prof)',
+    },
   },
 };
 
@@ -51,6 +55,7 @@ export async function runUp(argv: string[]): Promise<void> {
   }
   const runConfig = writeRunConfig(config, dataDir);
   const env = { ...process.env, NATS_URL: config.natsUrl };
+  const nodeArgs = typeof values.profile === 'string' ? profileArgs(values.profile) : [];
   const roles: ChildRole[] = [];
   let shuttingDown: Promise<void> | null = null;
   const restarts = new Map<ChildRole, number>();
@@ -95,6 +100,7 @@ export async function runUp(argv: string[]): Promise<void> {
     const r = new ChildRole({
       label,
       args: [...args, '--config', runConfig],
+      nodeArgs,
       logFile: join(logDir, logName),
       env,
       onCrash,
@@ -125,6 +131,13 @@ export async function runUp(argv: string[]): Promise<void> {
     say(`  ✗ ${(error as Error).message}`);
     await shutdown('start failed', 1);
   }
+}
+
+function profileArgs(dir: string): string[] {
+  const abs = resolve(dir);
+  mkdirSync(abs, { recursive: true });
+  say(`  CPU profiles of every role go to ${abs} when the world stops`);
+  return ['--cpu-prof', '--cpu-prof-dir', abs];
 }
 
 /** The resolved configuration, written for the child processes (they read it with --config). */
