@@ -205,7 +205,7 @@ export class GameClient extends Emitter<ClientEvents> {
     if (!this.self) this.self = new RemoteEntity(this.playerId, 1, this.welcome?.name ?? '');
     this.self.push(t, frame.x, frame.y);
     for (const id of frame.leaves) this.entities.delete(id);
-    const moved = new Set<number>();
+    const stamp = this.stats.frames;
     for (const e of frame.enters) {
       let entity = this.entities.get(e.id);
       if (!entity) {
@@ -214,15 +214,39 @@ export class GameClient extends Emitter<ClientEvents> {
       }
       entity.name = e.name;
       entity.push(t, e.x, e.y);
-      moved.add(e.id);
+      entity.seenInFrame = stamp;
     }
     for (const u of frame.updates) {
-      this.entities.get(u.id)?.push(t, u.x, u.y);
-      moved.add(u.id);
+      const entity = this.entities.get(u.id);
+      if (!entity) continue;
+      entity.push(t, u.x, u.y);
+      entity.seenInFrame = stamp;
     }
-    // Unchanged entities get a snapshot too, so that interpolation never bridges a long pause.
-    for (const entity of this.entities.values()) if (!moved.has(entity.id)) entity.push(t, entity.x, entity.y);
+    // An entity a frame does not mention has not moved, or is far and waits for its turn (far entities are refreshed
+    // every few ticks). Once that turn has passed it gets a snapshot where it stands, so that interpolation never
+    // bridges a long pause; before, it keeps gliding towards its last reported position.
+    const hold = this.refreshHoldMs();
+    for (const entity of this.entities.values()) {
+      if (entity.seenInFrame !== stamp && t - entity.lastTime >= hold) entity.push(t, entity.x, entity.y);
+    }
     this.emit('frame', frame, t);
+  }
+
+  /**
+   * How far in the past to draw entities so that there is always a snapshot on either side: one refresh period of
+   * the far entities plus some jitter, at least 100 ms.
+   */
+  interpolationDelayMs(): number {
+    const w = this.welcome;
+    if (!w) return 100;
+    return Math.max(100, (Math.max(1, w.farEveryTicks) * 1000) / w.tickRate + 25);
+  }
+
+  /** How long an unmentioned entity may go without a snapshot: its refresh period plus half a tick. */
+  private refreshHoldMs(): number {
+    const w = this.welcome;
+    if (!w) return 0;
+    return ((Math.max(1, w.farEveryTicks) + 0.5) * 1000) / w.tickRate;
   }
 
   private onClose(code: number, reason: string): void {

@@ -4,8 +4,6 @@ import type { GameClient } from '../src/client.js';
 import type { DrawableMap } from './world-map.js';
 
 const PIXELS_PER_METRE = 8;
-/** Entities are drawn this far in the past, between two received frames. */
-const INTERPOLATION_DELAY_MS = 100;
 const PALETTE = ['#3d5a2a', '#4a6b30', '#35502a', '#c2b280', '#3a6ea5', '#7a7a7a', '#8b6b3e', '#a33'];
 
 export class Renderer {
@@ -27,7 +25,8 @@ export class Renderer {
     }
     const self = client.self;
     if (!self) return null;
-    const t = now - INTERPOLATION_DELAY_MS;
+    // Drawn a little in the past, between two received snapshots.
+    const t = now - client.interpolationDelayMs();
     self.sample(t, this.at);
     const cx = this.at.x;
     const cy = this.at.y;

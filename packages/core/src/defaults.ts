@@ -40,8 +40,12 @@ export const DEFAULTS = {
     tickHz: 20,
     /** Players see entities within this distance. */
     interestRadius: 50, // m
-    /** At most this many entities in one player's view, nearest first. */
+    /** At most this many entities in one player's view: the nearest. */
     viewCap: 48,
+    /** Within this distance of a player, entities that move are sent to it every tick. */
+    nearRadius: 20, // m
+    /** Further out, a moved entity is sent every this many ticks (1: every tick). */
+    farEveryTicks: 2,
     /** Player walking speed. */
     maxSpeed: 6, // m/s
     /** NPC walking speed. */

@@ -234,6 +234,7 @@ export class PlayService {
         maxSpeed: z.maxSpeed,
         positionScale: POSITION_SCALE,
         serverTime: this.o.clock.wallNow(),
+        farEveryTicks: z.farEveryTicks,
       }),
     );
     this.o.log.debug({ player: c.id, zone: zone.id, epoch: c.epoch }, 'player entered the world');

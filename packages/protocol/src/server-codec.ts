@@ -24,6 +24,8 @@ export interface WelcomeData {
   maxSpeed: number;
   positionScale: number;
   serverTime: number;
+  /** Far entities are refreshed every this many ticks (1: every tick). */
+  farEveryTicks: number;
 }
 
 export interface FrameEnter {
@@ -82,6 +84,7 @@ export function encodeWelcome(w: WelcomeData): Uint8Array {
     w.maxSpeed,
     w.positionScale,
     w.serverTime,
+    w.farEveryTicks,
   );
   return finish(b, ServerBody.Welcome, body);
 }
@@ -165,6 +168,7 @@ function readWelcome(w: Welcome): WelcomeData {
     maxSpeed: w.maxSpeed(),
     positionScale: w.positionScale(),
     serverTime: w.serverTime(),
+    farEveryTicks: w.farEveryTicks(),
   };
 }
 

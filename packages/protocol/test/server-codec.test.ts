@@ -25,6 +25,7 @@ describe('server messages', () => {
       maxSpeed: 6,
       positionScale: POSITION_SCALE,
       serverTime: 1.7e12,
+      farEveryTicks: 3,
     };
     expect(decodeServerMessage(encodeWelcome(w))).toEqual({ body: ServerBody.Welcome, ...w });
   });

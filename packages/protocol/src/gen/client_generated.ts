@@ -570,8 +570,17 @@ serverTime():number {
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
 }
 
+/**
+ * Entities beyond the near radius are refreshed every far_every_ticks ticks: a client keeps drawing them moving
+ * between refreshes rather than treating a frame without them as a stop.
+ */
+farEveryTicks():number {
+  const offset = this.bb!.__offset(this.bb_pos, 22);
+  return offset ? this.bb!.readUint16(this.bb_pos + offset) : 1;
+}
+
 static startWelcome(builder:flatbuffers.Builder) {
-  builder.startObject(9);
+  builder.startObject(10);
 }
 
 static addPlayerId(builder:flatbuffers.Builder, playerId:number) {
@@ -610,12 +619,16 @@ static addServerTime(builder:flatbuffers.Builder, serverTime:number) {
   builder.addFieldFloat64(8, serverTime, 0.0);
 }
 
+static addFarEveryTicks(builder:flatbuffers.Builder, farEveryTicks:number) {
+  builder.addFieldInt16(9, farEveryTicks, 1);
+}
+
 static endWelcome(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createWelcome(builder:flatbuffers.Builder, playerId:number, nameOffset:flatbuffers.Offset, tokenOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset, tickRate:number, interestRadius:number, maxSpeed:number, positionScale:number, serverTime:number):flatbuffers.Offset {
+static createWelcome(builder:flatbuffers.Builder, playerId:number, nameOffset:flatbuffers.Offset, tokenOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset, tickRate:number, interestRadius:number, maxSpeed:number, positionScale:number, serverTime:number, farEveryTicks:number):flatbuffers.Offset {
   Welcome.startWelcome(builder);
   Welcome.addPlayerId(builder, playerId);
   Welcome.addName(builder, nameOffset);
@@ -626,6 +639,7 @@ static createWelcome(builder:flatbuffers.Builder, playerId:number, nameOffset:fl
   Welcome.addMaxSpeed(builder, maxSpeed);
   Welcome.addPositionScale(builder, positionScale);
   Welcome.addServerTime(builder, serverTime);
+  Welcome.addFarEveryTicks(builder, farEveryTicks);
   return Welcome.endWelcome(builder);
 }
 }

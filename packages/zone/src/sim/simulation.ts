@@ -259,7 +259,7 @@ export class Simulation {
       // the next owner's to continue, from exactly what the client was told before the offer.
       if (!p.transit) {
         const count = this.index.nearest(p.x, p.y, interestRadius, viewCap, p.id, this.scratch);
-        p.view.diff(this.scratch, count, ox, oy, writer);
+        p.view.diff(this.scratch, count, ox, oy, writer, this.tick, this.config);
       }
       const bytes = writer.finish();
       this.counters.framesSent++;
