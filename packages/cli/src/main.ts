@@ -5,6 +5,7 @@ import { runBotsVerb } from './verbs/bots.js';
 import { runGateway } from './verbs/gateway.js';
 import { runMapValidate } from './verbs/map-validate.js';
 import { runStore } from './verbs/store.js';
+import { runStoreBackup } from './verbs/store-backup.js';
 import { runUp } from './verbs/up.js';
 import { runZone } from './verbs/zone.js';
 
@@ -13,6 +14,7 @@ const VERBS: Record<string, { run: (argv: string[]) => Promise<void>; summary: s
   zone: { run: runZone, summary: 'run one zone worker' },
   gateway: { run: runGateway, summary: 'run a gateway (WebSocket + HTTP)' },
   store: { run: runStore, summary: 'run the store (SQLite over NATS)' },
+  'store backup': { run: runStoreBackup, summary: 'copy the world database while the world runs' },
   'map validate': { run: runMapValidate, summary: 'check a world map' },
   audit: { run: runAudit, summary: "show an entity's changes of owner" },
   bots: { run: runBotsVerb, summary: 'load test with bots (latency, bandwidth, anomalies)' },

@@ -50,6 +50,31 @@ describe('opening the world database', () => {
     expect(() => openDatabase(file)).toThrow(/schema version 999.*newer version/);
   });
 
+  test('a file made by the previous schema version is upgraded in place and keeps its players', () => {
+    const file = join(dir.path, 'previous.sqlite');
+    const old = new BetterSqlite3(file);
+    old.pragma('journal_mode = WAL');
+    old.pragma(`application_id = ${APPLICATION_ID}`);
+    migrate(old, MIGRATIONS.slice(0, -1));
+    expect(schemaVersion(old)).toBe(LATEST_VERSION - 1);
+    old.prepare("INSERT INTO accounts (id, username, password_hash, created_at) VALUES (1, 'ann', 'h', 1)").run();
+    old
+      .prepare(
+        "INSERT INTO characters (id, account_id, name, x, y, data, epoch, updated_at) VALUES (1, 1, 'ann', 12.5, 40, '{\"hp\":7}', 2048, 1)",
+      )
+      .run();
+    old.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(LATEST_VERSION);
+    expect(db.prepare('SELECT name, x, y, data, epoch FROM characters').all()).toEqual([
+      { name: 'ann', x: 12.5, y: 40, data: '{"hp":7}', epoch: 2048 },
+    ]);
+    // The newest step's tables are there and usable.
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['accounts', 'characters', 'ownership_audit']));
+    db.close();
+  });
+
   test('migrations run once, in order, and an upgrade from an older version applies only the new steps', () => {
     const file = join(dir.path, 'upgrade.sqlite');
     openDatabase(file).close();
