@@ -71,7 +71,7 @@ describe('mmo up', () => {
 });
 
 describe('mmo verbs', () => {
-  test.each(['up', 'zone', 'gateway', 'store', 'map validate', 'audit', 'bots'])('mmo %s --help', async (verb) => {
+  test.each(['up', 'zone', 'gateway', 'store', 'store backup', 'map validate', 'audit', 'bots'])('mmo %s --help', async (verb) => {
     const run = runMmo([...verb.split(' '), '--help']);
     expect(await run.exited).toBe(0);
     expect(run.output()).toMatch(new RegExp(`^mmo ${verb}: `));
