@@ -4,14 +4,18 @@ import {
   type AuthReplyData,
   decodeAuditReply,
   decodeAuthReply,
+  decodeNpcReply,
   decodeSaveReply,
   encodeAuditBatch,
   encodeAuditQuery,
   encodeLoginRequest,
+  encodeNpcQuery,
   encodeRegisterRequest,
   encodeResumeRequest,
   encodeSaveBatch,
   type LoginRequestData,
+  type NpcQueryData,
+  type NpcReplyData,
   type RegisterRequestData,
   type SaveBatchData,
   type SaveReplyData,
@@ -61,6 +65,13 @@ export class StoreClient {
   async auditHistory(entity: number, limit: number): Promise<AuditEntryData[]> {
     const request = encodeAuditQuery(entity, limit);
     return decodeAuditReply(await this.bus.request(this.subjects.store(StoreOps.auditQuery), request, this.timeoutMs));
+  }
+
+  /** The saved NPCs a starting zone takes over, and which of its spawners' NPCs already exist. */
+  async npcs(q: NpcQueryData): Promise<NpcReplyData> {
+    return decodeNpcReply(
+      await this.bus.request(this.subjects.store(StoreOps.npcs), encodeNpcQuery(q), this.timeoutMs),
+    );
   }
 
   async save(batch: SaveBatchData): Promise<SaveReplyData> {

@@ -16,6 +16,8 @@ export const StoreOps = {
   audit: 'audit',
   /** AuditQuery -> AuditReply */
   auditQuery: 'audit-query',
+  /** NpcQuery -> NpcReply */
+  npcs: 'npcs',
 } as const;
 export type StoreOp = (typeof StoreOps)[keyof typeof StoreOps];
 

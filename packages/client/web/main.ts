@@ -46,7 +46,8 @@ async function enter(client: GameClient): Promise<void> {
   sessionStorage.setItem(TOKEN_KEY, client.welcome?.token ?? '');
   $('login-panel').hidden = true;
   $('game').hidden = false;
-  setStatus(`in the world as ${client.welcome?.name}`);
+  const day = Math.floor((client.welcome?.worldClock ?? 0) / 86_400) + 1;
+  setStatus(`in the world as ${client.welcome?.name}, on day ${day} of the world`);
   client.on('close', (code, reason) => {
     setStatus(`disconnected (${code} ${reason})`);
     if (code === 1000 || code === 4005) return;

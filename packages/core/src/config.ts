@@ -35,6 +35,7 @@ const RULES: Record<string, Rule> = {
   'zone.chatMaxLength': { min: 1, max: 4000, integer: true },
   'zone.heartbeatMs': { min: 50, max: 60_000 },
   'zone.checkpointMs': { min: 50, max: 3_600_000 },
+  'zone.npcCheckpointMs': { min: 50, max: 3_600_000 },
   'zone.ghostTtlMs': { min: 10, max: 60_000 },
   'zone.handoffMargin': { min: 0, max: 100 },
   'zone.handoffTimeoutMs': { min: 10, max: 60_000 },

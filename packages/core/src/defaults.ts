@@ -61,6 +61,8 @@ export const DEFAULTS = {
     heartbeatMs: 1_000,
     /** Interval of the checkpoint of dirty players. */
     checkpointMs: 1_000,
+    /** Interval of the checkpoint of NPCs (all of them: they move all the time). */
+    npcCheckpointMs: 5_000,
     /** A ghost not refreshed by its owner for this long is dropped. */
     ghostTtlMs: 500,
     /** An entity must be this far inside a neighbour before it is handed off (stops ping-pong on a border). */

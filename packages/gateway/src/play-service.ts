@@ -167,7 +167,7 @@ export class PlayService {
     }
     if (s.state !== SessionState.Authenticating) return; // closed meanwhile
     if (reply.status !== AuthStatus.Ok || !reply.character) return this.refuse(s, reply);
-    this.enterWorld(s, reply.character, reply.token);
+    this.enterWorld(s, reply.character, reply.token, reply.worldClock);
   }
 
   private askStore(msg: ClientMessageData): Promise<AuthReplyData> {
@@ -197,7 +197,7 @@ export class PlayService {
     }
   }
 
-  private enterWorld(s: Session, c: CharacterData, token: string): void {
+  private enterWorld(s: Session, c: CharacterData, token: string, worldClock: number): void {
     const now = this.o.clock.now();
     const zone = this.o.registry.ownerOf(c.x, c.y);
     if (!zone || !this.o.registry.isAlive(zone.id, now)) {
@@ -235,6 +235,7 @@ export class PlayService {
         positionScale: POSITION_SCALE,
         serverTime: this.o.clock.wallNow(),
         farEveryTicks: z.farEveryTicks,
+        worldClock,
       }),
     );
     this.o.log.debug({ player: c.id, zone: zone.id, epoch: c.epoch }, 'player entered the world');

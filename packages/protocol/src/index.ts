@@ -64,6 +64,8 @@ export {
   POSITION_SCALE,
   quantize,
 } from './limits.js';
+export type { NpcQueryData, NpcReplyData } from './npc-codec.js';
+export { decodeNpcQuery, decodeNpcReply, encodeNpcQuery, encodeNpcReply } from './npc-codec.js';
 export type { FrameData, FrameEnter, FrameStamp, FrameUpdate, ServerMessageData, WelcomeData } from './server-codec.js';
 export {
   decodeServerMessage,

@@ -26,6 +26,8 @@ export interface WelcomeData {
   serverTime: number;
   /** Far entities are refreshed every this many ticks (1: every tick). */
   farEveryTicks: number;
+  /** Seconds the world has run over all its restarts. */
+  worldClock: number;
 }
 
 export interface FrameEnter {
@@ -85,6 +87,7 @@ export function encodeWelcome(w: WelcomeData): Uint8Array {
     w.positionScale,
     w.serverTime,
     w.farEveryTicks,
+    w.worldClock,
   );
   return finish(b, ServerBody.Welcome, body);
 }
@@ -169,6 +172,7 @@ function readWelcome(w: Welcome): WelcomeData {
     positionScale: w.positionScale(),
     serverTime: w.serverTime(),
     farEveryTicks: w.farEveryTicks(),
+    worldClock: w.worldClock(),
   };
 }
 

@@ -39,6 +39,8 @@ export interface AuthReplyData {
   message: string;
   character: CharacterData | null;
   token: string;
+  /** Seconds the world has run over all its restarts (0 when the reply predates the field). */
+  worldClock: number;
 }
 
 export interface EntitySaveData {
@@ -111,6 +113,7 @@ export function encodeAuthReply(r: AuthReplyData): Uint8Array {
   AuthReply.addMessage(b, message);
   if (character) AuthReply.addCharacter(b, character);
   AuthReply.addToken(b, token);
+  AuthReply.addWorldClock(b, r.worldClock);
   b.finish(AuthReply.endAuthReply(b));
   return b.asUint8Array();
 }
@@ -122,17 +125,33 @@ export function decodeAuthReply(bytes: Uint8Array): AuthReplyData {
     status: r.status(),
     message: r.message() ?? '',
     token: r.token() ?? '',
+    worldClock: r.worldClock(),
     character: c
       ? { id: c.id(), epoch: c.epoch(), name: c.name() ?? '', x: c.x(), y: c.y(), data: c.data() ?? '{}' }
       : null,
   };
 }
 
+/** Writes one EntitySave table into `b` and returns its offset. */
+export function writeEntitySave(b: Builder, e: EntitySaveData): number {
+  return EntitySave.createEntitySave(b, e.id, e.epoch, e.kind, e.x, e.y, b.createString(e.data), e.online);
+}
+
+export function readEntitySave(e: EntitySave): EntitySaveData {
+  return {
+    id: e.id(),
+    epoch: e.epoch(),
+    kind: e.kind(),
+    x: e.x(),
+    y: e.y(),
+    data: e.data() ?? '{}',
+    online: e.online(),
+  };
+}
+
 export function encodeSaveBatch(batch: SaveBatchData): Uint8Array {
   const b = new Builder(256 + batch.entities.length * 64);
-  const offsets = batch.entities.map((e) =>
-    EntitySave.createEntitySave(b, e.id, e.epoch, e.kind, e.x, e.y, b.createString(e.data), e.online),
-  );
+  const offsets = batch.entities.map((e) => writeEntitySave(b, e));
   const entities = SaveBatch.createEntitiesVector(b, offsets);
   const zone = b.createString(batch.zone);
   b.finish(SaveBatch.createSaveBatch(b, zone, entities));
@@ -142,18 +161,7 @@ export function encodeSaveBatch(batch: SaveBatchData): Uint8Array {
 export function decodeSaveBatch(bytes: Uint8Array): SaveBatchData {
   const m = SaveBatch.getRootAsSaveBatch(new ByteBuffer(bytes));
   const entities: EntitySaveData[] = [];
-  for (let i = 0; i < m.entitiesLength(); i++) {
-    const e = m.entities(i) as EntitySave;
-    entities.push({
-      id: e.id(),
-      epoch: e.epoch(),
-      kind: e.kind(),
-      x: e.x(),
-      y: e.y(),
-      data: e.data() ?? '{}',
-      online: e.online(),
-    });
-  }
+  for (let i = 0; i < m.entitiesLength(); i++) entities.push(readEntitySave(m.entities(i) as EntitySave));
   return { zone: m.zone() ?? '', entities };
 }
 

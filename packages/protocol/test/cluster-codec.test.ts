@@ -7,6 +7,8 @@ import {
   decodeHandoffReply,
   decodeHandoffRequest,
   decodeLoginRequest,
+  decodeNpcQuery,
+  decodeNpcReply,
   decodeRegisterRequest,
   decodeResumeRequest,
   decodeSaveBatch,
@@ -22,6 +24,8 @@ import {
   encodeHandoffQuery,
   encodeHandoffReply,
   encodeLoginRequest,
+  encodeNpcQuery,
+  encodeNpcReply,
   encodeRegisterRequest,
   encodeResumeRequest,
   encodeSaveBatch,
@@ -175,10 +179,11 @@ describe('store messages', () => {
       status: AuthStatus.Ok,
       message: 'welcome',
       token: 't',
+      worldClock: 3600.25,
       character: { id: 1, epoch: 2, name: 'a', x: 3, y: 4, data: '{}' },
     };
     expect(decodeAuthReply(encodeAuthReply(ok))).toEqual(ok);
-    const bad = { status: AuthStatus.WrongPassword, message: 'no', token: '', character: null };
+    const bad = { status: AuthStatus.WrongPassword, message: 'no', token: '', worldClock: 0, character: null };
     expect(decodeAuthReply(encodeAuthReply(bad))).toEqual(bad);
   });
 
@@ -189,6 +194,21 @@ describe('store messages', () => {
     };
     expect(decodeSaveBatch(encodeSaveBatch(batch))).toEqual(batch);
     expect(decodeSaveReply(encodeSaveReply({ saved: 3, stale: [4, 5] }))).toEqual({ saved: 3, stale: [4, 5] });
+  });
+
+  test('NPC queries and replies round-trip, also from buffers at odd offsets', () => {
+    const query = { zone: 'ne', x0: 512, y0: 0, x1: 1024, y1: 512, candidates: [0x8000_0001, 0x8000_0002] };
+    const shift = (bytes: Uint8Array) => {
+      const shifted = new Uint8Array(bytes.length + 1);
+      shifted.set(bytes, 1);
+      return shifted.subarray(1);
+    };
+    expect(decodeNpcQuery(shift(encodeNpcQuery(query)))).toEqual(query);
+    const reply = {
+      npcs: [{ id: 0x8000_0001, epoch: 5, kind: EntityKind.Npc, x: 600, y: 20, data: '{"rng":7}', online: true }],
+      known: [0x8000_0002],
+    };
+    expect(decodeNpcReply(shift(encodeNpcReply(reply)))).toEqual(reply);
   });
 
   test('a save reply decodes from a buffer at an odd offset, as NATS delivers them', () => {

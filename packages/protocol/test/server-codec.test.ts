@@ -26,6 +26,7 @@ describe('server messages', () => {
       positionScale: POSITION_SCALE,
       serverTime: 1.7e12,
       farEveryTicks: 3,
+      worldClock: 86_400.5,
     };
     expect(decodeServerMessage(encodeWelcome(w))).toEqual({ body: ServerBody.Welcome, ...w });
   });

@@ -71,7 +71,9 @@ describe('opening the world database', () => {
     ]);
     // The newest step's tables are there and usable.
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['accounts', 'characters', 'ownership_audit']));
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['accounts', 'characters', 'ownership_audit', 'npcs', 'world_state']),
+    );
     db.close();
   });
 

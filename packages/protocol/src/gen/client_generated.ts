@@ -579,8 +579,16 @@ farEveryTicks():number {
   return offset ? this.bb!.readUint16(this.bb_pos + offset) : 1;
 }
 
+/**
+ * Seconds the world has run, summed over all its restarts, at the time of this welcome.
+ */
+worldClock():number {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
 static startWelcome(builder:flatbuffers.Builder) {
-  builder.startObject(10);
+  builder.startObject(11);
 }
 
 static addPlayerId(builder:flatbuffers.Builder, playerId:number) {
@@ -623,12 +631,16 @@ static addFarEveryTicks(builder:flatbuffers.Builder, farEveryTicks:number) {
   builder.addFieldInt16(9, farEveryTicks, 1);
 }
 
+static addWorldClock(builder:flatbuffers.Builder, worldClock:number) {
+  builder.addFieldFloat64(10, worldClock, 0.0);
+}
+
 static endWelcome(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createWelcome(builder:flatbuffers.Builder, playerId:number, nameOffset:flatbuffers.Offset, tokenOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset, tickRate:number, interestRadius:number, maxSpeed:number, positionScale:number, serverTime:number, farEveryTicks:number):flatbuffers.Offset {
+static createWelcome(builder:flatbuffers.Builder, playerId:number, nameOffset:flatbuffers.Offset, tokenOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset, tickRate:number, interestRadius:number, maxSpeed:number, positionScale:number, serverTime:number, farEveryTicks:number, worldClock:number):flatbuffers.Offset {
   Welcome.startWelcome(builder);
   Welcome.addPlayerId(builder, playerId);
   Welcome.addName(builder, nameOffset);
@@ -640,6 +652,7 @@ static createWelcome(builder:flatbuffers.Builder, playerId:number, nameOffset:fl
   Welcome.addPositionScale(builder, positionScale);
   Welcome.addServerTime(builder, serverTime);
   Welcome.addFarEveryTicks(builder, farEveryTicks);
+  Welcome.addWorldClock(builder, worldClock);
   return Welcome.endWelcome(builder);
 }
 }

@@ -341,8 +341,16 @@ token(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+/**
+ * Seconds the world has run, summed over all its restarts (the world clock).
+ */
+worldClock():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
 static startAuthReply(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(5);
 }
 
 static addStatus(builder:flatbuffers.Builder, status:AuthStatus) {
@@ -359,6 +367,10 @@ static addCharacter(builder:flatbuffers.Builder, characterOffset:flatbuffers.Off
 
 static addToken(builder:flatbuffers.Builder, tokenOffset:flatbuffers.Offset) {
   builder.addFieldOffset(3, tokenOffset, 0);
+}
+
+static addWorldClock(builder:flatbuffers.Builder, worldClock:number) {
+  builder.addFieldFloat64(4, worldClock, 0.0);
 }
 
 static endAuthReply(builder:flatbuffers.Builder):flatbuffers.Offset {
@@ -625,6 +637,232 @@ static createSaveReply(builder:flatbuffers.Builder, saved:number, staleOffset:fl
   SaveReply.addSaved(builder, saved);
   SaveReply.addStale(builder, staleOffset);
   return SaveReply.endSaveReply(builder);
+}
+}
+
+/**
+ * A starting zone asks for the NPCs it takes over: the saved ones standing inside its rectangle, and which of the
+ * NPCs its spawners would create (candidates) the store already knows, wherever they stand.
+ */
+export class NpcQuery {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):NpcQuery {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsNpcQuery(bb:flatbuffers.ByteBuffer, obj?:NpcQuery):NpcQuery {
+  return (obj || new NpcQuery()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsNpcQuery(bb:flatbuffers.ByteBuffer, obj?:NpcQuery):NpcQuery {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new NpcQuery()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+zone():string|null
+zone(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+zone(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+x0():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+y0():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+x1():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+y1():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+candidates(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
+}
+
+candidatesLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+candidatesArray():Uint32Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+static startNpcQuery(builder:flatbuffers.Builder) {
+  builder.startObject(6);
+}
+
+static addZone(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, zoneOffset, 0);
+}
+
+static addX0(builder:flatbuffers.Builder, x0:number) {
+  builder.addFieldFloat32(1, x0, 0.0);
+}
+
+static addY0(builder:flatbuffers.Builder, y0:number) {
+  builder.addFieldFloat32(2, y0, 0.0);
+}
+
+static addX1(builder:flatbuffers.Builder, x1:number) {
+  builder.addFieldFloat32(3, x1, 0.0);
+}
+
+static addY1(builder:flatbuffers.Builder, y1:number) {
+  builder.addFieldFloat32(4, y1, 0.0);
+}
+
+static addCandidates(builder:flatbuffers.Builder, candidatesOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, candidatesOffset, 0);
+}
+
+static createCandidatesVector(builder:flatbuffers.Builder, data:number[]|Uint32Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createCandidatesVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createCandidatesVector(builder:flatbuffers.Builder, data:number[]|Uint32Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addInt32(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startCandidatesVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static endNpcQuery(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createNpcQuery(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset, x0:number, y0:number, x1:number, y1:number, candidatesOffset:flatbuffers.Offset):flatbuffers.Offset {
+  NpcQuery.startNpcQuery(builder);
+  NpcQuery.addZone(builder, zoneOffset);
+  NpcQuery.addX0(builder, x0);
+  NpcQuery.addY0(builder, y0);
+  NpcQuery.addX1(builder, x1);
+  NpcQuery.addY1(builder, y1);
+  NpcQuery.addCandidates(builder, candidatesOffset);
+  return NpcQuery.endNpcQuery(builder);
+}
+}
+
+/**
+ * npcs: saved NPCs inside the rectangle (data holds the brain as JSON); known: the candidates the store has.
+ */
+export class NpcReply {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):NpcReply {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsNpcReply(bb:flatbuffers.ByteBuffer, obj?:NpcReply):NpcReply {
+  return (obj || new NpcReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsNpcReply(bb:flatbuffers.ByteBuffer, obj?:NpcReply):NpcReply {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new NpcReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+npcs(index: number, obj?:EntitySave):EntitySave|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? (obj || new EntitySave()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+npcsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+known(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
+}
+
+knownLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+knownArray():Uint32Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+static startNpcReply(builder:flatbuffers.Builder) {
+  builder.startObject(2);
+}
+
+static addNpcs(builder:flatbuffers.Builder, npcsOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, npcsOffset, 0);
+}
+
+static createNpcsVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startNpcsVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static addKnown(builder:flatbuffers.Builder, knownOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, knownOffset, 0);
+}
+
+static createKnownVector(builder:flatbuffers.Builder, data:number[]|Uint32Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createKnownVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createKnownVector(builder:flatbuffers.Builder, data:number[]|Uint32Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addInt32(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startKnownVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static endNpcReply(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createNpcReply(builder:flatbuffers.Builder, npcsOffset:flatbuffers.Offset, knownOffset:flatbuffers.Offset):flatbuffers.Offset {
+  NpcReply.startNpcReply(builder);
+  NpcReply.addNpcs(builder, npcsOffset);
+  NpcReply.addKnown(builder, knownOffset);
+  return NpcReply.endNpcReply(builder);
 }
 }
 

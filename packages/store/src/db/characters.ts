@@ -1,7 +1,7 @@
 // Character saves, fenced by ownership epoch: a save older than what the database holds changes nothing.
-import { StoreError } from '@mmo/core';
 import type { Database, Statement } from 'better-sqlite3';
 import { toCharacter } from './accounts.js';
+import { validateSave } from './save-validation.js';
 import type { CharacterRecord, EntitySaveRecord } from './types.js';
 
 export class Characters {
@@ -33,7 +33,7 @@ export class Characters {
    * unknown id, changes nothing and is listed in `stale`. An invalid entry rejects the whole batch.
    */
   save(entries: readonly EntitySaveRecord[]): { saved: number; stale: number[] } {
-    entries.forEach(validate);
+    entries.forEach(validateSave);
     return this.db.transaction(() => {
       const stale: number[] = [];
       let saved = 0;
@@ -51,20 +51,4 @@ export class Characters {
   markAllOffline(): number {
     return this.s.offline.run().changes;
   }
-}
-
-function validate(e: EntitySaveRecord): void {
-  const bad = (field: string, why: string): never => {
-    throw new StoreError(`save of entity ${e.id}: ${field} ${why}; the batch was not written`);
-  };
-  if (!Number.isInteger(e.id) || e.id < 0) bad('id', 'must be a whole number');
-  if (!Number.isInteger(e.epoch) || e.epoch < 0) bad('epoch', 'must be a whole number');
-  if (!Number.isFinite(e.x) || !Number.isFinite(e.y)) bad('position', 'must be finite');
-  let data: unknown;
-  try {
-    data = JSON.parse(e.data);
-  } catch {
-    bad('data', 'is not JSON');
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) bad('data', 'must be a JSON object');
 }

@@ -59,6 +59,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'NPCs and the world clock',
+    up(db) {
+      db.exec(`
+        CREATE TABLE npcs (
+          id INTEGER PRIMARY KEY,
+          epoch INTEGER NOT NULL,
+          x REAL NOT NULL,
+          y REAL NOT NULL,
+          data TEXT NOT NULL DEFAULT '{}',
+          updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX npcs_by_position ON npcs(x, y);
+        CREATE TABLE world_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

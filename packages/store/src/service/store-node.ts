@@ -8,20 +8,26 @@ import {
   decodeAuditBatch,
   decodeAuditQuery,
   decodeLoginRequest,
+  decodeNpcQuery,
   decodeRegisterRequest,
   decodeResumeRequest,
   decodeSaveBatch,
   EntityKind,
+  type EntitySaveData,
   encodeAuditReply,
   encodeAuthReply,
+  encodeNpcReply,
   encodeSaveReply,
 } from '@mmo/protocol';
+import type { Database } from 'better-sqlite3';
 import type { Subscription } from 'nats';
 import { Accounts } from '../db/accounts.js';
 import { AuditLog } from '../db/audit.js';
 import { Characters } from '../db/characters.js';
+import { Npcs } from '../db/npcs.js';
 import { openDatabase } from '../db/open.js';
 import type { AuthOutcome } from '../db/types.js';
+import { WorldClock } from '../db/world-clock.js';
 import { createStoreMetrics, type StoreCounters } from './metrics.js';
 
 export interface StoreNodeOptions {
@@ -41,14 +47,35 @@ export function databaseFile(config: Config): string {
   return resolve(config.dataDir, config.store.file);
 }
 
-function toReply(outcome: AuthOutcome): AuthReplyData {
+function toReply(outcome: AuthOutcome, worldClock: number): AuthReplyData {
   const c = outcome.character;
   return {
     status: AuthStatus[outcome.status],
     message: outcome.message,
     token: outcome.token ?? '',
+    worldClock,
     character: c ? { id: c.id, epoch: c.epoch, name: c.name, x: c.x, y: c.y, data: c.data } : null,
   };
+}
+
+/** How often the world clock is written down (a crash loses at most this much of it). */
+const CLOCK_PERSIST_MS = 5_000;
+
+/**
+ * Writes players' and NPCs' saves of one batch in one transaction: every entry is checked first, and a bad one
+ * refuses the whole batch.
+ */
+function saveBatch(
+  db: Database,
+  characters: Characters,
+  npcs: Npcs,
+  entities: readonly EntitySaveData[],
+): { saved: number; stale: number[] } {
+  return db.transaction(() => {
+    const players = characters.save(entities.filter((e) => e.kind === EntityKind.Player));
+    const others = npcs.save(entities.filter((e) => e.kind === EntityKind.Npc));
+    return { saved: players.saved + others.saved, stale: [...players.stale, ...others.stale] };
+  })();
 }
 
 export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
@@ -61,6 +88,9 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
     sessionTtlHours: config.store.sessionTtlHours,
   });
   const characters = new Characters(db);
+  const npcs = new Npcs(db);
+  const clock = new WorldClock(db);
+  const clockTimer = setInterval(() => clock.persist(), CLOCK_PERSIST_MS);
   const audit = new AuditLog(db);
   characters.markAllOffline();
   const counters: StoreCounters = {
@@ -79,7 +109,7 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
     const outcome = await run();
     if (outcome.status === 'Ok') counters.authOk++;
     else counters.authRefused++;
-    return encodeAuthReply(toReply(outcome));
+    return encodeAuthReply(toReply(outcome, clock.seconds()));
   };
   const subscriptions: Subscription[] = [
     bus.serve(
@@ -125,9 +155,8 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
       (data) => {
         counters.requests++;
         const batch = decodeSaveBatch(data);
-        const players = batch.entities.filter((e) => e.kind === EntityKind.Player);
         try {
-          const result = characters.save(players);
+          const result = saveBatch(db, characters, npcs, batch.entities);
           counters.saves += result.saved;
           counters.staleSaves += result.stale.length;
           if (result.stale.length > 0) log.warn({ zone: batch.zone, stale: result.stale }, 'stale saves refused');
@@ -136,8 +165,18 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
           if (!(error instanceof StoreError)) throw error;
           counters.rejectedBatches++;
           log.error({ zone: batch.zone, err: error }, 'save batch rejected');
-          return encodeSaveReply({ saved: 0, stale: players.map((p) => p.id) });
+          return encodeSaveReply({ saved: 0, stale: batch.entities.map((e) => e.id) });
         }
+      },
+      STORE_QUEUE,
+    ),
+    bus.serve(
+      subjects.store(StoreOps.npcs),
+      (data) => {
+        counters.requests++;
+        const q = decodeNpcQuery(data);
+        const inside = npcs.inside(q).map((n) => ({ ...n, kind: EntityKind.Npc, online: true }));
+        return encodeNpcReply({ npcs: inside, known: npcs.known(q.candidates) });
       },
       STORE_QUEUE,
     ),
@@ -156,6 +195,8 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
       for (const s of subscriptions) s.unsubscribe();
       await bus.close();
       await metrics.close();
+      clearInterval(clockTimer);
+      clock.persist();
       db.close();
       log.info('store stopped');
     })();

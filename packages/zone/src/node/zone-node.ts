@@ -2,7 +2,7 @@
 // subscriptions, runs the ticker and the heartbeat, and shuts it all down in order.
 import { Bus, type FaultHook, PartitionDirectory, StoreClient, Subjects } from '@mmo/bus';
 import { type Clock, type Config, ConfigError, type Logger, seedFrom, serveMetrics, systemClock } from '@mmo/core';
-import { encodeZoneHeartbeat } from '@mmo/protocol';
+import { encodeZoneHeartbeat, type NpcQueryData, type NpcReplyData } from '@mmo/protocol';
 import { findZone, partitionFromWorld, type WorldMap } from '@mmo/world';
 import type { Subscription } from 'nats';
 import { Inbox } from '../sim/inbox.js';
@@ -30,6 +30,21 @@ export interface ZoneNode {
   sim: Simulation;
   /** Stops ticking, saves every player, and disconnects. */
   stop(): Promise<void>;
+}
+
+/**
+ * Asks the store which NPCs this zone takes over. A zone must not guess (it would create NPCs that already live
+ * elsewhere), so it waits for the store, saying so in the log.
+ */
+async function askForNpcs(store: StoreClient, query: NpcQueryData, log: Logger): Promise<NpcReplyData> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.npcs(query);
+    } catch (error) {
+      log.warn({ attempt, err: error }, 'waiting for the store to learn which NPCs this zone takes over');
+      await new Promise((r) => setTimeout(r, Math.min(5000, 500 * attempt)));
+    }
+  }
 }
 
 export async function startZone(o: ZoneNodeOptions): Promise<ZoneNode> {
@@ -60,7 +75,7 @@ export async function startZone(o: ZoneNodeOptions): Promise<ZoneNode> {
   });
   const seed = seedFrom(`${config.world}/${zoneId}`);
   const sim = new Simulation({ zoneId, map: o.map, partition, config: config.zone, log, seed, output, inbox });
-  const npcs = sim.spawnInitialNpcs();
+  const npcs = sim.restoreNpcs(await askForNpcs(store, sim.npcQuery(), log));
   const stopWatch = await directory.watch((map) => {
     if (map.version > sim.partition.version && findZone(map, zoneId)) {
       sim.setPartition(map);
@@ -111,11 +126,11 @@ export async function startZone(o: ZoneNodeOptions): Promise<ZoneNode> {
       clearInterval(heartbeatTimer);
       for (const s of subscriptions) s.unsubscribe();
       stopWatch();
-      const saved = checkpoint(sim, true);
+      const saved = checkpoint(sim, { allPlayers: true, npcs: true });
       await writer.settled(config.store.requestTimeoutMs * 2);
       const unsaved = writer.close();
       if (unsaved > 0) log.error({ unsaved }, 'the store did not take every save before shutdown');
-      log.info({ saved, unsaved }, 'zone stopped; players saved');
+      log.info({ saved, unsaved }, 'zone stopped; players and NPCs saved');
       await metricsServer.close();
       await bus.close();
     })();

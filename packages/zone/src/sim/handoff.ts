@@ -120,10 +120,8 @@ function install(sim: Simulation, s: EntityStateData, from: string): void {
   sim.installed.set(e.id, e.epoch);
   sim.counters.handoffsIn++;
   sim.output.audit({ entity: e.id, fromZone: from, toZone: sim.zoneId, epoch: e.epoch, at: sim.now });
-  if (e.isPlayer) {
-    sim.output.route(e.gateway, { player: e.id, epoch: e.epoch, zone: sim.zoneId });
-    saveOne(sim, e, true);
-  }
+  if (e.isPlayer) sim.output.route(e.gateway, { player: e.id, epoch: e.epoch, zone: sim.zoneId });
+  saveOne(sim, e, true);
 }
 
 /** Target side: the owner asks whether an offer was installed. If not, it never will be. */

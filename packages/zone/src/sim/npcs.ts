@@ -1,12 +1,26 @@
 import { Rng } from '@mmo/core';
-import { EntityKind } from '@mmo/protocol';
+import { EntityKind, type EntitySaveData, type NpcBrainData, type NpcReplyData } from '@mmo/protocol';
 import { containsPoint, isFree } from '@mmo/world';
 import { Entity, MAX_NPCS_PER_SPAWNER, npcId } from './entity.js';
 import { NpcBrain } from './npc-brain.js';
 import type { Simulation } from './simulation.js';
 
-/** Creates the NPCs of every spawner whose home lies in this zone. Returns how many. */
-export function spawnNpcs(sim: Simulation): number {
+/** Ids of the NPCs that the spawners whose home lies in this zone create. */
+export function npcCandidates(sim: Simulation): number[] {
+  const ids: number[] = [];
+  for (const spawner of sim.map.spawners) {
+    if (!containsPoint(sim.rect, spawner.x, spawner.y)) continue;
+    const count = Math.min(spawner.count, MAX_NPCS_PER_SPAWNER);
+    for (let n = 0; n < count; n++) ids.push(npcId(spawner.index, n));
+  }
+  return ids;
+}
+
+/**
+ * Creates the NPCs of every spawner whose home lies in this zone, except those in `existing` (the world already has
+ * them, saved by an earlier run). Returns how many were created.
+ */
+export function spawnNpcs(sim: Simulation, existing: ReadonlySet<number> = new Set()): number {
   let created = 0;
   for (const spawner of sim.map.spawners) {
     if (!containsPoint(sim.rect, spawner.x, spawner.y)) continue;
@@ -14,7 +28,7 @@ export function spawnNpcs(sim: Simulation): number {
     const count = Math.min(spawner.count, MAX_NPCS_PER_SPAWNER);
     for (let n = 0; n < count; n++) {
       const id = npcId(spawner.index, n);
-      if (sim.entities.has(id)) continue;
+      if (sim.entities.has(id) || existing.has(id)) continue;
       const npc = new Entity(id, EntityKind.Npc, spawner.name, 1, true, sim.zoneId);
       const spot = freeSpotNear(sim, spawner.x, spawner.y, spawner.radius, rng);
       npc.setPosition(spot.x, spot.y);
@@ -35,4 +49,36 @@ function freeSpotNear(sim: Simulation, x: number, y: number, radius: number, rng
     if (containsPoint(sim.rect, px, py) && isFree(sim.map, px, py, sim.config.entityRadius)) return { x: px, y: py };
   }
   return { x, y };
+}
+
+/**
+ * Takes over the NPCs the store saved inside this zone, at a newer epoch (so that a stale owner's saves and ghosts
+ * lose to ours), then creates those of this zone's spawners that the world does not have yet.
+ */
+export function restoreNpcs(sim: Simulation, reply: NpcReplyData): { restored: number; spawned: number } {
+  let restored = 0;
+  for (const saved of reply.npcs) {
+    const npc = fromSave(sim, saved);
+    if (!npc) continue;
+    sim.add(npc);
+    restored++;
+  }
+  const spawned = spawnNpcs(sim, new Set(reply.known));
+  return { restored, spawned };
+}
+
+function fromSave(sim: Simulation, saved: EntitySaveData): Entity | null {
+  let brain: NpcBrainData;
+  try {
+    brain = JSON.parse(saved.data) as NpcBrainData;
+  } catch {
+    sim.log.warn({ npc: saved.id }, 'saved NPC has unreadable data; it is created afresh by its spawner');
+    return null;
+  }
+  const spawner = sim.map.spawners[brain.spawner];
+  if (!spawner || sim.entities.has(saved.id)) return null;
+  const npc = new Entity(saved.id, EntityKind.Npc, spawner.name, saved.epoch + 1, true, sim.zoneId);
+  npc.setPosition(saved.x, saved.y);
+  npc.brain = NpcBrain.fromData(brain, spawner.radius);
+  return npc;
 }

@@ -3,25 +3,33 @@ import type { Entity } from './entity.js';
 import type { Simulation } from './simulation.js';
 
 function toSave(e: Entity, online: boolean): EntitySaveData {
-  return { id: e.id, epoch: e.epoch, kind: e.kind, x: e.x, y: e.y, data: e.data, online };
+  // An NPC's data is its brain, so that it goes on wandering the same way after a restart.
+  const data = e.brain ? JSON.stringify(e.brain.toData()) : e.data;
+  return { id: e.id, epoch: e.epoch, kind: e.kind, x: e.x, y: e.y, data, online };
 }
 
-/** Saves one player now (logout, handoff). */
+/** Saves one entity now (a player's logout; any handoff, so that the store learns the new epoch). */
 export function saveOne(sim: Simulation, e: Entity, online: boolean): void {
   e.dirty = false;
   sim.output.save([toSave(e, online)]);
 }
 
-/**
- * Saves players that changed since the last checkpoint, in one batch. With `all`, saves every real player (at
- * shutdown), marking them offline.
- */
-export function checkpoint(sim: Simulation, all: boolean): number {
+export interface CheckpointScope {
+  /** Every real player, marked offline (shutdown), not only those that changed. */
+  allPlayers: boolean;
+  /** Every real NPC as well (they move all the time, so they are saved on their own, slower interval). */
+  npcs: boolean;
+}
+
+/** Saves in one batch the players that changed since the last checkpoint, and NPCs when asked. */
+export function checkpoint(sim: Simulation, scope: CheckpointScope): number {
   const batch: EntitySaveData[] = [];
+  const { allPlayers, npcs } = scope;
   for (const e of sim.entities.values()) {
-    if (!e.real || !e.isPlayer || !(all || e.dirty) || (e.transit && !all)) continue;
+    if (!e.real || (e.transit && !allPlayers)) continue;
+    if (e.isPlayer ? !(allPlayers || e.dirty) : !npcs) continue;
     e.dirty = false;
-    batch.push(toSave(e, !all));
+    batch.push(toSave(e, !allPlayers));
   }
   if (batch.length > 0) sim.output.save(batch);
   return batch.length;

@@ -7,6 +7,8 @@ import {
   type GatewayToZoneData,
   GhostBatchWriter,
   isEmptyGatewayToZone,
+  type NpcQueryData,
+  type NpcReplyData,
   quantize,
 } from '@mmo/protocol';
 import {
@@ -23,7 +25,7 @@ import type { Entity } from './entity.js';
 import { publishGhosts } from './ghosts.js';
 import { checkHandoffs, forgetOldHandoffs, selfOnlyFrameDue } from './handoff.js';
 import { Inbox } from './inbox.js';
-import { spawnNpcs } from './npcs.js';
+import { npcCandidates, restoreNpcs, spawnNpcs } from './npcs.js';
 import type { ZoneOutput } from './output.js';
 import { checkpoint } from './persistence.js';
 import { moveEntities } from './physics.js';
@@ -151,6 +153,16 @@ export class Simulation {
     return spawnNpcs(this);
   }
 
+  /** What to ask the store at start: this zone's rectangle and the NPC ids its spawners would create. */
+  npcQuery(): NpcQueryData {
+    return { zone: this.zoneId, ...this.rect, candidates: npcCandidates(this) };
+  }
+
+  /** Takes over the saved NPCs of the store's answer and creates the ones the world does not have yet. */
+  restoreNpcs(reply: NpcReplyData): { restored: number; spawned: number } {
+    return restoreNpcs(this, reply);
+  }
+
   /**
    * Runs one tick at simulation time `now` (ms). `tick` is the world tick number (the same in every zone at the
    * same moment); by default the next one.
@@ -165,13 +177,17 @@ export class Simulation {
     this.rebuildIndex();
     this.sendFrames();
     publishGhosts(this);
-    const checkpointTicks = Math.max(1, Math.round(this.config.checkpointMs / (1000 * this.dt)));
-    if (this.tick % checkpointTicks === 0) {
-      checkpoint(this, false);
-      forgetOldHandoffs(this);
-    }
+    const players = this.tick % this.ticksOf(this.config.checkpointMs) === 0;
+    const npcs = this.tick % this.ticksOf(this.config.npcCheckpointMs) === 0;
+    if (players || npcs) checkpoint(this, { allPlayers: false, npcs });
+    if (players) forgetOldHandoffs(this);
     this.flushForwards();
     this.output.endTick(this.tick);
+  }
+
+  /** An interval in whole ticks (at least one). */
+  private ticksOf(ms: number): number {
+    return Math.max(1, Math.round(ms / (1000 * this.dt)));
   }
 
   /** A zone is alive while heartbeats keep coming; handoffs only go to live zones. */

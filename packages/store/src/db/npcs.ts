@@ -1,0 +1,66 @@
+// NPCs as the world last saw them: position, epoch and brain (as JSON). Saves are fenced by epoch like characters'
+// and, unlike characters, create the row on first save (NPCs come from the map, not from a registration).
+import type { Database, Statement } from 'better-sqlite3';
+import { validateSave } from './save-validation.js';
+import type { EntitySaveRecord } from './types.js';
+
+export interface NpcRecord {
+  id: number;
+  epoch: number;
+  x: number;
+  y: number;
+  data: string;
+}
+
+export interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export class Npcs {
+  private readonly s: Record<'save' | 'inside' | 'exists', Statement>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.s = {
+      save: db.prepare(
+        `INSERT INTO npcs (id, epoch, x, y, data, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET epoch = excluded.epoch, x = excluded.x, y = excluded.y, data = excluded.data,
+           updated_at = excluded.updated_at
+         WHERE excluded.epoch >= npcs.epoch`,
+      ),
+      // Half-open rectangle, like zone rectangles: a point on a shared edge belongs to one zone only.
+      inside: db.prepare('SELECT id, epoch, x, y, data FROM npcs WHERE x >= ? AND x < ? AND y >= ? AND y < ?'),
+      exists: db.prepare('SELECT 1 FROM npcs WHERE id = ?'),
+    };
+  }
+
+  /** Writes a batch in one transaction; a save older than the stored epoch changes nothing and is listed in `stale`. */
+  save(entries: readonly EntitySaveRecord[]): { saved: number; stale: number[] } {
+    entries.forEach(validateSave);
+    return this.db.transaction(() => {
+      const stale: number[] = [];
+      let saved = 0;
+      const now = this.now();
+      for (const e of entries) {
+        if (this.s.save.run(e.id, e.epoch, e.x, e.y, e.data, now).changes === 1) saved++;
+        else stale.push(e.id);
+      }
+      return { saved, stale };
+    })();
+  }
+
+  /** Saved NPCs standing inside `rect`. */
+  inside(rect: Rect): NpcRecord[] {
+    return this.s.inside.all(rect.x0, rect.x1, rect.y0, rect.y1) as NpcRecord[];
+  }
+
+  /** Which of `ids` have been saved (they exist somewhere in the world). */
+  known(ids: readonly number[]): number[] {
+    return ids.filter((id) => this.s.exists.get(id) !== undefined);
+  }
+}
