@@ -50,6 +50,7 @@ for (const count of o.steps.split(',').map(Number)) {
       'tick p99 ms (max zone)': Math.max(...zones.map((z) => z.tickP99ms)),
       'gateway CPU %': gateway?.cpuPercent,
       'zones CPU %': zones.map((z) => z.cpuPercent).join('/'),
+      'bots CPU %': s.botCpuPercent,
       'RSS MB gw/zones': `${gateway?.rssMB}/${zones.map((z) => z.rssMB).join('/')}`,
       anomalies: a.duplicateSelf + a.missingSelf + a.jumps,
     });

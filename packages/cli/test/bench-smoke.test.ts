@@ -38,6 +38,12 @@ describe('benchmark scripts (smoke runs)', () => {
     expect(out).toMatch(/CCU ladder/);
     expect(out).toMatch(/\| 12\s+\| 12\s+\| 0\s+\|/); // 12 bots, 12 connected, none failed
     expect(out).toMatch(/\| 12\s+\| zone nw\s+\|/);
+    // The bots' own CPU is measured (a whole number of percent of a core), so that the ladder shows who used it.
+    const header = out.split('\n').find((l) => l.includes('bots CPU %')) ?? '';
+    const row = out.split('\n').find((l) => /^\| 12\s+\| 12\s+\|/.test(l)) ?? '';
+    const column = header.split('|').findIndex((c) => c.trim() === 'bots CPU %');
+    expect(column).toBeGreaterThan(0);
+    expect(row.split('|')[column]?.trim()).toMatch(/^\d+$/);
   }, 90_000);
 
   test('bench:handoff runs bots at the corner and prints handoff rates', async () => {

@@ -14,6 +14,8 @@ export interface BotsSummary {
   handoffs: number;
   chats: number;
   anomalies: { duplicateSelf: number; missingSelf: number; jumps: number };
+  /** CPU the bots' own processes used, in percent of one core (100 = one core busy), over the whole run. */
+  botCpuPercent: number;
   errors: string[];
 }
 
@@ -49,6 +51,7 @@ export function summarise(reports: readonly SwarmReport[], durationSec: number):
       missingSelf: sum((r) => r.missingSelf),
       jumps: sum((r) => r.jumps),
     },
+    botCpuPercent: Math.round((sum((r) => r.cpuSeconds) / Math.max(1e-9, ...reports.map((r) => r.wallSeconds))) * 100),
     errors: reports.flatMap((r) => r.errors).slice(0, 10),
   };
 }
@@ -65,7 +68,7 @@ export function formatSummary(s: BotsSummary): string {
     `bots: ${s.connected}/${s.count} connected, ${s.failed} failed, ${s.disconnected} disconnected (${s.durationSec} s)`,
     `latency input -> visible: p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms (${s.latencyMs.samples} inputs)`,
     `per client: ${s.bytesPerClientPerSec.in} B/s in, ${s.bytesPerClientPerSec.out} B/s out, ${s.framesPerClientPerSec} frames/s`,
-    `handoffs seen: ${s.handoffs}; chats sent: ${s.chats}`,
+    `handoffs seen: ${s.handoffs}; chats sent: ${s.chats}; the bots themselves used ${s.botCpuPercent} % of a core`,
     `anomalies: ${a.duplicateSelf} duplicate self, ${a.missingSelf} missing self, ${a.jumps} jumps`,
     ...s.errors.map((e) => `  ! ${e}`),
   ].join('\n');

@@ -36,6 +36,9 @@ export interface SwarmReport {
   chats: number;
   /** The first few reasons bots failed or were disconnected. */
   errors: string[];
+  /** CPU time this swarm's process used (user + system), and the wall time it ran: the bots' own cost. */
+  cpuSeconds: number;
+  wallSeconds: number;
 }
 
 export interface SwarmProgress {
@@ -63,6 +66,9 @@ export class Swarm {
   private started = 0;
   private failed = 0;
 
+  private cpuAtStart = process.cpuUsage();
+  private startedAt = performance.now();
+
   constructor(private readonly o: SwarmOptions) {}
 
   progress(): SwarmProgress {
@@ -89,6 +95,8 @@ export class Swarm {
   /** Runs the whole swarm: ramp, duration, stop. */
   async run(): Promise<SwarmReport> {
     const { count, rampSec, durationSec } = this.o;
+    this.cpuAtStart = process.cpuUsage();
+    this.startedAt = performance.now();
     const starts: Promise<void>[] = [];
     const spacingMs = count > 0 ? (rampSec * 1000) / count : 0;
     for (let i = 0; i < count; i++) {
@@ -151,6 +159,8 @@ export class Swarm {
       jumps: 0,
       chats: 0,
       errors: this.errors,
+      cpuSeconds: cpuSecondsSince(this.cpuAtStart),
+      wallSeconds: (end - this.startedAt) / 1000,
     };
     for (const r of this.running) {
       const c = r.bot.counters;
@@ -164,6 +174,11 @@ export class Swarm {
     }
     return report;
   }
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 function seeded(seed: number, n: number): () => number {
