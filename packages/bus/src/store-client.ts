@@ -4,15 +4,23 @@ import {
   type AuthReplyData,
   decodeAuditReply,
   decodeAuthReply,
+  decodeItemOutcome,
+  decodeItemSyncReply,
   decodeNpcReply,
   decodeSaveReply,
   encodeAuditBatch,
   encodeAuditQuery,
+  encodeItemChange,
+  encodeItemSync,
   encodeLoginRequest,
   encodeNpcQuery,
   encodeRegisterRequest,
   encodeResumeRequest,
   encodeSaveBatch,
+  type ItemChangeData,
+  type ItemOutcomeData,
+  type ItemSyncData,
+  type ItemSyncReplyData,
   type LoginRequestData,
   type NpcQueryData,
   type NpcReplyData,
@@ -72,6 +80,18 @@ export class StoreClient {
     return decodeNpcReply(
       await this.bus.request(this.subjects.store(StoreOps.npcs), encodeNpcQuery(q), this.timeoutMs),
     );
+  }
+
+  /** One change of hands of an item, done by the store in one transaction. */
+  async itemChange(c: ItemChangeData): Promise<ItemOutcomeData> {
+    const reply = await this.bus.request(this.subjects.store(StoreOps.itemChange), encodeItemChange(c), this.timeoutMs);
+    return decodeItemOutcome(reply);
+  }
+
+  /** The items lying in a zone, after the store created those of its spots that are due. */
+  async itemSync(s: ItemSyncData): Promise<ItemSyncReplyData> {
+    const reply = await this.bus.request(this.subjects.store(StoreOps.itemSync), encodeItemSync(s), this.timeoutMs);
+    return decodeItemSyncReply(reply);
   }
 
   async save(batch: SaveBatchData): Promise<SaveReplyData> {

@@ -18,6 +18,10 @@ export const StoreOps = {
   auditQuery: 'audit-query',
   /** NpcQuery -> NpcReply */
   npcs: 'npcs',
+  /** ItemChange -> ItemOutcome */
+  itemChange: 'item-change',
+  /** ItemSync -> ItemSyncReply */
+  itemSync: 'item-sync',
 } as const;
 export type StoreOp = (typeof StoreOps)[keyof typeof StoreOps];
 

@@ -2,7 +2,18 @@
 import { ProtocolError } from '@mmo/core';
 import { Builder, ByteBuffer } from 'flatbuffers';
 import { ClientMessageShape } from './client-shapes.js';
-import { Chat, ClientBody, ClientMessage, Login, MoveInput, Ping, Register, Resume } from './gen/client_generated.js';
+import {
+  Chat,
+  ClientBody,
+  ClientMessage,
+  ItemRequest,
+  Login,
+  MoveInput,
+  Ping,
+  Register,
+  Resume,
+} from './gen/client_generated.js';
+import { ItemAction } from './gen/common_generated.js';
 import { verify } from './verifier.js';
 
 export type ClientMessageData =
@@ -11,7 +22,8 @@ export type ClientMessageData =
   | { body: ClientBody.Resume; token: string }
   | { body: ClientBody.MoveInput; seq: number; moveX: number; moveY: number }
   | { body: ClientBody.Chat; text: string }
-  | { body: ClientBody.Ping; clientTime: number };
+  | { body: ClientBody.Ping; clientTime: number }
+  | { body: ClientBody.ItemRequest; action: ItemAction; item: number; toPlayer: number };
 
 /** Encodes one client message; returns a fresh copy (sockets may keep a reference to it). */
 export function encodeClientMessage(msg: ClientMessageData, builder = new Builder(128)): Uint8Array {
@@ -35,6 +47,8 @@ function buildBody(b: Builder, msg: ClientMessageData): number {
       return Chat.createChat(b, b.createString(msg.text));
     case ClientBody.Ping:
       return Ping.createPing(b, msg.clientTime);
+    case ClientBody.ItemRequest:
+      return ItemRequest.createItemRequest(b, msg.action, msg.item, msg.toPlayer);
   }
 }
 
@@ -63,6 +77,12 @@ export function decodeClientMessage(bytes: Uint8Array): ClientMessageData {
       return { body, text: (root.body(new Chat()) as Chat).text() ?? '' };
     case ClientBody.Ping:
       return { body, clientTime: (root.body(new Ping()) as Ping).clientTime() };
+    case ClientBody.ItemRequest: {
+      const m = root.body(new ItemRequest()) as ItemRequest;
+      const action = m.action();
+      if (!(action in ItemAction)) throw new ProtocolError(`unknown item action ${action}`);
+      return { body, action, item: m.item(), toPlayer: m.toPlayer() };
+    }
     default:
       throw new ProtocolError(`unknown message type ${body}`);
   }

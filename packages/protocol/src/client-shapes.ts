@@ -5,6 +5,7 @@ import { MAX_CHAT_BYTES, MAX_PASSWORD_BYTES, MAX_TOKEN_BYTES, MAX_USERNAME_BYTES
 import type { FieldShape, TableShape } from './verifier.js';
 
 const str = (maxBytes: number): FieldShape => ({ kind: 'string', maxBytes });
+const u8: FieldShape = { kind: 'scalar', size: 1 };
 const u32: FieldShape = { kind: 'scalar', size: 4 };
 const f32: FieldShape = { kind: 'scalar', size: 4 };
 const f64: FieldShape = { kind: 'scalar', size: 8 };
@@ -18,6 +19,7 @@ export const ResumeShape: TableShape = { name: 'Resume', fields: [str(MAX_TOKEN_
 export const MoveInputShape: TableShape = { name: 'MoveInput', fields: [u32, f32, f32] };
 export const ChatShape: TableShape = { name: 'Chat', fields: [str(MAX_CHAT_BYTES)] };
 export const PingShape: TableShape = { name: 'Ping', fields: [f64] };
+export const ItemRequestShape: TableShape = { name: 'ItemRequest', fields: [u8, u32, u32] };
 
 /** Body shapes indexed by their ClientBody union tag. */
 export const CLIENT_BODY_SHAPES: ReadonlyMap<ClientBody, TableShape> = new Map([
@@ -27,6 +29,7 @@ export const CLIENT_BODY_SHAPES: ReadonlyMap<ClientBody, TableShape> = new Map([
   [ClientBody.MoveInput, MoveInputShape],
   [ClientBody.Chat, ChatShape],
   [ClientBody.Ping, PingShape],
+  [ClientBody.ItemRequest, ItemRequestShape],
 ]);
 
 function unionMembers(): (TableShape | null)[] {

@@ -20,6 +20,7 @@ export type {
   LeaveData,
   PlayerChatData,
   PlayerInputData,
+  PlayerItemRequestData,
   RouteChangeData,
   ZoneToGatewayVisitor,
 } from './cluster/gateway-zone.js';
@@ -54,10 +55,30 @@ export { decodeZoneInspection, encodeZoneInspection } from './cluster/inspect.js
 export { FrameWriter } from './frame-writer.js';
 export { ClientBody, CloseCode, ErrorCode, ServerBody } from './gen/client_generated.js';
 export { HandoffBody, HandoffResult, ZoneEventBody } from './gen/cluster_generated.js';
-export { EntityKind } from './gen/common_generated.js';
+export { EntityKind, ItemAction } from './gen/common_generated.js';
 export { AuthStatus } from './gen/store_generated.js';
+export type {
+  ItemChangeData,
+  ItemOutcomeData,
+  ItemRecordData,
+  ItemSpotData,
+  ItemSyncData,
+  ItemSyncReplyData,
+} from './item-codec.js';
 export {
+  decodeItemChange,
+  decodeItemOutcome,
+  decodeItemSync,
+  decodeItemSyncReply,
+  encodeItemChange,
+  encodeItemOutcome,
+  encodeItemSync,
+  encodeItemSyncReply,
+} from './item-codec.js';
+export {
+  ITEM_ID_BASE,
   MAX_CHAT_BYTES,
+  MAX_ITEM_ID,
   MAX_PASSWORD_BYTES,
   MAX_TOKEN_BYTES,
   MAX_USERNAME_BYTES,
@@ -66,10 +87,19 @@ export {
 } from './limits.js';
 export type { NpcQueryData, NpcReplyData } from './npc-codec.js';
 export { decodeNpcQuery, decodeNpcReply, encodeNpcQuery, encodeNpcReply } from './npc-codec.js';
-export type { FrameData, FrameEnter, FrameStamp, FrameUpdate, ServerMessageData, WelcomeData } from './server-codec.js';
+export type {
+  FrameData,
+  FrameEnter,
+  FrameStamp,
+  FrameUpdate,
+  InventoryItemData,
+  ServerMessageData,
+  WelcomeData,
+} from './server-codec.js';
 export {
   decodeServerMessage,
   encodeChatMessage,
+  encodeInventory,
   encodeNotice,
   encodePong,
   encodeServerError,

@@ -13,3 +13,8 @@ export const MAX_CHAT_BYTES = 2048;
 export function quantize(metres: number): number {
   return Math.round(metres * POSITION_SCALE);
 }
+
+/** Entity ids of items lying in the world: ITEM_ID_BASE + the item's id (players are below 2^31, NPCs from 2^31). */
+export const ITEM_ID_BASE = 0xc000_0000;
+/** Items a store can hold before their entity ids would run out. */
+export const MAX_ITEM_ID = 0x3fff_ffff;

@@ -4,6 +4,8 @@ import {
   ChatMessage,
   type ErrorCode,
   Frame,
+  Inventory,
+  InventoryItem,
   Notice,
   Pong,
   ServerBody,
@@ -63,7 +65,14 @@ export type ServerMessageData =
   | { body: ServerBody.ChatMessage; fromId: number; fromName: string; text: string }
   | { body: ServerBody.Notice; text: string }
   | { body: ServerBody.ServerError; code: ErrorCode; message: string }
-  | { body: ServerBody.Pong; clientTime: number; serverTime: number };
+  | { body: ServerBody.Pong; clientTime: number; serverTime: number }
+  | { body: ServerBody.Inventory; items: InventoryItemData[] };
+
+/** One item a player holds. */
+export interface InventoryItemData {
+  id: number;
+  kind: string;
+}
 
 function finish(b: Builder, type: ServerBody, body: number): Uint8Array {
   b.finish(ServerMessage.createServerMessage(b, type, body));
@@ -106,6 +115,12 @@ export function encodeNotice(text: string): Uint8Array {
 export function encodeServerError(code: ErrorCode, message: string): Uint8Array {
   const b = new Builder(128);
   return finish(b, ServerBody.ServerError, ServerError.createServerError(b, code, b.createString(message)));
+}
+
+export function encodeInventory(items: readonly InventoryItemData[]): Uint8Array {
+  const b = new Builder(64 + items.length * 32);
+  const offsets = items.map((i) => InventoryItem.createInventoryItem(b, i.id, b.createString(i.kind)));
+  return finish(b, ServerBody.Inventory, Inventory.createInventory(b, Inventory.createItemsVector(b, offsets)));
 }
 
 export function encodePong(clientTime: number, serverTime: number): Uint8Array {
@@ -154,6 +169,15 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessageData {
     case ServerBody.Pong: {
       const m = root.body(new Pong()) as Pong;
       return { body, clientTime: m.clientTime(), serverTime: m.serverTime() };
+    }
+    case ServerBody.Inventory: {
+      const m = root.body(new Inventory()) as Inventory;
+      const items: InventoryItemData[] = [];
+      for (let i = 0; i < m.itemsLength(); i++) {
+        const item = m.items(i) as InventoryItem;
+        items.push({ id: item.id(), kind: item.kind() ?? '' });
+      }
+      return { body, items };
     }
     default:
       throw new Error(`unknown server message type ${body}`);

@@ -1,6 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { ProtocolError, Rng } from '@mmo/core';
-import { ClientBody, type ClientMessageData, decodeClientMessage, encodeClientMessage } from '@mmo/protocol';
+import {
+  ClientBody,
+  type ClientMessageData,
+  decodeClientMessage,
+  encodeClientMessage,
+  ItemAction,
+} from '@mmo/protocol';
 import { CLIENT_BODY_SHAPES, ClientMessageShape, client, verify } from '@mmo/protocol/internal';
 import { Builder } from 'flatbuffers';
 
@@ -11,6 +17,7 @@ const samples: ClientMessageData[] = [
   { body: ClientBody.MoveInput, seq: 4_000_000_000, moveX: 0.5, moveY: -1 },
   { body: ClientBody.Chat, text: 'hello, world — ünïcode ✓' },
   { body: ClientBody.Ping, clientTime: 1234.5 },
+  { body: ClientBody.ItemRequest, action: ItemAction.PickUp, item: 77, toPlayer: 0 },
 ];
 
 describe('client messages', () => {
@@ -32,6 +39,7 @@ describe('client messages', () => {
       MoveInput: client.MoveInput.startMoveInput,
       Chat: client.Chat.startChat,
       Ping: client.Ping.startPing,
+      ItemRequest: client.ItemRequest.startItemRequest,
       ClientMessage: client.ClientMessage.startClientMessage,
     };
     const shapes = [...CLIENT_BODY_SHAPES.values(), ClientMessageShape];

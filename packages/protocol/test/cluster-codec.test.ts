@@ -50,6 +50,7 @@ describe('gateway <-> zone', () => {
       joins: [{ player: 3, epoch: 4, name: 'carol', x: 1.5, y: 2.5, data: '{"hp":10}' }],
       leaves: [{ player: 5, epoch: 6 }],
       chats: [{ player: 1, text: 'hi' }],
+      items: [],
     };
     expect(decodeGatewayToZone(encodeGatewayToZone(msg))).toEqual(msg);
   });

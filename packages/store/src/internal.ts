@@ -5,6 +5,7 @@ export { Accounts, EPOCHS_PER_LOGIN } from './db/accounts.js';
 export type { AuditRecord } from './db/audit.js';
 export { AuditLog } from './db/audit.js';
 export { Characters } from './db/characters.js';
+export { Items } from './db/items.js';
 export type { Migration } from './db/migrations.js';
 export { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from './db/migrations.js';
 export type { NpcRecord } from './db/npcs.js';

@@ -10,9 +10,11 @@ import {
   Leave,
   PlayerChat,
   PlayerInput,
+  PlayerItemRequest,
   RouteChange,
   ZoneToGateway,
 } from '../gen/cluster_generated.js';
+import type { ItemAction } from '../gen/common_generated.js';
 
 export interface PlayerInputData {
   player: number;
@@ -40,6 +42,15 @@ export interface PlayerChatData {
   text: string;
 }
 
+export interface PlayerItemRequestData {
+  player: number;
+  action: ItemAction;
+  /** The item's id. */
+  item: number;
+  /** Give: the player who receives it. */
+  toPlayer: number;
+}
+
 export interface GatewayToZoneData {
   /** Sender: a gateway id, or a zone id when a zone forwards inputs. */
   gateway: string;
@@ -47,14 +58,15 @@ export interface GatewayToZoneData {
   joins: JoinData[];
   leaves: LeaveData[];
   chats: PlayerChatData[];
+  items: PlayerItemRequestData[];
 }
 
 export function emptyGatewayToZone(gateway: string): GatewayToZoneData {
-  return { gateway, inputs: [], joins: [], leaves: [], chats: [] };
+  return { gateway, inputs: [], joins: [], leaves: [], chats: [], items: [] };
 }
 
 export function isEmptyGatewayToZone(m: GatewayToZoneData): boolean {
-  return m.inputs.length + m.joins.length + m.leaves.length + m.chats.length === 0;
+  return m.inputs.length + m.joins.length + m.leaves.length + m.chats.length + m.items.length === 0;
 }
 
 export function encodeGatewayToZone(m: GatewayToZoneData): Uint8Array {
@@ -76,7 +88,11 @@ export function encodeGatewayToZone(m: GatewayToZoneData): Uint8Array {
   );
   const chatOffsets = m.chats.map((c) => PlayerChat.createPlayerChat(b, c.player, b.createString(c.text)));
   const chats = GatewayToZone.createChatsVector(b, chatOffsets);
-  b.finish(GatewayToZone.createGatewayToZone(b, gateway, inputs, joins, leaves, chats));
+  const items = GatewayToZone.createItemsVector(
+    b,
+    m.items.map((r) => PlayerItemRequest.createPlayerItemRequest(b, r.player, r.action, r.item, r.toPlayer)),
+  );
+  b.finish(GatewayToZone.createGatewayToZone(b, gateway, inputs, joins, leaves, chats, items));
   return b.asUint8Array();
 }
 
@@ -106,6 +122,10 @@ export function decodeGatewayToZone(bytes: Uint8Array): GatewayToZoneData {
   for (let i = 0; i < m.chatsLength(); i++) {
     const c = m.chats(i) as PlayerChat;
     out.chats.push({ player: c.player(), text: c.text() ?? '' });
+  }
+  for (let i = 0; i < m.itemsLength(); i++) {
+    const r = m.items(i) as PlayerItemRequest;
+    out.items.push({ player: r.player(), action: r.action(), item: r.item(), toPlayer: r.toPlayer() });
   }
   return out;
 }

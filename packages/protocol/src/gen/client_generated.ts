@@ -2,7 +2,7 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import {EntityKind as EntityKind} from './common_generated.js';
+import {EntityKind as EntityKind, ItemAction as ItemAction} from './common_generated.js';
 
 /**
  * Error codes carried by ServerError.
@@ -19,7 +19,12 @@ export enum ErrorCode {
   Unavailable = 8,
   NoZone = 9,
   ChatTooLong = 10,
-  Internal = 11
+  Internal = 11,
+
+  /**
+   * An item action was refused (out of reach, not yours, someone was faster); the message says which.
+   */
+  ItemRefused = 12
 }
 
 /**
@@ -46,13 +51,14 @@ export enum ClientBody {
   Resume = 3,
   MoveInput = 4,
   Chat = 5,
-  Ping = 6
+  Ping = 6,
+  ItemRequest = 7
 }
 
 export function unionToClientBody(
   type: ClientBody,
-  accessor: (obj:Chat|Login|MoveInput|Ping|Register|Resume) => Chat|Login|MoveInput|Ping|Register|Resume|null
-): Chat|Login|MoveInput|Ping|Register|Resume|null {
+  accessor: (obj:Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume) => Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null
+): Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null {
   switch(ClientBody[type]) {
     case 'NONE': return null; 
     case 'Register': return accessor(new Register())! as Register;
@@ -61,15 +67,16 @@ export function unionToClientBody(
     case 'MoveInput': return accessor(new MoveInput())! as MoveInput;
     case 'Chat': return accessor(new Chat())! as Chat;
     case 'Ping': return accessor(new Ping())! as Ping;
+    case 'ItemRequest': return accessor(new ItemRequest())! as ItemRequest;
     default: return null;
   }
 }
 
 export function unionListToClientBody(
   type: ClientBody, 
-  accessor: (index: number, obj:Chat|Login|MoveInput|Ping|Register|Resume) => Chat|Login|MoveInput|Ping|Register|Resume|null, 
+  accessor: (index: number, obj:Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume) => Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null, 
   index: number
-): Chat|Login|MoveInput|Ping|Register|Resume|null {
+): Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null {
   switch(ClientBody[type]) {
     case 'NONE': return null; 
     case 'Register': return accessor(index, new Register())! as Register;
@@ -78,6 +85,7 @@ export function unionListToClientBody(
     case 'MoveInput': return accessor(index, new MoveInput())! as MoveInput;
     case 'Chat': return accessor(index, new Chat())! as Chat;
     case 'Ping': return accessor(index, new Ping())! as Ping;
+    case 'ItemRequest': return accessor(index, new ItemRequest())! as ItemRequest;
     default: return null;
   }
 }
@@ -89,13 +97,14 @@ export enum ServerBody {
   ChatMessage = 3,
   Notice = 4,
   ServerError = 5,
-  Pong = 6
+  Pong = 6,
+  Inventory = 7
 }
 
 export function unionToServerBody(
   type: ServerBody,
-  accessor: (obj:ChatMessage|Frame|Notice|Pong|ServerError|Welcome) => ChatMessage|Frame|Notice|Pong|ServerError|Welcome|null
-): ChatMessage|Frame|Notice|Pong|ServerError|Welcome|null {
+  accessor: (obj:ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome) => ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|null
+): ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|null {
   switch(ServerBody[type]) {
     case 'NONE': return null; 
     case 'Welcome': return accessor(new Welcome())! as Welcome;
@@ -104,15 +113,16 @@ export function unionToServerBody(
     case 'Notice': return accessor(new Notice())! as Notice;
     case 'ServerError': return accessor(new ServerError())! as ServerError;
     case 'Pong': return accessor(new Pong())! as Pong;
+    case 'Inventory': return accessor(new Inventory())! as Inventory;
     default: return null;
   }
 }
 
 export function unionListToServerBody(
   type: ServerBody, 
-  accessor: (index: number, obj:ChatMessage|Frame|Notice|Pong|ServerError|Welcome) => ChatMessage|Frame|Notice|Pong|ServerError|Welcome|null, 
+  accessor: (index: number, obj:ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome) => ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|null, 
   index: number
-): ChatMessage|Frame|Notice|Pong|ServerError|Welcome|null {
+): ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|null {
   switch(ServerBody[type]) {
     case 'NONE': return null; 
     case 'Welcome': return accessor(index, new Welcome())! as Welcome;
@@ -121,6 +131,7 @@ export function unionListToServerBody(
     case 'Notice': return accessor(index, new Notice())! as Notice;
     case 'ServerError': return accessor(index, new ServerError())! as ServerError;
     case 'Pong': return accessor(index, new Pong())! as Pong;
+    case 'Inventory': return accessor(index, new Inventory())! as Inventory;
     default: return null;
   }
 }
@@ -439,6 +450,73 @@ static createPing(builder:flatbuffers.Builder, clientTime:number):flatbuffers.Of
   Ping.startPing(builder);
   Ping.addClientTime(builder, clientTime);
   return Ping.endPing(builder);
+}
+}
+
+/**
+ * Pick up an item lying within reach, drop one you hold where you stand, or give one you hold to a player within
+ * reach (to_player). item is the item's id (an item lying in the world is seen as entity ITEM_ID_BASE + id).
+ */
+export class ItemRequest {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):ItemRequest {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsItemRequest(bb:flatbuffers.ByteBuffer, obj?:ItemRequest):ItemRequest {
+  return (obj || new ItemRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsItemRequest(bb:flatbuffers.ByteBuffer, obj?:ItemRequest):ItemRequest {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new ItemRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+action():ItemAction {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : ItemAction.PickUp;
+}
+
+item():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+toPlayer():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+static startItemRequest(builder:flatbuffers.Builder) {
+  builder.startObject(3);
+}
+
+static addAction(builder:flatbuffers.Builder, action:ItemAction) {
+  builder.addFieldInt8(0, action, ItemAction.PickUp);
+}
+
+static addItem(builder:flatbuffers.Builder, item:number) {
+  builder.addFieldInt32(1, item, 0);
+}
+
+static addToPlayer(builder:flatbuffers.Builder, toPlayer:number) {
+  builder.addFieldInt32(2, toPlayer, 0);
+}
+
+static endItemRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createItemRequest(builder:flatbuffers.Builder, action:ItemAction, item:number, toPlayer:number):flatbuffers.Offset {
+  ItemRequest.startItemRequest(builder);
+  ItemRequest.addAction(builder, action);
+  ItemRequest.addItem(builder, item);
+  ItemRequest.addToPlayer(builder, toPlayer);
+  return ItemRequest.endItemRequest(builder);
 }
 }
 
@@ -1173,6 +1251,124 @@ static createPong(builder:flatbuffers.Builder, clientTime:number, serverTime:num
   Pong.addClientTime(builder, clientTime);
   Pong.addServerTime(builder, serverTime);
   return Pong.endPong(builder);
+}
+}
+
+export class InventoryItem {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):InventoryItem {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsInventoryItem(bb:flatbuffers.ByteBuffer, obj?:InventoryItem):InventoryItem {
+  return (obj || new InventoryItem()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsInventoryItem(bb:flatbuffers.ByteBuffer, obj?:InventoryItem):InventoryItem {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new InventoryItem()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+id():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+kind():string|null
+kind(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+kind(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+static startInventoryItem(builder:flatbuffers.Builder) {
+  builder.startObject(2);
+}
+
+static addId(builder:flatbuffers.Builder, id:number) {
+  builder.addFieldInt32(0, id, 0);
+}
+
+static addKind(builder:flatbuffers.Builder, kindOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, kindOffset, 0);
+}
+
+static endInventoryItem(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createInventoryItem(builder:flatbuffers.Builder, id:number, kindOffset:flatbuffers.Offset):flatbuffers.Offset {
+  InventoryItem.startInventoryItem(builder);
+  InventoryItem.addId(builder, id);
+  InventoryItem.addKind(builder, kindOffset);
+  return InventoryItem.endInventoryItem(builder);
+}
+}
+
+/**
+ * Everything the player holds, sent at login and after every change.
+ */
+export class Inventory {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):Inventory {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsInventory(bb:flatbuffers.ByteBuffer, obj?:Inventory):Inventory {
+  return (obj || new Inventory()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsInventory(bb:flatbuffers.ByteBuffer, obj?:Inventory):Inventory {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new Inventory()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+items(index: number, obj?:InventoryItem):InventoryItem|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? (obj || new InventoryItem()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+itemsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+static startInventory(builder:flatbuffers.Builder) {
+  builder.startObject(1);
+}
+
+static addItems(builder:flatbuffers.Builder, itemsOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, itemsOffset, 0);
+}
+
+static createItemsVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startItemsVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static endInventory(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createInventory(builder:flatbuffers.Builder, itemsOffset:flatbuffers.Offset):flatbuffers.Offset {
+  Inventory.startInventory(builder);
+  Inventory.addItems(builder, itemsOffset);
+  return Inventory.endInventory(builder);
 }
 }
 

@@ -2,7 +2,7 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import {EntityKind as EntityKind} from './common_generated.js';
+import {EntityKind as EntityKind, ItemAction as ItemAction} from './common_generated.js';
 
 export enum HandoffBody {
   NONE = 0,
@@ -331,6 +331,82 @@ static createPlayerChat(builder:flatbuffers.Builder, player:number, textOffset:f
 }
 }
 
+/**
+ * An item action of a player, as the gateway passed it on (or a zone forwarded it to the player's owner zone).
+ */
+export class PlayerItemRequest {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):PlayerItemRequest {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsPlayerItemRequest(bb:flatbuffers.ByteBuffer, obj?:PlayerItemRequest):PlayerItemRequest {
+  return (obj || new PlayerItemRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsPlayerItemRequest(bb:flatbuffers.ByteBuffer, obj?:PlayerItemRequest):PlayerItemRequest {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new PlayerItemRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+player():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+action():ItemAction {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : ItemAction.PickUp;
+}
+
+item():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+toPlayer():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+static startPlayerItemRequest(builder:flatbuffers.Builder) {
+  builder.startObject(4);
+}
+
+static addPlayer(builder:flatbuffers.Builder, player:number) {
+  builder.addFieldInt32(0, player, 0);
+}
+
+static addAction(builder:flatbuffers.Builder, action:ItemAction) {
+  builder.addFieldInt8(1, action, ItemAction.PickUp);
+}
+
+static addItem(builder:flatbuffers.Builder, item:number) {
+  builder.addFieldInt32(2, item, 0);
+}
+
+static addToPlayer(builder:flatbuffers.Builder, toPlayer:number) {
+  builder.addFieldInt32(3, toPlayer, 0);
+}
+
+static endPlayerItemRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createPlayerItemRequest(builder:flatbuffers.Builder, player:number, action:ItemAction, item:number, toPlayer:number):flatbuffers.Offset {
+  PlayerItemRequest.startPlayerItemRequest(builder);
+  PlayerItemRequest.addPlayer(builder, player);
+  PlayerItemRequest.addAction(builder, action);
+  PlayerItemRequest.addItem(builder, item);
+  PlayerItemRequest.addToPlayer(builder, toPlayer);
+  return PlayerItemRequest.endPlayerItemRequest(builder);
+}
+}
+
 export class GatewayToZone {
   bb: flatbuffers.ByteBuffer|null = null;
   bb_pos = 0;
@@ -396,8 +472,18 @@ chatsLength():number {
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
+items(index: number, obj?:PlayerItemRequest):PlayerItemRequest|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? (obj || new PlayerItemRequest()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+itemsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
 static startGatewayToZone(builder:flatbuffers.Builder) {
-  builder.startObject(5);
+  builder.startObject(6);
 }
 
 static addGateway(builder:flatbuffers.Builder, gatewayOffset:flatbuffers.Offset) {
@@ -460,18 +546,35 @@ static startChatsVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(4, numElems, 4);
 }
 
+static addItems(builder:flatbuffers.Builder, itemsOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, itemsOffset, 0);
+}
+
+static createItemsVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startItemsVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
 static endGatewayToZone(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createGatewayToZone(builder:flatbuffers.Builder, gatewayOffset:flatbuffers.Offset, inputsOffset:flatbuffers.Offset, joinsOffset:flatbuffers.Offset, leavesOffset:flatbuffers.Offset, chatsOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createGatewayToZone(builder:flatbuffers.Builder, gatewayOffset:flatbuffers.Offset, inputsOffset:flatbuffers.Offset, joinsOffset:flatbuffers.Offset, leavesOffset:flatbuffers.Offset, chatsOffset:flatbuffers.Offset, itemsOffset:flatbuffers.Offset):flatbuffers.Offset {
   GatewayToZone.startGatewayToZone(builder);
   GatewayToZone.addGateway(builder, gatewayOffset);
   GatewayToZone.addInputs(builder, inputsOffset);
   GatewayToZone.addJoins(builder, joinsOffset);
   GatewayToZone.addLeaves(builder, leavesOffset);
   GatewayToZone.addChats(builder, chatsOffset);
+  GatewayToZone.addItems(builder, itemsOffset);
   return GatewayToZone.endGatewayToZone(builder);
 }
 }

@@ -7,6 +7,18 @@
 export enum EntityKind {
   Unknown = 0,
   Player = 1,
-  Npc = 2
+  Npc = 2,
+  Item = 3
+}
+
+/**
+ * What a player does with an item. List asks for the player's inventory again (sent between zones when another
+ * zone's change gave the player something).
+ */
+export enum ItemAction {
+  PickUp = 0,
+  Drop = 1,
+  Give = 2,
+  List = 3
 }
 

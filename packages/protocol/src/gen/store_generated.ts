@@ -2,7 +2,7 @@
 
 import * as flatbuffers from 'flatbuffers';
 
-import {EntityKind as EntityKind} from './common_generated.js';
+import {EntityKind as EntityKind, ItemAction as ItemAction} from './common_generated.js';
 
 export enum AuthStatus {
   Unknown = 0,
@@ -863,6 +863,596 @@ static createNpcReply(builder:flatbuffers.Builder, npcsOffset:flatbuffers.Offset
   NpcReply.addNpcs(builder, npcsOffset);
   NpcReply.addKnown(builder, knownOffset);
   return NpcReply.endNpcReply(builder);
+}
+}
+
+/**
+ * An item. Lying in the world: holder 0 and a position; held: the holder's character id.
+ */
+export class ItemRecord {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):ItemRecord {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsItemRecord(bb:flatbuffers.ByteBuffer, obj?:ItemRecord):ItemRecord {
+  return (obj || new ItemRecord()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsItemRecord(bb:flatbuffers.ByteBuffer, obj?:ItemRecord):ItemRecord {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new ItemRecord()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+id():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+kind():string|null
+kind(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+kind(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+holder():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+x():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+y():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+static startItemRecord(builder:flatbuffers.Builder) {
+  builder.startObject(5);
+}
+
+static addId(builder:flatbuffers.Builder, id:number) {
+  builder.addFieldInt32(0, id, 0);
+}
+
+static addKind(builder:flatbuffers.Builder, kindOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, kindOffset, 0);
+}
+
+static addHolder(builder:flatbuffers.Builder, holder:number) {
+  builder.addFieldInt32(2, holder, 0);
+}
+
+static addX(builder:flatbuffers.Builder, x:number) {
+  builder.addFieldFloat32(3, x, 0.0);
+}
+
+static addY(builder:flatbuffers.Builder, y:number) {
+  builder.addFieldFloat32(4, y, 0.0);
+}
+
+static endItemRecord(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createItemRecord(builder:flatbuffers.Builder, id:number, kindOffset:flatbuffers.Offset, holder:number, x:number, y:number):flatbuffers.Offset {
+  ItemRecord.startItemRecord(builder);
+  ItemRecord.addId(builder, id);
+  ItemRecord.addKind(builder, kindOffset);
+  ItemRecord.addHolder(builder, holder);
+  ItemRecord.addX(builder, x);
+  ItemRecord.addY(builder, y);
+  return ItemRecord.endItemRecord(builder);
+}
+}
+
+/**
+ * A change of hands, done by the store in one transaction: pick up (item lying in the world -> actor), drop
+ * (actor -> the world at x, y), give (actor -> target), or list (nothing changes). actor_epoch fences a stale owner.
+ */
+export class ItemChange {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):ItemChange {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsItemChange(bb:flatbuffers.ByteBuffer, obj?:ItemChange):ItemChange {
+  return (obj || new ItemChange()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsItemChange(bb:flatbuffers.ByteBuffer, obj?:ItemChange):ItemChange {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new ItemChange()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+action():ItemAction {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : ItemAction.PickUp;
+}
+
+item():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+actor():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+actorEpoch():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+target():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+x():number {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+y():number {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+static startItemChange(builder:flatbuffers.Builder) {
+  builder.startObject(7);
+}
+
+static addAction(builder:flatbuffers.Builder, action:ItemAction) {
+  builder.addFieldInt8(0, action, ItemAction.PickUp);
+}
+
+static addItem(builder:flatbuffers.Builder, item:number) {
+  builder.addFieldInt32(1, item, 0);
+}
+
+static addActor(builder:flatbuffers.Builder, actor:number) {
+  builder.addFieldInt32(2, actor, 0);
+}
+
+static addActorEpoch(builder:flatbuffers.Builder, actorEpoch:number) {
+  builder.addFieldInt32(3, actorEpoch, 0);
+}
+
+static addTarget(builder:flatbuffers.Builder, target:number) {
+  builder.addFieldInt32(4, target, 0);
+}
+
+static addX(builder:flatbuffers.Builder, x:number) {
+  builder.addFieldFloat32(5, x, 0.0);
+}
+
+static addY(builder:flatbuffers.Builder, y:number) {
+  builder.addFieldFloat32(6, y, 0.0);
+}
+
+static endItemChange(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createItemChange(builder:flatbuffers.Builder, action:ItemAction, item:number, actor:number, actorEpoch:number, target:number, x:number, y:number):flatbuffers.Offset {
+  ItemChange.startItemChange(builder);
+  ItemChange.addAction(builder, action);
+  ItemChange.addItem(builder, item);
+  ItemChange.addActor(builder, actor);
+  ItemChange.addActorEpoch(builder, actorEpoch);
+  ItemChange.addTarget(builder, target);
+  ItemChange.addX(builder, x);
+  ItemChange.addY(builder, y);
+  return ItemChange.endItemChange(builder);
+}
+}
+
+/**
+ * ok false: nothing changed, reason says why. The inventories are as they are after the change; seq orders changes.
+ */
+export class ItemOutcome {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):ItemOutcome {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsItemOutcome(bb:flatbuffers.ByteBuffer, obj?:ItemOutcome):ItemOutcome {
+  return (obj || new ItemOutcome()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsItemOutcome(bb:flatbuffers.ByteBuffer, obj?:ItemOutcome):ItemOutcome {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new ItemOutcome()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+ok():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+reason():string|null
+reason(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+reason(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+item(obj?:ItemRecord):ItemRecord|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? (obj || new ItemRecord()).__init(this.bb!.__indirect(this.bb_pos + offset), this.bb!) : null;
+}
+
+actorItems(index: number, obj?:ItemRecord):ItemRecord|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? (obj || new ItemRecord()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+actorItemsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+targetItems(index: number, obj?:ItemRecord):ItemRecord|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? (obj || new ItemRecord()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+targetItemsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+seq():number {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+static startItemOutcome(builder:flatbuffers.Builder) {
+  builder.startObject(6);
+}
+
+static addOk(builder:flatbuffers.Builder, ok:boolean) {
+  builder.addFieldInt8(0, +ok, +false);
+}
+
+static addReason(builder:flatbuffers.Builder, reasonOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, reasonOffset, 0);
+}
+
+static addItem(builder:flatbuffers.Builder, itemOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, itemOffset, 0);
+}
+
+static addActorItems(builder:flatbuffers.Builder, actorItemsOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, actorItemsOffset, 0);
+}
+
+static createActorItemsVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startActorItemsVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static addTargetItems(builder:flatbuffers.Builder, targetItemsOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, targetItemsOffset, 0);
+}
+
+static createTargetItemsVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startTargetItemsVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static addSeq(builder:flatbuffers.Builder, seq:number) {
+  builder.addFieldInt32(5, seq, 0);
+}
+
+static endItemOutcome(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+}
+
+/**
+ * A place in the map where an item appears, and appears again respawn_sec (world clock) after it was taken.
+ */
+export class ItemSpot {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):ItemSpot {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsItemSpot(bb:flatbuffers.ByteBuffer, obj?:ItemSpot):ItemSpot {
+  return (obj || new ItemSpot()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsItemSpot(bb:flatbuffers.ByteBuffer, obj?:ItemSpot):ItemSpot {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new ItemSpot()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+index():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+kind():string|null
+kind(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+kind(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+x():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+y():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+respawnSec():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+static startItemSpot(builder:flatbuffers.Builder) {
+  builder.startObject(5);
+}
+
+static addIndex(builder:flatbuffers.Builder, index:number) {
+  builder.addFieldInt32(0, index, 0);
+}
+
+static addKind(builder:flatbuffers.Builder, kindOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, kindOffset, 0);
+}
+
+static addX(builder:flatbuffers.Builder, x:number) {
+  builder.addFieldFloat32(2, x, 0.0);
+}
+
+static addY(builder:flatbuffers.Builder, y:number) {
+  builder.addFieldFloat32(3, y, 0.0);
+}
+
+static addRespawnSec(builder:flatbuffers.Builder, respawnSec:number) {
+  builder.addFieldFloat32(4, respawnSec, 0.0);
+}
+
+static endItemSpot(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createItemSpot(builder:flatbuffers.Builder, index:number, kindOffset:flatbuffers.Offset, x:number, y:number, respawnSec:number):flatbuffers.Offset {
+  ItemSpot.startItemSpot(builder);
+  ItemSpot.addIndex(builder, index);
+  ItemSpot.addKind(builder, kindOffset);
+  ItemSpot.addX(builder, x);
+  ItemSpot.addY(builder, y);
+  ItemSpot.addRespawnSec(builder, respawnSec);
+  return ItemSpot.endItemSpot(builder);
+}
+}
+
+/**
+ * A zone asks, every second, for the items lying in its rectangle; the store first creates those whose spot is due.
+ */
+export class ItemSync {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):ItemSync {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsItemSync(bb:flatbuffers.ByteBuffer, obj?:ItemSync):ItemSync {
+  return (obj || new ItemSync()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsItemSync(bb:flatbuffers.ByteBuffer, obj?:ItemSync):ItemSync {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new ItemSync()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+zone():string|null
+zone(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+zone(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+x0():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+y0():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+x1():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+y1():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+spots(index: number, obj?:ItemSpot):ItemSpot|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? (obj || new ItemSpot()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+spotsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+static startItemSync(builder:flatbuffers.Builder) {
+  builder.startObject(6);
+}
+
+static addZone(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, zoneOffset, 0);
+}
+
+static addX0(builder:flatbuffers.Builder, x0:number) {
+  builder.addFieldFloat32(1, x0, 0.0);
+}
+
+static addY0(builder:flatbuffers.Builder, y0:number) {
+  builder.addFieldFloat32(2, y0, 0.0);
+}
+
+static addX1(builder:flatbuffers.Builder, x1:number) {
+  builder.addFieldFloat32(3, x1, 0.0);
+}
+
+static addY1(builder:flatbuffers.Builder, y1:number) {
+  builder.addFieldFloat32(4, y1, 0.0);
+}
+
+static addSpots(builder:flatbuffers.Builder, spotsOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, spotsOffset, 0);
+}
+
+static createSpotsVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startSpotsVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static endItemSync(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createItemSync(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset, x0:number, y0:number, x1:number, y1:number, spotsOffset:flatbuffers.Offset):flatbuffers.Offset {
+  ItemSync.startItemSync(builder);
+  ItemSync.addZone(builder, zoneOffset);
+  ItemSync.addX0(builder, x0);
+  ItemSync.addY0(builder, y0);
+  ItemSync.addX1(builder, x1);
+  ItemSync.addY1(builder, y1);
+  ItemSync.addSpots(builder, spotsOffset);
+  return ItemSync.endItemSync(builder);
+}
+}
+
+export class ItemSyncReply {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):ItemSyncReply {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsItemSyncReply(bb:flatbuffers.ByteBuffer, obj?:ItemSyncReply):ItemSyncReply {
+  return (obj || new ItemSyncReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsItemSyncReply(bb:flatbuffers.ByteBuffer, obj?:ItemSyncReply):ItemSyncReply {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new ItemSyncReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+seq():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+ground(index: number, obj?:ItemRecord):ItemRecord|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? (obj || new ItemRecord()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+groundLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+static startItemSyncReply(builder:flatbuffers.Builder) {
+  builder.startObject(2);
+}
+
+static addSeq(builder:flatbuffers.Builder, seq:number) {
+  builder.addFieldInt32(0, seq, 0);
+}
+
+static addGround(builder:flatbuffers.Builder, groundOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, groundOffset, 0);
+}
+
+static createGroundVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startGroundVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static endItemSyncReply(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createItemSyncReply(builder:flatbuffers.Builder, seq:number, groundOffset:flatbuffers.Offset):flatbuffers.Offset {
+  ItemSyncReply.startItemSyncReply(builder);
+  ItemSyncReply.addSeq(builder, seq);
+  ItemSyncReply.addGround(builder, groundOffset);
+  return ItemSyncReply.endItemSyncReply(builder);
 }
 }
 

@@ -77,6 +77,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'items',
+    up(db) {
+      db.exec(`
+        CREATE TABLE items (
+          id INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL,
+          holder INTEGER REFERENCES characters(id),
+          x REAL,
+          y REAL,
+          spot INTEGER,
+          updated_at INTEGER NOT NULL,
+          CHECK ((holder IS NULL) = (x IS NOT NULL AND y IS NOT NULL))
+        );
+        CREATE INDEX items_by_holder ON items(holder);
+        CREATE INDEX items_on_ground ON items(x, y) WHERE holder IS NULL;
+        CREATE TABLE item_spots (spot INTEGER PRIMARY KEY, respawn_sec REAL NOT NULL, next_at REAL NOT NULL);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

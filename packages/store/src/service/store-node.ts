@@ -7,6 +7,8 @@ import {
   AuthStatus,
   decodeAuditBatch,
   decodeAuditQuery,
+  decodeItemChange,
+  decodeItemSync,
   decodeLoginRequest,
   decodeNpcQuery,
   decodeRegisterRequest,
@@ -16,6 +18,8 @@ import {
   type EntitySaveData,
   encodeAuditReply,
   encodeAuthReply,
+  encodeItemOutcome,
+  encodeItemSyncReply,
   encodeNpcReply,
   encodeSaveReply,
 } from '@mmo/protocol';
@@ -24,6 +28,7 @@ import type { Subscription } from 'nats';
 import { Accounts } from '../db/accounts.js';
 import { AuditLog } from '../db/audit.js';
 import { Characters } from '../db/characters.js';
+import { Items } from '../db/items.js';
 import { Npcs } from '../db/npcs.js';
 import { openDatabase } from '../db/open.js';
 import type { AuthOutcome } from '../db/types.js';
@@ -90,6 +95,7 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
   const characters = new Characters(db);
   const npcs = new Npcs(db);
   const clock = new WorldClock(db);
+  const items = new Items(db, () => clock.seconds());
   const clockTimer = setInterval(() => clock.persist(), CLOCK_PERSIST_MS);
   const audit = new AuditLog(db);
   characters.markAllOffline();
@@ -100,6 +106,8 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
     rejectedBatches: 0,
     authOk: 0,
     authRefused: 0,
+    itemChanges: 0,
+    itemRefusals: 0,
   };
   const bus = await Bus.connect({ url: config.natsUrl, name: 'store', log });
   const subjects = new Subjects(config.world);
@@ -167,6 +175,26 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
           log.error({ zone: batch.zone, err: error }, 'save batch rejected');
           return encodeSaveReply({ saved: 0, stale: batch.entities.map((e) => e.id) });
         }
+      },
+      STORE_QUEUE,
+    ),
+    bus.serve(
+      subjects.store(StoreOps.itemChange),
+      (data) => {
+        counters.requests++;
+        const change = decodeItemChange(data);
+        const outcome = items.change(change);
+        if (outcome.ok) counters.itemChanges++;
+        else counters.itemRefusals++;
+        return encodeItemOutcome(outcome);
+      },
+      STORE_QUEUE,
+    ),
+    bus.serve(
+      subjects.store(StoreOps.itemSync),
+      (data) => {
+        counters.requests++;
+        return encodeItemSyncReply(items.sync(decodeItemSync(data)));
       },
       STORE_QUEUE,
     ),
