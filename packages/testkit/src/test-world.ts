@@ -12,6 +12,8 @@ export interface TestWorldOptions {
   /** Player spawn points in metres (default: one a little north-west of the centre). */
   spawns?: { x: number; y: number }[];
   spawners?: { name: string; x: number; y: number; count: number; radius: number }[];
+  /** Item spots: the item kind, where it appears, and how long after being taken it appears again. */
+  items?: { kind: string; x: number; y: number; respawnSec: number }[];
   /** Blocked tiles, as tile column/row pairs. */
   walls?: { col: number; row: number }[];
 }
@@ -55,6 +57,19 @@ export function testWorldJson(o: TestWorldOptions = {}): Record<string, unknown>
     rotation: 0,
     visible: true,
     properties: [property('count', 'int', s.count), property('radius', 'float', s.radius)],
+  }));
+  const items = (o.items ?? []).map((i) => ({
+    id: nextId++,
+    name: i.kind,
+    type: 'item',
+    point: true,
+    x: px(i.x),
+    y: px(i.y),
+    width: 0,
+    height: 0,
+    rotation: 0,
+    visible: true,
+    properties: [property('respawnSec', 'float', i.respawnSec)],
   }));
   const half = size / 2;
   const rects =
@@ -111,7 +126,7 @@ export function testWorldJson(o: TestWorldOptions = {}): Record<string, unknown>
     height: tiles,
     tilewidth: PIXELS_PER_TILE,
     tileheight: PIXELS_PER_TILE,
-    nextlayerid: 6,
+    nextlayerid: 7,
     nextobjectid: nextId,
     properties: [property('tileMetres', 'float', tileMetres)],
     tilesets: [],
@@ -121,6 +136,7 @@ export function testWorldJson(o: TestWorldOptions = {}): Record<string, unknown>
       objects(3, 'spawns', spawns),
       objects(4, 'npcs', npcs),
       objects(5, 'zones', zones),
+      objects(6, 'items', items),
     ],
   };
 }

@@ -7,5 +7,5 @@ export { findZone, neighboursOf, partitionFromWorld, validatePartition, zoneAt }
 export type { IndexedPoint } from './spatial-index.js';
 export { SpatialIndex } from './spatial-index.js';
 export { parseWorldMap } from './tiled/parse-map.js';
-export type { NpcSpawner, WorldMap, ZoneArea } from './world-map.js';
+export type { ItemSpot, NpcSpawner, WorldMap, ZoneArea } from './world-map.js';
 export { isBlocked } from './world-map.js';

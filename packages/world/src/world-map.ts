@@ -13,6 +13,17 @@ export interface NpcSpawner {
   radius: number;
 }
 
+/** A place where an item appears, and appears again respawnSec (world clock) after someone took it. */
+export interface ItemSpot {
+  /** Index of the spot in the map; the store tracks respawns by it. */
+  index: number;
+  /** What appears here ("apple"), from the object's name. */
+  kind: string;
+  x: number;
+  y: number;
+  respawnSec: number;
+}
+
 export interface ZoneArea {
   id: string;
   rect: Rect;
@@ -32,6 +43,7 @@ export interface WorldMap {
   blocked: Uint8Array;
   spawns: Point[];
   spawners: NpcSpawner[];
+  itemSpots: ItemSpot[];
   /** The initial zone rectangles; they cover the world without gaps or overlaps. */
   zones: ZoneArea[];
 }

@@ -29,6 +29,20 @@ describe('the default world', () => {
     expect(map.spawners.some((s) => Math.hypot(s.x - 512, s.y - 512) < 60)).toBe(true);
   });
 
+  test('has item spots round the plaza, on open ground, in every zone', () => {
+    expect(map.itemSpots.length).toBeGreaterThanOrEqual(4);
+    for (const spot of map.itemSpots) {
+      expect(Math.hypot(spot.x - 512, spot.y - 512)).toBeLessThan(40);
+      expect(isBlocked(map, spot.x, spot.y)).toBe(false);
+    }
+    for (const z of map.zones) {
+      const inside = map.itemSpots.filter(
+        (s) => s.x >= z.rect.x0 && s.x < z.rect.x1 && s.y >= z.rect.y0 && s.y < z.rect.y1,
+      );
+      expect(inside.length).toBeGreaterThan(0);
+    }
+  });
+
   test('the corner where the zones meet is open ground', () => {
     let free = 0;
     let total = 0;

@@ -23,6 +23,7 @@ function grid(cols: number, rows: number, blockedTiles: [number, number][]): Wor
     blocked,
     spawns: [],
     spawners: [],
+    itemSpots: [],
     zones: [],
   };
 }

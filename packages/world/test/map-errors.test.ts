@@ -14,6 +14,7 @@ function valid(): Json {
     tileMetres: 4,
     spawns: [{ x: 10, y: 10 }],
     spawners: [{ name: 'deer', x: 40, y: 40, count: 3, radius: 8 }],
+    items: [{ kind: 'apple', x: 20, y: 24, respawnSec: 45 }],
     walls: [{ col: 8, row: 8 }],
   });
 }
@@ -44,6 +45,7 @@ describe('map loader', () => {
     expect(w).toMatchObject({ width: 64, height: 64, tileSize: 4, cols: 16, rows: 16 });
     expect(w.spawns).toEqual([{ x: 10, y: 10 }]);
     expect(w.spawners).toEqual([{ index: 0, name: 'deer', x: 40, y: 40, count: 3, radius: 8 }]);
+    expect(w.itemSpots).toEqual([{ index: 0, kind: 'apple', x: 20, y: 24, respawnSec: 45 }]);
     expect(w.zones.map((z) => z.id)).toEqual(['nw', 'ne', 'sw', 'se']);
     expect(w.zones[3]?.rect).toEqual({ x0: 32, y0: 32, x1: 64, y1: 64 });
     expect(w.blocked[8 * 16 + 8]).toBe(1);
@@ -141,6 +143,24 @@ describe('map loader', () => {
       (m: Json) => (layer(m, 'npcs').objects[0].properties[1].value = -1),
       /radius/,
       /float property "radius"/,
+    ],
+    [
+      'an item spot without respawnSec',
+      (m: Json) => (layer(m, 'items').objects[0].properties = []),
+      /"items"\.objects\[0\].*respawnSec/,
+      /float property "respawnSec"/,
+    ],
+    [
+      'an item spot without a kind',
+      (m: Json) => (layer(m, 'items').objects[0].name = 'Golden Apple!'),
+      /"items"\.objects\[0\].*\.name/,
+      /name the point with what appears there/,
+    ],
+    [
+      'an item spot outside the world',
+      (m: Json) => (layer(m, 'items').objects[0].y = -5),
+      /"items"\.objects\[0\]/,
+      /move it inside/,
     ],
     ['no zones layer', (m: Json) => m.layers.splice(4, 1), /"zones"/, /object layer named "zones"/],
     [

@@ -32,6 +32,10 @@ export function smallWorld(): WorldMap {
     blocked,
     spawns: [{ x: 30, y: 30 }],
     spawners: [{ index: 0, name: 'deer', x: 40, y: 40, count: 5, radius: 10 }],
+    itemSpots: [
+      { index: 0, kind: 'apple', x: 20, y: 20, respawnSec: 30 },
+      { index: 1, kind: 'rope', x: 66, y: 20, respawnSec: 60 },
+    ],
     zones: [
       { id: 'nw', rect: { x0: 0, y0: 0, x1: half, y1: half } },
       { id: 'ne', rect: { x0: half, y0: 0, x1: 128, y1: half } },

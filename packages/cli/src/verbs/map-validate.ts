@@ -21,5 +21,8 @@ export async function runMapValidate(argv: string[]): Promise<void> {
   console.log(`  collision: ${blocked} of ${map.blocked.length} tiles blocked`);
   console.log(`  player spawn points: ${map.spawns.length}`);
   console.log(`  NPC spawners: ${map.spawners.length} (${map.spawners.reduce((n, s) => n + s.count, 0)} NPCs)`);
+  console.log(
+    `  item spots: ${map.itemSpots.length} (${[...new Set(map.itemSpots.map((s) => s.kind))].join(', ') || 'none'})`,
+  );
   console.log(`  zones: ${map.zones.map((z) => `${z.id} ${formatRect(z.rect)}`).join(', ')}`);
 }

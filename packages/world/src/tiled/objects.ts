@@ -1,6 +1,6 @@
 // Object layers: player spawn points, NPC spawners and zone rectangles, converted from Tiled pixels to metres.
 import type { Point } from '../geometry.js';
-import type { NpcSpawner, ZoneArea } from '../world-map.js';
+import type { ItemSpot, NpcSpawner, ZoneArea } from '../world-map.js';
 import type { MapContext } from './context.js';
 import type { TiledLayer, TiledObject } from './tiled-types.js';
 
@@ -61,6 +61,31 @@ export function readSpawners(ctx: MapContext, layer: TiledLayer, field: string, 
     }
     const name = typeof o.name === 'string' && o.name ? o.name : `spawner ${index}`;
     return { index, name, x: at.x, y: at.y, count: count as number, radius: radius as number };
+  });
+}
+
+const ITEM_KIND = /^[a-z0-9_ -]{1,32}$/;
+
+export function readItemSpots(ctx: MapContext, layer: TiledLayer, field: string, frame: Frame): ItemSpot[] {
+  return objectsOf(ctx, layer, field).map((o, index) => {
+    const f = ctx.objectField(field, index, o);
+    const at = position(ctx, o, f, frame);
+    if (typeof o.name !== 'string' || !ITEM_KIND.test(o.name)) {
+      ctx.fail(
+        `${f}.name`,
+        `"${String(o.name ?? '')}" is not an item kind`,
+        'name the point with what appears there: 1 to 32 lowercase letters, digits, spaces, _ or - (for example "apple")',
+      );
+    }
+    const respawn = ctx.property(o.properties, 'respawnSec', f);
+    if (typeof respawn !== 'number' || !(respawn > 0)) {
+      ctx.fail(
+        `${f}.properties.respawnSec`,
+        `must be a number of seconds above 0, found ${JSON.stringify(respawn)}`,
+        'add a float property "respawnSec"',
+      );
+    }
+    return { index, kind: o.name as string, x: at.x, y: at.y, respawnSec: respawn as number };
   });
 }
 

@@ -3,7 +3,7 @@ import { PartitionError } from '@mmo/core';
 import { validatePartition } from '../partition.js';
 import { isBlocked, type WorldMap } from '../world-map.js';
 import { MapContext, show } from './context.js';
-import { type Frame, readSpawners, readSpawns, readZones } from './objects.js';
+import { type Frame, readItemSpots, readSpawners, readSpawns, readZones } from './objects.js';
 import { decodeTileData } from './tile-data.js';
 import type { TiledLayer, TiledMap } from './tiled-types.js';
 
@@ -37,6 +37,7 @@ export function parseWorldMap(text: string, file: string): WorldMap {
   const blocked = Uint8Array.from(gids, (gid) => (gid === 0 ? 0 : 1));
   const spawnsLayer = find('spawns', 'objectgroup', true) as [TiledLayer, string];
   const npcsLayer = find('npcs', 'objectgroup', false);
+  const itemsLayer = find('items', 'objectgroup', false);
   const zonesLayer = find('zones', 'objectgroup', true) as [TiledLayer, string];
   const world: WorldMap = {
     file,
@@ -48,6 +49,7 @@ export function parseWorldMap(text: string, file: string): WorldMap {
     blocked,
     spawns: readSpawns(ctx, spawnsLayer[0], spawnsLayer[1], frame),
     spawners: npcsLayer ? readSpawners(ctx, npcsLayer[0], npcsLayer[1], frame) : [],
+    itemSpots: itemsLayer ? readItemSpots(ctx, itemsLayer[0], itemsLayer[1], frame) : [],
     zones: readZones(ctx, zonesLayer[0], zonesLayer[1], frame),
   };
   checkSpawnsFree(ctx, world, spawnsLayer[1]);
