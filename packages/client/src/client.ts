@@ -7,6 +7,8 @@ import {
   type ErrorCode,
   encodeClientMessage,
   type FrameData,
+  type InventoryItemData,
+  ItemAction,
   ServerBody,
   type WelcomeData,
 } from '@mmo/protocol';
@@ -50,6 +52,8 @@ export interface ClientEvents {
   notice: (text: string) => void;
   error: (error: ServerErrorReply) => void;
   pong: (roundTripMs: number) => void;
+  /** What the player holds changed (or was sent at login). */
+  inventory: (items: readonly InventoryItemData[]) => void;
   close: (code: number, reason: string) => void;
 }
 
@@ -74,6 +78,8 @@ export class GameClient extends Emitter<ClientEvents> {
   epoch = 0;
   lastInputSeq = 0;
   lastFrameAt = 0;
+  /** What the player holds, as the server last said. */
+  inventory: InventoryItemData[] = [];
   closed: { code: number; reason: string } | null = null;
   readonly stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, frames: 0 };
 
@@ -141,6 +147,21 @@ export class GameClient extends Emitter<ClientEvents> {
     this.send({ body: ClientBody.Chat, text });
   }
 
+  /** Picks up item `item` (seen in view as entity ITEM_ID_BASE + item) if it lies within reach. */
+  pickUp(item: number): void {
+    this.send({ body: ClientBody.ItemRequest, action: ItemAction.PickUp, item, toPlayer: 0 });
+  }
+
+  /** Drops a held item where the player stands. */
+  drop(item: number): void {
+    this.send({ body: ClientBody.ItemRequest, action: ItemAction.Drop, item, toPlayer: 0 });
+  }
+
+  /** Gives a held item to a player within reach (in this zone or across a border). */
+  give(item: number, toPlayer: number): void {
+    this.send({ body: ClientBody.ItemRequest, action: ItemAction.Give, item, toPlayer });
+  }
+
   ping(): void {
     this.send({ body: ClientBody.Ping, clientTime: this.now() });
   }
@@ -193,6 +214,9 @@ export class GameClient extends Emitter<ClientEvents> {
       }
       case ServerBody.Pong:
         return this.emit('pong', this.now() - msg.clientTime);
+      case ServerBody.Inventory:
+        this.inventory = msg.items;
+        return this.emit('inventory', msg.items);
     }
   }
 

@@ -32,6 +32,8 @@ const RULES: Record<string, Rule> = {
   'zone.entityRadius': { min: 0, max: 10 },
   'zone.inputQueue': { min: 10, max: 10_000_000, integer: true },
   'zone.chatRange': { min: 0, max: 2000 },
+  'zone.itemReach': { min: 0, max: 100 },
+  'zone.itemSyncMs': { min: 50, max: 600_000 },
   'zone.chatMaxLength': { min: 1, max: 4000, integer: true },
   'zone.heartbeatMs': { min: 50, max: 60_000 },
   'zone.checkpointMs': { min: 50, max: 3_600_000 },

@@ -54,6 +54,10 @@ export const DEFAULTS = {
     entityRadius: 0.4, // m
     /** Inbound messages waiting for the next tick; beyond this they are dropped and counted. */
     inputQueue: 20_000,
+    /** Players pick up items and give them to other players within this distance. */
+    itemReach: 3, // m
+    /** How often a zone asks the store for the items lying in it (due spots' items appear then). */
+    itemSyncMs: 1_000,
     /** Local chat reaches players within this distance. */
     chatRange: 40, // m
     chatMaxLength: 200, // characters

@@ -147,6 +147,10 @@ export class PlayService {
       case ClientBody.Ping:
         this.send(s, encodePong(msg.clientTime, this.o.clock.wallNow()));
         return;
+      case ClientBody.ItemRequest:
+        if (!s.playing) return this.close(s, CloseCode.NotLoggedIn, 'log in before sending play messages');
+        this.o.links.item(s.zone, { player: s.player, action: msg.action, item: msg.item, toPlayer: msg.toPlayer });
+        return;
     }
   }
 

@@ -7,6 +7,7 @@ import {
   type GatewayToZoneData,
   isEmptyGatewayToZone,
   type JoinData,
+  type PlayerItemRequestData,
 } from '@mmo/protocol';
 
 export class ZoneLinks {
@@ -39,6 +40,10 @@ export class ZoneLinks {
 
   chat(zone: string, player: number, text: string): void {
     this.batch(zone).chats.push({ player, text });
+  }
+
+  item(zone: string, request: PlayerItemRequestData): void {
+    this.batch(zone).items.push(request);
   }
 
   join(zone: string, join: JoinData): void {

@@ -8,6 +8,7 @@ import {
   type EntityStateData,
   type FrameData,
   type GatewayToZoneData,
+  type ItemChangeData,
   type RouteChangeData,
   ServerBody,
   type ServerMessageData,
@@ -66,6 +67,7 @@ export class RecordingOutput implements ZoneOutput {
   queries: { zone: string; id: number; epoch: number }[] = [];
   saves: EntitySaveData[][] = [];
   audits: AuditEntryData[] = [];
+  itemChanges: ItemChangeData[] = [];
   ticks = 0;
 
   deliver(gateway: string, player: number, bytes: Uint8Array): void {
@@ -94,6 +96,9 @@ export class RecordingOutput implements ZoneOutput {
   }
   save(entities: EntitySaveData[]): void {
     this.saves.push(entities);
+  }
+  itemChange(change: ItemChangeData): void {
+    this.itemChanges.push(change);
   }
   audit(entry: AuditEntryData): void {
     this.audits.push(entry);

@@ -7,7 +7,9 @@ import {
   type EntityStateData,
   type GatewayToZoneData,
   type HandoffReplyData,
+  type ItemChangeData,
 } from '@mmo/protocol';
+import type { Items } from '@mmo/store/internal';
 import { Cmd, Simulation } from '@mmo/zone/internal';
 import { partitionOf, RecordingOutput, smallWorld, zoneConfig } from './helpers.js';
 
@@ -42,6 +44,13 @@ class WiredOutput extends RecordingOutput {
     for (const input of batch.inputs) target.inbox.push({ cmd: Cmd.Input, input });
     for (const chat of batch.chats) target.inbox.push({ cmd: Cmd.Chat, chat });
     for (const leave of batch.leaves) target.inbox.push({ cmd: Cmd.Leave, leave });
+    for (const request of batch.items) target.inbox.push({ cmd: Cmd.ItemRequest, request });
+  }
+  /** Answered by the cluster's item store (the real one, over SQLite), in the inbox for the next tick. */
+  override itemChange(change: ItemChangeData): void {
+    super.itemChange(change);
+    const outcome = this.net.items ? this.net.items.change(change) : null;
+    this.net.sim(this.zone)?.inbox.push({ cmd: Cmd.ItemOutcome, change, outcome });
   }
   override offer(zone: string, entity: EntityStateData): void {
     super.offer(zone, entity);
@@ -57,6 +66,8 @@ export class PureCluster {
   readonly sims = new Map<string, Simulation>();
   readonly outputs = new Map<string, WiredOutput>();
   fault: Fault = () => 'deliver';
+  /** The store's item rules, when a test needs items; without it every item change gets no answer. */
+  items: Items | null = null;
   /** Handoff requests whose reply never came: answered as timeouts after `timeoutTicks`. */
   private readonly waiting: { due: number; from: string; to: string; id: number; epoch: number }[] = [];
   private readonly held: { due: number; m: Message }[] = [];
@@ -113,6 +124,14 @@ export class PureCluster {
       if (i < 0) return; // the requester already gave up on it
       this.waiting.splice(i, 1);
       target.inbox.push({ cmd: Cmd.HandoffOutcome, id: m.id, epoch: m.epoch, target: m.from, reply: m.reply });
+    }
+  }
+
+  /** Every zone asks the item store for the items lying in it, as zone nodes do every second. */
+  syncItems(): void {
+    if (!this.items) return;
+    for (const sim of this.sims.values()) {
+      sim.inbox.push({ cmd: Cmd.ItemsSynced, reply: this.items.sync(sim.itemSyncRequest()) });
     }
   }
 

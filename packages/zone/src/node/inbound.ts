@@ -21,6 +21,7 @@ export function subscribeZone(bus: Bus, subjects: Subjects, zoneId: string, inbo
     for (const input of m.inputs) inbox.push({ cmd: Cmd.Input, input });
     for (const chat of m.chats) inbox.push({ cmd: Cmd.Chat, chat });
     for (const leave of m.leaves) inbox.push({ cmd: Cmd.Leave, leave });
+    for (const request of m.items) inbox.push({ cmd: Cmd.ItemRequest, request });
   });
   const ghosts = bus.subscribe(subjects.zoneGhosts(zoneId), (data) => {
     inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(data) });

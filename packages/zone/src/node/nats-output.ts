@@ -1,5 +1,5 @@
 // ZoneOutput over NATS: frames are gathered per gateway and sent once per tick; everything else goes out at once.
-import type { Bus, Subjects } from '@mmo/bus';
+import type { Bus, StoreClient, Subjects } from '@mmo/bus';
 import {
   type AuditEntryData,
   type DroppedData,
@@ -10,6 +10,7 @@ import {
   encodeHandoffOffer,
   encodeHandoffQuery,
   type GatewayToZoneData,
+  type ItemChangeData,
   type RouteChangeData,
   ZoneToGatewayWriter,
 } from '@mmo/protocol';
@@ -21,6 +22,7 @@ export interface NatsOutputOptions {
   zoneId: string;
   bus: Bus;
   subjects: Subjects;
+  store: StoreClient;
   writer: StoreWriter;
   inbox: Inbox;
   handoffTimeoutMs: number;
@@ -66,6 +68,14 @@ export class NatsZoneOutput implements ZoneOutput {
 
   offer(zone: string, entity: EntityStateData): void {
     this.ask(zone, entity.id, entity.epoch, encodeHandoffOffer(this.o.zoneId, entity));
+  }
+
+  itemChange(change: ItemChangeData): void {
+    const { store, inbox } = this.o;
+    store.itemChange(change).then(
+      (outcome) => inbox.push({ cmd: Cmd.ItemOutcome, change, outcome }),
+      () => inbox.push({ cmd: Cmd.ItemOutcome, change, outcome: null }),
+    );
   }
 
   query(zone: string, id: number, epoch: number): void {

@@ -9,6 +9,7 @@ import { Inbox } from '../sim/inbox.js';
 import { checkpoint } from '../sim/persistence.js';
 import { Simulation } from '../sim/simulation.js';
 import { subscribeZone } from './inbound.js';
+import { startItemSync } from './item-sync.js';
 import { createZoneMetrics } from './metrics.js';
 import { NatsZoneOutput } from './nats-output.js';
 import { StoreWriter } from './store-writer.js';
@@ -69,6 +70,7 @@ export async function startZone(o: ZoneNodeOptions): Promise<ZoneNode> {
     zoneId,
     bus,
     subjects,
+    store,
     writer,
     inbox,
     handoffTimeoutMs: config.zone.handoffTimeoutMs,
@@ -114,6 +116,7 @@ export async function startZone(o: ZoneNodeOptions): Promise<ZoneNode> {
   ticker.start();
   heartbeat();
   const heartbeatTimer = setInterval(heartbeat, config.zone.heartbeatMs);
+  const stopItemSync = startItemSync(store, () => sim.itemSyncRequest(), sim.inbox, config.zone.itemSyncMs, log);
   log.info(
     { rect: sim.rect, npcs, neighbours: sim.neighbours.map((n) => n.id), metrics: metricsServer.url },
     'zone running',
@@ -124,6 +127,7 @@ export async function startZone(o: ZoneNodeOptions): Promise<ZoneNode> {
     stopping ??= (async () => {
       ticker.stop();
       clearInterval(heartbeatTimer);
+      stopItemSync();
       for (const s of subscriptions) s.unsubscribe();
       stopWatch();
       const saved = checkpoint(sim, { allPlayers: true, npcs: true });

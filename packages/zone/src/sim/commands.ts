@@ -5,6 +5,7 @@ import {
   encodeChatEvent,
   encodeChatMessage,
   type GatewayToZoneData,
+  ItemAction,
   type JoinData,
   type PlayerInputData,
   type ZoneInspectionData,
@@ -14,6 +15,7 @@ import { Entity } from './entity.js';
 import { ingestGhosts } from './ghosts.js';
 import { receiveOffer, receiveOutcome, receiveQuery } from './handoff.js';
 import { Cmd, type Command } from './inbox.js';
+import { itemOutcome, requestItem, syncItems } from './items.js';
 import { saveOne } from './persistence.js';
 import type { Simulation } from './simulation.js';
 import { View } from './view.js';
@@ -53,6 +55,17 @@ export function applyCommand(sim: Simulation, c: Command): void {
       return;
     case Cmd.Inspect:
       return c.reply(inspect(sim));
+    case Cmd.ItemRequest:
+      return routed(
+        sim,
+        c.request.player,
+        (e) => (e.transit ? e.transit.items.push(c.request) : requestItem(sim, e, c.request)),
+        (b) => b.items.push(c.request),
+      );
+    case Cmd.ItemOutcome:
+      return itemOutcome(sim, c.change, c.outcome);
+    case Cmd.ItemsSynced:
+      return syncItems(sim, c.reply);
   }
 }
 
@@ -136,6 +149,8 @@ function join(sim: Simulation, gateway: string, j: JoinData): void {
   sim.add(player);
   sim.installed.set(player.id, Math.max(j.epoch, sim.installed.get(player.id) ?? 0));
   sim.output.audit({ entity: player.id, fromZone: '', toZone: sim.zoneId, epoch: j.epoch, at: sim.now });
+  // What it holds comes from the store, which the answer shows the player.
+  requestItem(sim, player, { player: player.id, action: ItemAction.List, item: 0, toPlayer: 0 });
   sim.log.debug({ player: j.player, epoch: j.epoch, x: spot.x, y: spot.y }, 'player joined');
 }
 

@@ -1,4 +1,11 @@
-import { EntityKind, type JoinData, type LeaveData, type PlayerChatData, type PlayerInputData } from '@mmo/protocol';
+import {
+  EntityKind,
+  type JoinData,
+  type LeaveData,
+  type PlayerChatData,
+  type PlayerInputData,
+  type PlayerItemRequestData,
+} from '@mmo/protocol';
 import type { NpcBrain } from './npc-brain.js';
 import type { View } from './view.js';
 
@@ -26,6 +33,7 @@ export interface Transit {
   chats: PlayerChatData[];
   joins: { gateway: string; join: JoinData }[];
   leaves: LeaveData[];
+  items: PlayerItemRequestData[];
 }
 
 /**

@@ -55,6 +55,7 @@ function offer(sim: Simulation, e: Entity, target: string): void {
     chats: [],
     joins: [],
     leaves: [],
+    items: [],
   };
   e.transit = transit;
   sim.counters.handoffsStarted++;
@@ -179,6 +180,7 @@ export function yieldTo(sim: Simulation, e: Entity, owner: string, epoch: number
   pending.inputs.push(...t.inputs);
   pending.chats.push(...t.chats);
   pending.leaves.push(...t.leaves);
+  pending.items.push(...t.items);
   // A join carries the gateway of the new session, so each goes in a batch of its own.
   for (const j of t.joins) sim.output.forward(owner, { ...emptyGatewayToZone(j.gateway), joins: [j.join] });
 }
@@ -194,6 +196,7 @@ function resume(sim: Simulation, e: Entity, t: Transit): void {
   for (const chat of t.chats) sim.inbox.push({ cmd: Cmd.Chat, chat });
   for (const j of t.joins) sim.inbox.push({ cmd: Cmd.Join, gateway: j.gateway, join: j.join });
   for (const leave of t.leaves) sim.inbox.push({ cmd: Cmd.Leave, leave });
+  for (const request of t.items) sim.inbox.push({ cmd: Cmd.ItemRequest, request });
 }
 
 /** Drops forwarding records and tombstones that are no longer needed. */

@@ -5,10 +5,14 @@ import type {
   EntityStateData,
   GhostBatchData,
   HandoffReplyData,
+  ItemChangeData,
+  ItemOutcomeData,
+  ItemSyncReplyData,
   JoinData,
   LeaveData,
   PlayerChatData,
   PlayerInputData,
+  PlayerItemRequestData,
   ZoneInspectionData,
 } from '@mmo/protocol';
 
@@ -24,6 +28,9 @@ export const Cmd = {
   HandoffOutcome: 9,
   ZoneAlive: 10,
   Inspect: 11,
+  ItemRequest: 12,
+  ItemOutcome: 13,
+  ItemsSynced: 14,
 } as const;
 
 export type Command =
@@ -39,7 +46,11 @@ export type Command =
   | { cmd: typeof Cmd.HandoffOutcome; id: number; epoch: number; target: string; reply: HandoffReplyData | null }
   /** A heartbeat of `zone` was heard: handoffs into it may start. */
   | { cmd: typeof Cmd.ZoneAlive; zone: string }
-  | { cmd: typeof Cmd.Inspect; reply: (z: ZoneInspectionData) => void };
+  | { cmd: typeof Cmd.Inspect; reply: (z: ZoneInspectionData) => void }
+  | { cmd: typeof Cmd.ItemRequest; request: PlayerItemRequestData }
+  /** The store's answer to an item change this zone asked for; null when none came. */
+  | { cmd: typeof Cmd.ItemOutcome; change: ItemChangeData; outcome: ItemOutcomeData | null }
+  | { cmd: typeof Cmd.ItemsSynced; reply: ItemSyncReplyData };
 
 export class Inbox {
   private queue: Command[] = [];
@@ -52,7 +63,7 @@ export class Inbox {
 
   /** Queues a command; returns false (and counts it) when a bounded command finds the queue full. */
   push(command: Command): boolean {
-    const isBounded = command.cmd === Cmd.Input || command.cmd === Cmd.Chat;
+    const isBounded = command.cmd === Cmd.Input || command.cmd === Cmd.Chat || command.cmd === Cmd.ItemRequest;
     if (isBounded) {
       if (this.bounded >= this.capacity) {
         this.dropped++;

@@ -4,6 +4,7 @@ import type {
   EntitySaveData,
   EntityStateData,
   GatewayToZoneData,
+  ItemChangeData,
   RouteChangeData,
 } from '@mmo/protocol';
 
@@ -28,6 +29,8 @@ export interface ZoneOutput {
   query(zone: string, id: number, epoch: number): void;
   /** A change of owner (login, handoff, logout) for the audit log. */
   audit(entry: AuditEntryData): void;
+  /** Asks the store for a change of hands of an item; the answer comes back as an ItemOutcome command. */
+  itemChange(change: ItemChangeData): void;
   /** Entities to write to the store. */
   save(entities: EntitySaveData[]): void;
   /** The tick is over: send what was gathered. */

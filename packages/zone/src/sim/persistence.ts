@@ -1,4 +1,4 @@
-import type { EntitySaveData } from '@mmo/protocol';
+import { EntityKind, type EntitySaveData } from '@mmo/protocol';
 import type { Entity } from './entity.js';
 import type { Simulation } from './simulation.js';
 
@@ -26,7 +26,7 @@ export function checkpoint(sim: Simulation, scope: CheckpointScope): number {
   const batch: EntitySaveData[] = [];
   const { allPlayers, npcs } = scope;
   for (const e of sim.entities.values()) {
-    if (!e.real || (e.transit && !allPlayers)) continue;
+    if (!e.real || e.kind === EntityKind.Item || (e.transit && !allPlayers)) continue;
     if (e.isPlayer ? !(allPlayers || e.dirty) : !npcs) continue;
     e.dirty = false;
     batch.push(toSave(e, !allPlayers));

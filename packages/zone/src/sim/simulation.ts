@@ -6,6 +6,7 @@ import {
   FrameWriter,
   type GatewayToZoneData,
   GhostBatchWriter,
+  type ItemSyncData,
   isEmptyGatewayToZone,
   type NpcQueryData,
   type NpcReplyData,
@@ -25,6 +26,7 @@ import type { Entity } from './entity.js';
 import { publishGhosts } from './ghosts.js';
 import { checkHandoffs, forgetOldHandoffs, selfOnlyFrameDue } from './handoff.js';
 import { Inbox } from './inbox.js';
+import { itemSyncRequest } from './items.js';
 import { npcCandidates, restoreNpcs, spawnNpcs } from './npcs.js';
 import type { ZoneOutput } from './output.js';
 import { checkpoint } from './persistence.js';
@@ -107,6 +109,8 @@ export class Simulation {
   readonly aborted = new Map<number, number>();
   /** Entities recently handed off: where late inputs go. */
   readonly movedTo = new Map<number, { zone: string; epoch: number; until: number }>();
+  /** Newest item change the store reported to this zone; older item lists are ignored. */
+  itemSeq = 0;
   /** Durations of handoffs completed since the node last read them (ms). */
   readonly handoffLatencies: number[] = [];
   private readonly forwards = new Map<string, GatewayToZoneData>();
@@ -156,6 +160,11 @@ export class Simulation {
   /** What to ask the store at start: this zone's rectangle and the NPC ids its spawners would create. */
   npcQuery(): NpcQueryData {
     return { zone: this.zoneId, ...this.rect, candidates: npcCandidates(this) };
+  }
+
+  /** What to ask the store every second about the items lying in this zone. */
+  itemSyncRequest(): ItemSyncData {
+    return itemSyncRequest(this);
   }
 
   /** Takes over the saved NPCs of the store's answer and creates the ones the world does not have yet. */
