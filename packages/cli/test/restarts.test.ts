@@ -7,8 +7,17 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import { Bus, Subjects } from '@mmo/bus';
 import type { GameClient, ServerErrorReply } from '@mmo/client';
 import { silentLogger } from '@mmo/core';
-import { EntityKind, ErrorCode } from '@mmo/protocol';
-import { connect, inspectZones, joinAs, nextFrame, TEST_PASSWORD, tempDir } from '@mmo/testkit';
+import { EntityKind, ErrorCode, ITEM_ID_BASE } from '@mmo/protocol';
+import {
+  connect,
+  inspectZones,
+  joinAs,
+  nextFrame,
+  TEST_PASSWORD,
+  tempDir,
+  waitFor,
+  writeTestWorld,
+} from '@mmo/testkit';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Running, runMmo } from './run-mmo.js';
 
@@ -280,6 +289,40 @@ describe('the world keeps living', () => {
     await clockNow.login('visitor', TEST_PASSWORD);
     expect(clockNow.welcome?.worldClock).toBeGreaterThanOrEqual(firstClock + 4);
     clockNow.close();
+    await stop(again.run);
+  }, 120_000);
+});
+
+describe('inventories across a crash', () => {
+  test('an item picked up just before SIGKILL of the whole world is still held after the restart', async () => {
+    const dir = join(data.path, 'inventory');
+    const worlds = writeTestWorld(join(dir, 'worlds'), 'items', {
+      spawns: [{ x: 30, y: 30 }],
+      items: [{ kind: 'lantern', x: 31, y: 30, respawnSec: 600 }],
+    });
+    const args = ['--worlds-dir', worlds, '--world', 'items'];
+    const world = await up(dir, ...args);
+    const keeper = await joinAs(world.ws, 'keeper');
+    await waitFor(() => keeper.entities.has(ITEM_ID_BASE + 1), { what: 'the lantern in view' });
+    keeper.pickUp(1);
+    await waitFor(() => keeper.inventory.length === 1, { what: 'the lantern in the inventory' });
+    // The pick-up was written through before the player saw it: kill everything at once, right away.
+    killAll(dir);
+    await world.run.exited;
+    keeper.close();
+
+    const again = await up(dir, ...args);
+    const back = await connect(again.ws);
+    const inventory = new Promise<string[]>((resolve) =>
+      back.on('inventory', (items) => resolve(items.map((i) => i.kind))),
+    );
+    await back.login('keeper', TEST_PASSWORD);
+    expect(await inventory).toEqual(['lantern']);
+    // And it is not lying at the spot again (the spot's respawn is ten minutes away).
+    await nextFrame(back);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect([...back.entities.values()].some((e) => e.name === 'lantern')).toBe(false);
+    back.close();
     await stop(again.run);
   }, 120_000);
 });

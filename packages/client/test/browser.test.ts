@@ -16,7 +16,13 @@ beforeAll(async () => {
     throw new Error(`Chromium not found at ${CHROMIUM}. Fix: apt-get install -y chromium, or set CHROMIUM_PATH.`);
   }
   // NPCs wander in se, near the centre where the four zones meet.
-  cluster = await startCluster({ world: { spawners: [{ name: 'wolf', x: 74, y: 74, count: 2, radius: 3 }] } });
+  // An apple lies a metre from where new players start.
+  cluster = await startCluster({
+    world: {
+      spawners: [{ name: 'wolf', x: 74, y: 74, count: 2, radius: 3 }],
+      items: [{ kind: 'apple', x: 59, y: 58, respawnSec: 600 }],
+    },
+  });
   await cluster.ready();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -59,6 +65,12 @@ function seen(page: Page): Promise<Seen> {
     if (c) for (const [id, e] of c.entities) others[id] = { x: e.x, y: e.y, name: e.name };
     return { self: c?.self ? { x: c.self.x, y: c.self.y } : null, others, id: c?.playerId ?? 0, chat: state.chat };
   });
+}
+
+/** Runs in the page: whether the player sees an apple (on the ground, in view). */
+function appleInView(): boolean {
+  const client = (window as unknown as { mmo: { client: { entities: Map<number, { name: string }> } } }).mmo.client;
+  return [...client.entities.values()].some((e) => e.name === 'apple');
 }
 
 async function register(page: Page, name: string): Promise<void> {
@@ -171,6 +183,21 @@ describe('browser client', () => {
     expect(handoffs).toBe(4);
     expect(frames.length).toBeGreaterThan(100);
     expect(await page.isVisible('#game')).toBe(true);
+  }, 60_000);
+
+  test('a player picks up an apple with E, sees it in the panel, and drops it again', async () => {
+    const page = await browser.newPage();
+    await register(page, 'dora');
+    await page.waitForFunction(appleInView);
+    await page.keyboard.press('KeyE');
+    await page.waitForFunction(() => document.getElementById('inventory-list')?.textContent?.includes('apple'));
+    expect(await page.textContent('#chat-log')).toContain('You picked up an apple.');
+    expect(await page.evaluate(appleInView)).toBe(false);
+    await page.click('#inventory-list button:text("drop")');
+    await page.waitForFunction(() => document.getElementById('inventory-list')?.children.length === 0);
+    await page.waitForFunction(appleInView);
+    expect(await page.textContent('#chat-log')).toContain('You dropped an apple.');
+    await page.close();
   }, 60_000);
 
   test('a wrong password shows the error on the login form', async () => {

@@ -1,6 +1,7 @@
-// The browser client: log in, walk, chat. Keeps the session token so that a dropped connection resumes by itself.
+// The browser client: log in, walk, chat, pick up and hand over items. Keeps the session token so that a dropped connection resumes by itself.
 import { ErrorCode } from '@mmo/protocol';
 import { GameClient, type ServerErrorReply } from '../src/client.js';
+import { pickUpNearest, showInventory } from './items.js';
 import { watchKeyboard } from './keyboard.js';
 import { Renderer } from './renderer.js';
 import { fetchMap } from './world-map.js';
@@ -37,6 +38,7 @@ async function connect(auth: (c: GameClient) => Promise<unknown>): Promise<GameC
   client.on('chat', (line) => log(`${line.fromName}: ${line.text}`));
   client.on('notice', (text) => log(text, 'notice'));
   client.on('error', (e) => log(e.message, 'error'));
+  client.on('inventory', (items) => showInventory(client, items, $('inventory-list')));
   await auth(client);
   return client;
 }
@@ -108,6 +110,7 @@ function wireForms(): void {
       e.preventDefault();
       input.focus();
     }
+    if (e.code === 'KeyE' && document.activeElement !== input && state.client) pickUpNearest(state.client);
   });
   watchKeyboard(
     (x, y) => state.client?.move(x, y),

@@ -4,6 +4,11 @@ import type { GameClient } from '../src/client.js';
 import type { DrawableMap } from './world-map.js';
 
 const PIXELS_PER_METRE = 8;
+const COLOURS: Partial<Record<EntityKind, string>> = {
+  [EntityKind.Player]: '#4fc3f7',
+  [EntityKind.Npc]: '#e0a040',
+  [EntityKind.Item]: '#f4e04d',
+};
 const PALETTE = ['#3d5a2a', '#4a6b30', '#35502a', '#c2b280', '#3a6ea5', '#7a7a7a', '#8b6b3e', '#a33'];
 
 export class Renderer {
@@ -35,7 +40,7 @@ export class Renderer {
     this.drawTiles(cx, cy);
     for (const e of client.entities.values()) {
       e.sample(t, this.at);
-      this.drawEntity(toX(this.at.x), toY(this.at.y), e.kind === EntityKind.Npc ? '#e0a040' : '#4fc3f7', e.name);
+      this.drawEntity(toX(this.at.x), toY(this.at.y), COLOURS[e.kind] ?? '#4fc3f7', e.name);
     }
     this.drawEntity(canvas.width / 2, canvas.height / 2, '#ffffff', self.name);
     return { x: cx, y: cy };

@@ -240,6 +240,7 @@ export class PlayService {
         serverTime: this.o.clock.wallNow(),
         farEveryTicks: z.farEveryTicks,
         worldClock,
+        itemReach: z.itemReach,
       }),
     );
     this.o.log.debug({ player: c.id, zone: zone.id, epoch: c.epoch }, 'player entered the world');

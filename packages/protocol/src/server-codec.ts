@@ -30,6 +30,8 @@ export interface WelcomeData {
   farEveryTicks: number;
   /** Seconds the world has run over all its restarts. */
   worldClock: number;
+  /** Metres within which items can be picked up and given. */
+  itemReach: number;
 }
 
 export interface FrameEnter {
@@ -97,6 +99,7 @@ export function encodeWelcome(w: WelcomeData): Uint8Array {
     w.serverTime,
     w.farEveryTicks,
     w.worldClock,
+    w.itemReach,
   );
   return finish(b, ServerBody.Welcome, body);
 }
@@ -197,6 +200,7 @@ function readWelcome(w: Welcome): WelcomeData {
     serverTime: w.serverTime(),
     farEveryTicks: w.farEveryTicks(),
     worldClock: w.worldClock(),
+    itemReach: w.itemReach(),
   };
 }
 

@@ -665,8 +665,16 @@ worldClock():number {
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
 }
 
+/**
+ * Metres within which the player can pick up items and give them to others.
+ */
+itemReach():number {
+  const offset = this.bb!.__offset(this.bb_pos, 26);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
 static startWelcome(builder:flatbuffers.Builder) {
-  builder.startObject(11);
+  builder.startObject(12);
 }
 
 static addPlayerId(builder:flatbuffers.Builder, playerId:number) {
@@ -713,12 +721,16 @@ static addWorldClock(builder:flatbuffers.Builder, worldClock:number) {
   builder.addFieldFloat64(10, worldClock, 0.0);
 }
 
+static addItemReach(builder:flatbuffers.Builder, itemReach:number) {
+  builder.addFieldFloat32(11, itemReach, 0.0);
+}
+
 static endWelcome(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createWelcome(builder:flatbuffers.Builder, playerId:number, nameOffset:flatbuffers.Offset, tokenOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset, tickRate:number, interestRadius:number, maxSpeed:number, positionScale:number, serverTime:number, farEveryTicks:number, worldClock:number):flatbuffers.Offset {
+static createWelcome(builder:flatbuffers.Builder, playerId:number, nameOffset:flatbuffers.Offset, tokenOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset, tickRate:number, interestRadius:number, maxSpeed:number, positionScale:number, serverTime:number, farEveryTicks:number, worldClock:number, itemReach:number):flatbuffers.Offset {
   Welcome.startWelcome(builder);
   Welcome.addPlayerId(builder, playerId);
   Welcome.addName(builder, nameOffset);
@@ -731,6 +743,7 @@ static createWelcome(builder:flatbuffers.Builder, playerId:number, nameOffset:fl
   Welcome.addServerTime(builder, serverTime);
   Welcome.addFarEveryTicks(builder, farEveryTicks);
   Welcome.addWorldClock(builder, worldClock);
+  Welcome.addItemReach(builder, itemReach);
   return Welcome.endWelcome(builder);
 }
 }
