@@ -76,6 +76,21 @@ async function npcsOf(world: World): Promise<Map<number, { x: number; y: number;
   }
 }
 
+/** Items lying in the world, from the SQLite file of a stopped world. */
+function groundItems(dir: string): { id: number; kind: string; x: number; y: number }[] {
+  const db = new BetterSqlite3(join(dir, 'world.sqlite'), { readonly: true });
+  try {
+    return db.prepare('SELECT id, kind, x, y FROM items WHERE holder IS NULL ORDER BY id').all() as {
+      id: number;
+      kind: string;
+      x: number;
+      y: number;
+    }[];
+  } finally {
+    db.close();
+  }
+}
+
 /** NPCs as the store saved them, read straight from the SQLite file of a stopped world. */
 function savedNpcs(dir: string): { id: number; x: number; y: number; epoch: number }[] {
   const db = new BetterSqlite3(join(dir, 'world.sqlite'), { readonly: true });
@@ -271,6 +286,8 @@ describe('the world keeps living', () => {
 
     await stop(world.run);
     const saved = savedNpcs(dir);
+    const lying = groundItems(dir);
+    expect(lying.length).toBeGreaterThanOrEqual(8); // the default world's spots
     expect(saved).toHaveLength(66);
     const again = await up(dir);
     const restored = await npcsOf(again);
@@ -284,12 +301,17 @@ describe('the world keeps living', () => {
       expect(now?.epoch).toBe(n.epoch + 1);
       expect(Math.hypot((now?.x ?? 0) - n.x, (now?.y ?? 0) - n.y)).toBeLessThanOrEqual(1.5 * elapsed + 0.1);
     }
+    // Items lying in the world are the same ones, where they were: none lost, none made again.
+    await new Promise((r) => setTimeout(r, 1500)); // past one item sync of every zone
+    await stop(again.run);
+    expect(groundItems(dir)).toEqual(lying);
+    const third = await up(dir);
     // The clock did not start again from zero.
-    const clockNow = await connect(again.ws);
+    const clockNow = await connect(third.ws);
     await clockNow.login('visitor', TEST_PASSWORD);
     expect(clockNow.welcome?.worldClock).toBeGreaterThanOrEqual(firstClock + 4);
     clockNow.close();
-    await stop(again.run);
+    await stop(third.run);
   }, 120_000);
 });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import type { GameClient } from '@mmo/client';
 import { ITEM_ID_BASE } from '@mmo/protocol';
-import { joinAs, startCluster, type TestCluster, waitFor } from '@mmo/testkit';
+import { connect, joinAs, startCluster, TEST_PASSWORD, type TestCluster, waitFor } from '@mmo/testkit';
 import BetterSqlite3 from 'better-sqlite3';
 
 let cluster: TestCluster | null = null;
@@ -65,6 +65,26 @@ describe('items (real NATS and SQLite)', () => {
     const rows = holders(cluster);
     expect(rows).toHaveLength(2);
     expect(rows[1]).toEqual({ id: 2, holder: null });
+  }, 30_000);
+
+  test('with nobody online the taken item comes back at its spot; a player who returns sees it', async () => {
+    cluster = await startCluster({
+      world: { spawns: [{ x: 30, y: 30 }], items: [{ kind: 'herb', x: 31, y: 30, respawnSec: 2 }] },
+    });
+    await cluster.ready();
+    const ann = await joinAs(cluster.wsUrl, 'ann');
+    clients.push(ann);
+    await waitFor(() => ann.entities.has(ITEM_ID_BASE + 1), { what: 'the herb in view' });
+    ann.pickUp(1);
+    await waitFor(() => kinds(ann).includes('herb'), { what: 'the herb in the inventory' });
+    ann.close();
+    // Nobody is online now; the zone keeps syncing and the spot's herb comes back on the world clock.
+    await waitFor(() => holders(cluster as TestCluster).length === 2, { what: 'a new herb', timeoutMs: 6000 });
+    const back = await connect(cluster.wsUrl);
+    clients.push(back);
+    await back.login('ann', TEST_PASSWORD);
+    await waitFor(() => back.entities.has(ITEM_ID_BASE + 2), { what: 'the returning player to see the new herb' });
+    await waitFor(() => kinds(back).includes('herb'), { what: 'the first herb still carried' });
   }, 30_000);
 
   test('two players grabbing the same item: exactly one gets it, the other is told', async () => {
