@@ -152,6 +152,11 @@ export class GameClient extends Emitter<ClientEvents> {
     this.send({ body: ClientBody.ItemRequest, action: ItemAction.PickUp, item, toPlayer: 0 });
   }
 
+  /** Strikes an NPC within reach (its entity id). */
+  strike(target: number): void {
+    this.send({ body: ClientBody.Attack, target });
+  }
+
   /** Drops a held item where the player stands. */
   drop(item: number): void {
     this.send({ body: ClientBody.ItemRequest, action: ItemAction.Drop, item, toPlayer: 0 });

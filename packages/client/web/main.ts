@@ -1,7 +1,7 @@
 // The browser client: log in, walk, chat, pick up and hand over items. Keeps the session token so that a dropped connection resumes by itself.
 import { ErrorCode } from '@mmo/protocol';
 import { GameClient, type ServerErrorReply } from '../src/client.js';
-import { pickUpNearest, showInventory } from './items.js';
+import { pickUpNearest, showInventory, strikeNearest } from './actions.js';
 import { watchKeyboard } from './keyboard.js';
 import { Renderer } from './renderer.js';
 import { fetchMap } from './world-map.js';
@@ -111,6 +111,7 @@ function wireForms(): void {
       input.focus();
     }
     if (e.code === 'KeyE' && document.activeElement !== input && state.client) pickUpNearest(state.client);
+    if (e.code === 'KeyF' && document.activeElement !== input && state.client) strikeNearest(state.client);
   });
   watchKeyboard(
     (x, y) => state.client?.move(x, y),

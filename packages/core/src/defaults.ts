@@ -54,8 +54,12 @@ export const DEFAULTS = {
     entityRadius: 0.4, // m
     /** Inbound messages waiting for the next tick; beyond this they are dropped and counted. */
     inputQueue: 20_000,
-    /** Players pick up items and give them to other players within this distance. */
-    itemReach: 3, // m
+    /** Players pick up items, give them to other players and strike NPCs within this distance. */
+    reach: 3, // m
+    /** Health an NPC loses per strike. */
+    strikeDamage: 3,
+    /** A player strikes at most once per this long. */
+    strikeCooldownMs: 500,
     /** How often a zone asks the store for the items lying in it (due spots' items appear then). */
     itemSyncMs: 1_000,
     /** Local chat reaches players within this distance. */

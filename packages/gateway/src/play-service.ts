@@ -151,6 +151,10 @@ export class PlayService {
         if (!s.playing) return this.close(s, CloseCode.NotLoggedIn, 'log in before sending play messages');
         this.o.links.item(s.zone, { player: s.player, action: msg.action, item: msg.item, toPlayer: msg.toPlayer });
         return;
+      case ClientBody.Attack:
+        if (!s.playing) return this.close(s, CloseCode.NotLoggedIn, 'log in before sending play messages');
+        this.o.links.attack(s.zone, { player: s.player, target: msg.target, relayed: false });
+        return;
     }
   }
 
@@ -240,7 +244,7 @@ export class PlayService {
         serverTime: this.o.clock.wallNow(),
         farEveryTicks: z.farEveryTicks,
         worldClock,
-        itemReach: z.itemReach,
+        reach: z.reach,
       }),
     );
     this.o.log.debug({ player: c.id, zone: zone.id, epoch: c.epoch }, 'player entered the world');

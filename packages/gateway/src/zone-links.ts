@@ -7,6 +7,7 @@ import {
   type GatewayToZoneData,
   isEmptyGatewayToZone,
   type JoinData,
+  type PlayerAttackData,
   type PlayerItemRequestData,
 } from '@mmo/protocol';
 
@@ -40,6 +41,10 @@ export class ZoneLinks {
 
   chat(zone: string, player: number, text: string): void {
     this.batch(zone).chats.push({ player, text });
+  }
+
+  attack(zone: string, attack: PlayerAttackData): void {
+    this.batch(zone).attacks.push(attack);
   }
 
   item(zone: string, request: PlayerItemRequestData): void {

@@ -3,6 +3,7 @@ import { ProtocolError } from '@mmo/core';
 import { Builder, ByteBuffer } from 'flatbuffers';
 import { ClientMessageShape } from './client-shapes.js';
 import {
+  Attack,
   Chat,
   ClientBody,
   ClientMessage,
@@ -23,7 +24,8 @@ export type ClientMessageData =
   | { body: ClientBody.MoveInput; seq: number; moveX: number; moveY: number }
   | { body: ClientBody.Chat; text: string }
   | { body: ClientBody.Ping; clientTime: number }
-  | { body: ClientBody.ItemRequest; action: ItemAction; item: number; toPlayer: number };
+  | { body: ClientBody.ItemRequest; action: ItemAction; item: number; toPlayer: number }
+  | { body: ClientBody.Attack; target: number };
 
 /** Encodes one client message; returns a fresh copy (sockets may keep a reference to it). */
 export function encodeClientMessage(msg: ClientMessageData, builder = new Builder(128)): Uint8Array {
@@ -49,6 +51,8 @@ function buildBody(b: Builder, msg: ClientMessageData): number {
       return Ping.createPing(b, msg.clientTime);
     case ClientBody.ItemRequest:
       return ItemRequest.createItemRequest(b, msg.action, msg.item, msg.toPlayer);
+    case ClientBody.Attack:
+      return Attack.createAttack(b, msg.target);
   }
 }
 
@@ -83,6 +87,8 @@ export function decodeClientMessage(bytes: Uint8Array): ClientMessageData {
       if (!(action in ItemAction)) throw new ProtocolError(`unknown item action ${action}`);
       return { body, action, item: m.item(), toPlayer: m.toPlayer() };
     }
+    case ClientBody.Attack:
+      return { body, target: (root.body(new Attack()) as Attack).target() };
     default:
       throw new ProtocolError(`unknown message type ${body}`);
   }

@@ -19,6 +19,7 @@ export const ResumeShape: TableShape = { name: 'Resume', fields: [str(MAX_TOKEN_
 export const MoveInputShape: TableShape = { name: 'MoveInput', fields: [u32, f32, f32] };
 export const ChatShape: TableShape = { name: 'Chat', fields: [str(MAX_CHAT_BYTES)] };
 export const PingShape: TableShape = { name: 'Ping', fields: [f64] };
+export const AttackShape: TableShape = { name: 'Attack', fields: [u32] };
 export const ItemRequestShape: TableShape = { name: 'ItemRequest', fields: [u8, u32, u32] };
 
 /** Body shapes indexed by their ClientBody union tag. */
@@ -30,6 +31,7 @@ export const CLIENT_BODY_SHAPES: ReadonlyMap<ClientBody, TableShape> = new Map([
   [ClientBody.Chat, ChatShape],
   [ClientBody.Ping, PingShape],
   [ClientBody.ItemRequest, ItemRequestShape],
+  [ClientBody.Attack, AttackShape],
 ]);
 
 function unionMembers(): (TableShape | null)[] {

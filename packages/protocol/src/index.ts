@@ -18,6 +18,7 @@ export type {
   GatewayToZoneData,
   JoinData,
   LeaveData,
+  PlayerAttackData,
   PlayerChatData,
   PlayerInputData,
   PlayerItemRequestData,

@@ -30,8 +30,8 @@ export interface WelcomeData {
   farEveryTicks: number;
   /** Seconds the world has run over all its restarts. */
   worldClock: number;
-  /** Metres within which items can be picked up and given. */
-  itemReach: number;
+  /** Metres within which items can be picked up and given, and NPCs struck. */
+  reach: number;
 }
 
 export interface FrameEnter {
@@ -99,7 +99,7 @@ export function encodeWelcome(w: WelcomeData): Uint8Array {
     w.serverTime,
     w.farEveryTicks,
     w.worldClock,
-    w.itemReach,
+    w.reach,
   );
   return finish(b, ServerBody.Welcome, body);
 }
@@ -200,7 +200,7 @@ function readWelcome(w: Welcome): WelcomeData {
     serverTime: w.serverTime(),
     farEveryTicks: w.farEveryTicks(),
     worldClock: w.worldClock(),
-    itemReach: w.itemReach(),
+    reach: w.reach(),
   };
 }
 

@@ -18,6 +18,7 @@ const samples: ClientMessageData[] = [
   { body: ClientBody.Chat, text: 'hello, world — ünïcode ✓' },
   { body: ClientBody.Ping, clientTime: 1234.5 },
   { body: ClientBody.ItemRequest, action: ItemAction.PickUp, item: 77, toPlayer: 0 },
+  { body: ClientBody.Attack, target: 0x8000_0003 },
 ];
 
 describe('client messages', () => {
@@ -40,6 +41,7 @@ describe('client messages', () => {
       Chat: client.Chat.startChat,
       Ping: client.Ping.startPing,
       ItemRequest: client.ItemRequest.startItemRequest,
+      Attack: client.Attack.startAttack,
       ClientMessage: client.ClientMessage.startClientMessage,
     };
     const shapes = [...CLIENT_BODY_SHAPES.values(), ClientMessageShape];

@@ -51,6 +51,7 @@ describe('gateway <-> zone', () => {
       leaves: [{ player: 5, epoch: 6 }],
       chats: [{ player: 1, text: 'hi' }],
       items: [],
+      attacks: [{ player: 1, target: 0x8000_0002, relayed: true }],
     };
     expect(decodeGatewayToZone(encodeGatewayToZone(msg))).toEqual(msg);
   });
@@ -113,7 +114,7 @@ describe('zone <-> zone', () => {
       moveY: 1,
       lastInputSeq: 0,
       gateway: '',
-      npc: { spawner: 2, homeX: 500, homeY: 500, targetX: 520, targetY: 530, waitTicks: 3, rng: 123456789 },
+      npc: { spawner: 2, homeX: 500, homeY: 500, targetX: 520, targetY: 530, waitTicks: 3, rng: 123456789, hp: 7 },
       view: [],
       data: '{}',
       loginEpoch: 0,

@@ -27,7 +27,7 @@ describe('server messages', () => {
       serverTime: 1.7e12,
       farEveryTicks: 3,
       worldClock: 86_400.5,
-      itemReach: 3,
+      reach: 3,
     };
     expect(decodeServerMessage(encodeWelcome(w))).toEqual({ body: ServerBody.Welcome, ...w });
   });

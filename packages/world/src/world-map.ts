@@ -11,6 +11,10 @@ export interface NpcSpawner {
   count: number;
   /** NPCs wander within this distance of the spawner. */
   radius: number;
+  /** Health of each NPC when it appears. */
+  hp: number;
+  /** An NPC that fell appears again at the spawner this long after (seconds). */
+  respawnSec: number;
 }
 
 /** A place where an item appears, and appears again respawnSec (world clock) after someone took it. */

@@ -44,12 +44,22 @@ describe('map loader', () => {
     const w = parseWorldMap(JSON.stringify(valid()), FILE);
     expect(w).toMatchObject({ width: 64, height: 64, tileSize: 4, cols: 16, rows: 16 });
     expect(w.spawns).toEqual([{ x: 10, y: 10 }]);
-    expect(w.spawners).toEqual([{ index: 0, name: 'deer', x: 40, y: 40, count: 3, radius: 8 }]);
+    // Health and respawn time were not given: the defaults.
+    expect(w.spawners).toEqual([{ index: 0, name: 'deer', x: 40, y: 40, count: 3, radius: 8, hp: 10, respawnSec: 30 }]);
     expect(w.itemSpots).toEqual([{ index: 0, kind: 'apple', x: 20, y: 24, respawnSec: 45 }]);
     expect(w.zones.map((z) => z.id)).toEqual(['nw', 'ne', 'sw', 'se']);
     expect(w.zones[3]?.rect).toEqual({ x0: 32, y0: 32, x1: 64, y1: 64 });
     expect(w.blocked[8 * 16 + 8]).toBe(1);
     expect(w.blocked.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
+  test("a spawner's health and respawn time come from its properties when given", () => {
+    const m = valid();
+    layer(m, 'npcs').objects[0].properties.push(
+      { name: 'hp', type: 'int', value: 25 },
+      { name: 'respawnSec', type: 'float', value: 12.5 },
+    );
+    expect(parseWorldMap(JSON.stringify(m), FILE).spawners[0]).toMatchObject({ hp: 25, respawnSec: 12.5 });
   });
 
   test('base64 tile data, plain, zlib and gzip, decodes like the array form', () => {
@@ -143,6 +153,18 @@ describe('map loader', () => {
       (m: Json) => (layer(m, 'npcs').objects[0].properties[1].value = -1),
       /radius/,
       /float property "radius"/,
+    ],
+    [
+      'a spawner with a health that is not a whole number',
+      (m: Json) => layer(m, 'npcs').objects[0].properties.push({ name: 'hp', type: 'float', value: 2.5 }),
+      /npcs.*properties\.hp/,
+      /make "hp" an int property/,
+    ],
+    [
+      'a spawner with a respawn time of zero',
+      (m: Json) => layer(m, 'npcs').objects[0].properties.push({ name: 'respawnSec', type: 'float', value: 0 }),
+      /npcs.*properties\.respawnSec/,
+      /make "respawnSec" a float property/,
     ],
     [
       'an item spot without respawnSec',

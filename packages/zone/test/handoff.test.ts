@@ -158,7 +158,7 @@ describe('handoff', () => {
     const net = new PureCluster({ npcSpeed: 3 });
     const map = net.map;
     map.spawners.length = 0;
-    map.spawners.push({ index: 0, name: 'fox', x: 62, y: 30, count: 6, radius: 12 });
+    map.spawners.push({ index: 0, name: 'fox', x: 62, y: 30, count: 6, radius: 12, hp: 10, respawnSec: 30 });
     for (const sim of net.sims.values()) sim.spawnInitialNpcs();
     const ids = [...(net.sim('nw')?.entities.keys() ?? [])];
     expect(ids).toHaveLength(6);

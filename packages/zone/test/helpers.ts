@@ -32,7 +32,7 @@ export function smallWorld(): WorldMap {
     rows,
     blocked,
     spawns: [{ x: 30, y: 30 }],
-    spawners: [{ index: 0, name: 'deer', x: 40, y: 40, count: 5, radius: 10 }],
+    spawners: [{ index: 0, name: 'deer', x: 40, y: 40, count: 5, radius: 10, hp: 10, respawnSec: 30 }],
     itemSpots: [
       { index: 0, kind: 'apple', x: 20, y: 20, respawnSec: 30 },
       { index: 1, kind: 'rope', x: 66, y: 20, respawnSec: 60 },

@@ -45,6 +45,7 @@ class WiredOutput extends RecordingOutput {
     for (const chat of batch.chats) target.inbox.push({ cmd: Cmd.Chat, chat });
     for (const leave of batch.leaves) target.inbox.push({ cmd: Cmd.Leave, leave });
     for (const request of batch.items) target.inbox.push({ cmd: Cmd.ItemRequest, request });
+    for (const attack of batch.attacks) target.inbox.push({ cmd: Cmd.Attack, attack });
   }
   /** Answered by the cluster's item store (the real one, over SQLite), in the inbox for the next tick. */
   override itemChange(change: ItemChangeData): void {

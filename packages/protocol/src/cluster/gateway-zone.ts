@@ -8,6 +8,7 @@ import {
   GatewayToZone,
   Join,
   Leave,
+  PlayerAttack,
   PlayerChat,
   PlayerInput,
   PlayerItemRequest,
@@ -51,6 +52,14 @@ export interface PlayerItemRequestData {
   toPlayer: number;
 }
 
+export interface PlayerAttackData {
+  player: number;
+  /** Entity id of the NPC struck. */
+  target: number;
+  /** Sent on by the attacker's zone to the NPC's owner, reach already checked. */
+  relayed: boolean;
+}
+
 export interface GatewayToZoneData {
   /** Sender: a gateway id, or a zone id when a zone forwards inputs. */
   gateway: string;
@@ -59,14 +68,15 @@ export interface GatewayToZoneData {
   leaves: LeaveData[];
   chats: PlayerChatData[];
   items: PlayerItemRequestData[];
+  attacks: PlayerAttackData[];
 }
 
 export function emptyGatewayToZone(gateway: string): GatewayToZoneData {
-  return { gateway, inputs: [], joins: [], leaves: [], chats: [], items: [] };
+  return { gateway, inputs: [], joins: [], leaves: [], chats: [], items: [], attacks: [] };
 }
 
 export function isEmptyGatewayToZone(m: GatewayToZoneData): boolean {
-  return m.inputs.length + m.joins.length + m.leaves.length + m.chats.length + m.items.length === 0;
+  return m.inputs.length + m.joins.length + m.leaves.length + m.chats.length + m.items.length + m.attacks.length === 0;
 }
 
 export function encodeGatewayToZone(m: GatewayToZoneData): Uint8Array {
@@ -92,7 +102,11 @@ export function encodeGatewayToZone(m: GatewayToZoneData): Uint8Array {
     b,
     m.items.map((r) => PlayerItemRequest.createPlayerItemRequest(b, r.player, r.action, r.item, r.toPlayer)),
   );
-  b.finish(GatewayToZone.createGatewayToZone(b, gateway, inputs, joins, leaves, chats, items));
+  const attacks = GatewayToZone.createAttacksVector(
+    b,
+    m.attacks.map((a) => PlayerAttack.createPlayerAttack(b, a.player, a.target, a.relayed)),
+  );
+  b.finish(GatewayToZone.createGatewayToZone(b, gateway, inputs, joins, leaves, chats, items, attacks));
   return b.asUint8Array();
 }
 
@@ -126,6 +140,10 @@ export function decodeGatewayToZone(bytes: Uint8Array): GatewayToZoneData {
   for (let i = 0; i < m.itemsLength(); i++) {
     const r = m.items(i) as PlayerItemRequest;
     out.items.push({ player: r.player(), action: r.action(), item: r.item(), toPlayer: r.toPlayer() });
+  }
+  for (let i = 0; i < m.attacksLength(); i++) {
+    const a = m.attacks(i) as PlayerAttack;
+    out.attacks.push({ player: a.player(), target: a.target(), relayed: a.relayed() });
   }
   return out;
 }

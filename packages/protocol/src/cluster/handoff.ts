@@ -21,6 +21,8 @@ export interface NpcBrainData {
   targetY: number;
   waitTicks: number;
   rng: number;
+  /** Health left. */
+  hp: number;
 }
 
 export interface ViewEntryData {
@@ -93,6 +95,7 @@ function writeEntityState(b: Builder, e: EntityStateData): number {
         e.npc.targetY,
         e.npc.waitTicks,
         e.npc.rng,
+        e.npc.hp,
       )
     : 0;
   EntityState.startViewVector(b, e.view.length);
@@ -161,6 +164,7 @@ function readEntityState(e: EntityState): EntityStateData {
           targetY: brain.targetY(),
           waitTicks: brain.waitTicks(),
           rng: brain.rng(),
+          hp: brain.hp(),
         }
       : null,
     view,

@@ -52,13 +52,14 @@ export enum ClientBody {
   MoveInput = 4,
   Chat = 5,
   Ping = 6,
-  ItemRequest = 7
+  ItemRequest = 7,
+  Attack = 8
 }
 
 export function unionToClientBody(
   type: ClientBody,
-  accessor: (obj:Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume) => Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null
-): Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null {
+  accessor: (obj:Attack|Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume) => Attack|Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null
+): Attack|Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null {
   switch(ClientBody[type]) {
     case 'NONE': return null; 
     case 'Register': return accessor(new Register())! as Register;
@@ -68,15 +69,16 @@ export function unionToClientBody(
     case 'Chat': return accessor(new Chat())! as Chat;
     case 'Ping': return accessor(new Ping())! as Ping;
     case 'ItemRequest': return accessor(new ItemRequest())! as ItemRequest;
+    case 'Attack': return accessor(new Attack())! as Attack;
     default: return null;
   }
 }
 
 export function unionListToClientBody(
   type: ClientBody, 
-  accessor: (index: number, obj:Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume) => Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null, 
+  accessor: (index: number, obj:Attack|Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume) => Attack|Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null, 
   index: number
-): Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null {
+): Attack|Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null {
   switch(ClientBody[type]) {
     case 'NONE': return null; 
     case 'Register': return accessor(index, new Register())! as Register;
@@ -86,6 +88,7 @@ export function unionListToClientBody(
     case 'Chat': return accessor(index, new Chat())! as Chat;
     case 'Ping': return accessor(index, new Ping())! as Ping;
     case 'ItemRequest': return accessor(index, new ItemRequest())! as ItemRequest;
+    case 'Attack': return accessor(index, new Attack())! as Attack;
     default: return null;
   }
 }
@@ -520,6 +523,52 @@ static createItemRequest(builder:flatbuffers.Builder, action:ItemAction, item:nu
 }
 }
 
+/**
+ * Strike an NPC within reach (target: its entity id).
+ */
+export class Attack {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):Attack {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsAttack(bb:flatbuffers.ByteBuffer, obj?:Attack):Attack {
+  return (obj || new Attack()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsAttack(bb:flatbuffers.ByteBuffer, obj?:Attack):Attack {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new Attack()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+target():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+static startAttack(builder:flatbuffers.Builder) {
+  builder.startObject(1);
+}
+
+static addTarget(builder:flatbuffers.Builder, target:number) {
+  builder.addFieldInt32(0, target, 0);
+}
+
+static endAttack(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createAttack(builder:flatbuffers.Builder, target:number):flatbuffers.Offset {
+  Attack.startAttack(builder);
+  Attack.addTarget(builder, target);
+  return Attack.endAttack(builder);
+}
+}
+
 export class ClientMessage {
   bb: flatbuffers.ByteBuffer|null = null;
   bb_pos = 0;
@@ -666,9 +715,9 @@ worldClock():number {
 }
 
 /**
- * Metres within which the player can pick up items and give them to others.
+ * Metres within which the player can pick up items, give them to others and strike NPCs.
  */
-itemReach():number {
+reach():number {
   const offset = this.bb!.__offset(this.bb_pos, 26);
   return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
 }
@@ -721,8 +770,8 @@ static addWorldClock(builder:flatbuffers.Builder, worldClock:number) {
   builder.addFieldFloat64(10, worldClock, 0.0);
 }
 
-static addItemReach(builder:flatbuffers.Builder, itemReach:number) {
-  builder.addFieldFloat32(11, itemReach, 0.0);
+static addReach(builder:flatbuffers.Builder, reach:number) {
+  builder.addFieldFloat32(11, reach, 0.0);
 }
 
 static endWelcome(builder:flatbuffers.Builder):flatbuffers.Offset {
@@ -730,7 +779,7 @@ static endWelcome(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createWelcome(builder:flatbuffers.Builder, playerId:number, nameOffset:flatbuffers.Offset, tokenOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset, tickRate:number, interestRadius:number, maxSpeed:number, positionScale:number, serverTime:number, farEveryTicks:number, worldClock:number, itemReach:number):flatbuffers.Offset {
+static createWelcome(builder:flatbuffers.Builder, playerId:number, nameOffset:flatbuffers.Offset, tokenOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset, tickRate:number, interestRadius:number, maxSpeed:number, positionScale:number, serverTime:number, farEveryTicks:number, worldClock:number, reach:number):flatbuffers.Offset {
   Welcome.startWelcome(builder);
   Welcome.addPlayerId(builder, playerId);
   Welcome.addName(builder, nameOffset);
@@ -743,7 +792,7 @@ static createWelcome(builder:flatbuffers.Builder, playerId:number, nameOffset:fl
   Welcome.addServerTime(builder, serverTime);
   Welcome.addFarEveryTicks(builder, farEveryTicks);
   Welcome.addWorldClock(builder, worldClock);
-  Welcome.addItemReach(builder, itemReach);
+  Welcome.addReach(builder, reach);
   return Welcome.endWelcome(builder);
 }
 }

@@ -407,6 +407,72 @@ static createPlayerItemRequest(builder:flatbuffers.Builder, player:number, actio
 }
 }
 
+/**
+ * A player strikes an NPC. relayed: sent on by the player's zone to the zone that owns the NPC (reach checked).
+ */
+export class PlayerAttack {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):PlayerAttack {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsPlayerAttack(bb:flatbuffers.ByteBuffer, obj?:PlayerAttack):PlayerAttack {
+  return (obj || new PlayerAttack()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsPlayerAttack(bb:flatbuffers.ByteBuffer, obj?:PlayerAttack):PlayerAttack {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new PlayerAttack()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+player():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+target():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+relayed():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+static startPlayerAttack(builder:flatbuffers.Builder) {
+  builder.startObject(3);
+}
+
+static addPlayer(builder:flatbuffers.Builder, player:number) {
+  builder.addFieldInt32(0, player, 0);
+}
+
+static addTarget(builder:flatbuffers.Builder, target:number) {
+  builder.addFieldInt32(1, target, 0);
+}
+
+static addRelayed(builder:flatbuffers.Builder, relayed:boolean) {
+  builder.addFieldInt8(2, +relayed, +false);
+}
+
+static endPlayerAttack(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createPlayerAttack(builder:flatbuffers.Builder, player:number, target:number, relayed:boolean):flatbuffers.Offset {
+  PlayerAttack.startPlayerAttack(builder);
+  PlayerAttack.addPlayer(builder, player);
+  PlayerAttack.addTarget(builder, target);
+  PlayerAttack.addRelayed(builder, relayed);
+  return PlayerAttack.endPlayerAttack(builder);
+}
+}
+
 export class GatewayToZone {
   bb: flatbuffers.ByteBuffer|null = null;
   bb_pos = 0;
@@ -482,8 +548,18 @@ itemsLength():number {
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
+attacks(index: number, obj?:PlayerAttack):PlayerAttack|null {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? (obj || new PlayerAttack()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+attacksLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
 static startGatewayToZone(builder:flatbuffers.Builder) {
-  builder.startObject(6);
+  builder.startObject(7);
 }
 
 static addGateway(builder:flatbuffers.Builder, gatewayOffset:flatbuffers.Offset) {
@@ -562,12 +638,28 @@ static startItemsVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(4, numElems, 4);
 }
 
+static addAttacks(builder:flatbuffers.Builder, attacksOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(6, attacksOffset, 0);
+}
+
+static createAttacksVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startAttacksVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
 static endGatewayToZone(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createGatewayToZone(builder:flatbuffers.Builder, gatewayOffset:flatbuffers.Offset, inputsOffset:flatbuffers.Offset, joinsOffset:flatbuffers.Offset, leavesOffset:flatbuffers.Offset, chatsOffset:flatbuffers.Offset, itemsOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createGatewayToZone(builder:flatbuffers.Builder, gatewayOffset:flatbuffers.Offset, inputsOffset:flatbuffers.Offset, joinsOffset:flatbuffers.Offset, leavesOffset:flatbuffers.Offset, chatsOffset:flatbuffers.Offset, itemsOffset:flatbuffers.Offset, attacksOffset:flatbuffers.Offset):flatbuffers.Offset {
   GatewayToZone.startGatewayToZone(builder);
   GatewayToZone.addGateway(builder, gatewayOffset);
   GatewayToZone.addInputs(builder, inputsOffset);
@@ -575,6 +667,7 @@ static createGatewayToZone(builder:flatbuffers.Builder, gatewayOffset:flatbuffer
   GatewayToZone.addLeaves(builder, leavesOffset);
   GatewayToZone.addChats(builder, chatsOffset);
   GatewayToZone.addItems(builder, itemsOffset);
+  GatewayToZone.addAttacks(builder, attacksOffset);
   return GatewayToZone.endGatewayToZone(builder);
 }
 }
@@ -1155,8 +1248,16 @@ rng():number {
   return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
 
+/**
+ * Health left (the spawner gives its NPCs their full health).
+ */
+hp():number {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.readUint16(this.bb_pos + offset) : 0;
+}
+
 static startNpcBrain(builder:flatbuffers.Builder) {
-  builder.startObject(7);
+  builder.startObject(8);
 }
 
 static addSpawner(builder:flatbuffers.Builder, spawner:number) {
@@ -1187,12 +1288,16 @@ static addRng(builder:flatbuffers.Builder, rng:number) {
   builder.addFieldInt32(6, rng, 0);
 }
 
+static addHp(builder:flatbuffers.Builder, hp:number) {
+  builder.addFieldInt16(7, hp, 0);
+}
+
 static endNpcBrain(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createNpcBrain(builder:flatbuffers.Builder, spawner:number, homeX:number, homeY:number, targetX:number, targetY:number, waitTicks:number, rng:number):flatbuffers.Offset {
+static createNpcBrain(builder:flatbuffers.Builder, spawner:number, homeX:number, homeY:number, targetX:number, targetY:number, waitTicks:number, rng:number, hp:number):flatbuffers.Offset {
   NpcBrain.startNpcBrain(builder);
   NpcBrain.addSpawner(builder, spawner);
   NpcBrain.addHomeX(builder, homeX);
@@ -1201,6 +1306,7 @@ static createNpcBrain(builder:flatbuffers.Builder, spawner:number, homeX:number,
   NpcBrain.addTargetY(builder, targetY);
   NpcBrain.addWaitTicks(builder, waitTicks);
   NpcBrain.addRng(builder, rng);
+  NpcBrain.addHp(builder, hp);
   return NpcBrain.endNpcBrain(builder);
 }
 }

@@ -60,7 +60,27 @@ export function readSpawners(ctx: MapContext, layer: TiledLayer, field: string, 
       );
     }
     const name = typeof o.name === 'string' && o.name ? o.name : `spawner ${index}`;
-    return { index, name, x: at.x, y: at.y, count: count as number, radius: radius as number };
+    const hp = optionalNumber(
+      ctx,
+      o,
+      f,
+      'hp',
+      DEFAULT_NPC_HP,
+      (v) => Number.isInteger(v) && v >= 1 && v <= 60_000,
+      'a whole number from 1 to 60000',
+      'int',
+    );
+    const respawnSec = optionalNumber(
+      ctx,
+      o,
+      f,
+      'respawnSec',
+      DEFAULT_NPC_RESPAWN_SEC,
+      (v) => v > 0,
+      'a number of seconds above 0',
+      'float',
+    );
+    return { index, name, x: at.x, y: at.y, count: count as number, radius: radius as number, hp, respawnSec };
   });
 }
 
@@ -87,6 +107,33 @@ export function readItemSpots(ctx: MapContext, layer: TiledLayer, field: string,
     }
     return { index, kind: o.name as string, x: at.x, y: at.y, respawnSec: respawn as number };
   });
+}
+
+/** Health of a spawner's NPCs when the map does not say. */
+const DEFAULT_NPC_HP = 10;
+/** Seconds before a fallen NPC appears again when the map does not say. */
+const DEFAULT_NPC_RESPAWN_SEC = 30;
+
+function optionalNumber(
+  ctx: MapContext,
+  o: TiledObject,
+  field: string,
+  name: string,
+  fallback: number,
+  valid: (v: number) => boolean,
+  what: string,
+  type: string,
+): number {
+  const value = ctx.property(o.properties, name, field);
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !valid(value)) {
+    ctx.fail(
+      `${field}.properties.${name}`,
+      `must be ${what}, found ${JSON.stringify(value)}`,
+      `make "${name}" ${type === 'int' ? 'an' : 'a'} ${type} property with ${what}`,
+    );
+  }
+  return value as number;
 }
 
 export function readZones(ctx: MapContext, layer: TiledLayer, field: string, frame: Frame): ZoneArea[] {

@@ -22,6 +22,7 @@ export function subscribeZone(bus: Bus, subjects: Subjects, zoneId: string, inbo
     for (const chat of m.chats) inbox.push({ cmd: Cmd.Chat, chat });
     for (const leave of m.leaves) inbox.push({ cmd: Cmd.Leave, leave });
     for (const request of m.items) inbox.push({ cmd: Cmd.ItemRequest, request });
+    for (const attack of m.attacks) inbox.push({ cmd: Cmd.Attack, attack });
   });
   const ghosts = bus.subscribe(subjects.zoneGhosts(zoneId), (data) => {
     inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(data) });

@@ -11,6 +11,7 @@ import {
   type ZoneInspectionData,
 } from '@mmo/protocol';
 import { containsPoint, distanceToRect, isFree } from '@mmo/world';
+import { relayedStrike, strikeFrom } from './combat.js';
 import { Entity } from './entity.js';
 import { ingestGhosts } from './ghosts.js';
 import { receiveOffer, receiveOutcome, receiveQuery } from './handoff.js';
@@ -61,6 +62,14 @@ export function applyCommand(sim: Simulation, c: Command): void {
         c.request.player,
         (e) => (e.transit ? e.transit.items.push(c.request) : requestItem(sim, e, c.request)),
         (b) => b.items.push(c.request),
+      );
+    case Cmd.Attack:
+      if (c.attack.relayed) return relayedStrike(sim, c.attack);
+      return routed(
+        sim,
+        c.attack.player,
+        (e) => (e.transit ? undefined : strikeFrom(sim, e, c.attack)),
+        (b) => b.attacks.push(c.attack),
       );
     case Cmd.ItemOutcome:
       return itemOutcome(sim, c.change, c.outcome);

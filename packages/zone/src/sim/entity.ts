@@ -65,6 +65,8 @@ export class Entity {
   data = '{}';
   /** Changed since the last checkpoint. */
   dirty = false;
+  /** Simulation time of the player's last strike (ms). */
+  lastStrikeAt = Number.NEGATIVE_INFINITY;
 
   // NPCs only.
   brain: NpcBrain | null = null;

@@ -10,6 +10,7 @@ import type {
   ItemSyncReplyData,
   JoinData,
   LeaveData,
+  PlayerAttackData,
   PlayerChatData,
   PlayerInputData,
   PlayerItemRequestData,
@@ -31,6 +32,7 @@ export const Cmd = {
   ItemRequest: 12,
   ItemOutcome: 13,
   ItemsSynced: 14,
+  Attack: 15,
 } as const;
 
 export type Command =
@@ -50,7 +52,8 @@ export type Command =
   | { cmd: typeof Cmd.ItemRequest; request: PlayerItemRequestData }
   /** The store's answer to an item change this zone asked for; null when none came. */
   | { cmd: typeof Cmd.ItemOutcome; change: ItemChangeData; outcome: ItemOutcomeData | null }
-  | { cmd: typeof Cmd.ItemsSynced; reply: ItemSyncReplyData };
+  | { cmd: typeof Cmd.ItemsSynced; reply: ItemSyncReplyData }
+  | { cmd: typeof Cmd.Attack; attack: PlayerAttackData };
 
 export class Inbox {
   private queue: Command[] = [];
@@ -63,7 +66,11 @@ export class Inbox {
 
   /** Queues a command; returns false (and counts it) when a bounded command finds the queue full. */
   push(command: Command): boolean {
-    const isBounded = command.cmd === Cmd.Input || command.cmd === Cmd.Chat || command.cmd === Cmd.ItemRequest;
+    const isBounded =
+      command.cmd === Cmd.Input ||
+      command.cmd === Cmd.Chat ||
+      command.cmd === Cmd.ItemRequest ||
+      command.cmd === Cmd.Attack;
     if (isBounded) {
       if (this.bounded >= this.capacity) {
         this.dropped++;

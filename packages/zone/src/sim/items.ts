@@ -54,7 +54,7 @@ export function requestItem(sim: Simulation, player: Entity, r: PlayerItemReques
     x: player.x,
     y: player.y,
   };
-  const reach = sim.config.itemReach;
+  const reach = sim.config.reach;
   if (r.action === ItemAction.PickUp) {
     const item = sim.entities.get(itemEntityId(r.item));
     if (!item || item.kind !== EntityKind.Item || distance(player, item) > reach) {

@@ -8,6 +8,8 @@ export class NpcBrain {
   targetY: number;
   waitTicks: number;
   readonly rng: Rng;
+  /** Health left; the spawner's full health when the NPC appears. */
+  hp: number;
 
   constructor(
     readonly spawner: number,
@@ -15,7 +17,9 @@ export class NpcBrain {
     readonly homeY: number,
     readonly radius: number,
     seed: number,
+    hp = 1,
   ) {
+    this.hp = hp;
     this.rng = new Rng(seed);
     this.targetX = homeX;
     this.targetY = homeY;
@@ -23,7 +27,7 @@ export class NpcBrain {
   }
 
   static fromData(d: NpcBrainData, radius: number): NpcBrain {
-    const brain = new NpcBrain(d.spawner, d.homeX, d.homeY, radius, 0);
+    const brain = new NpcBrain(d.spawner, d.homeX, d.homeY, radius, 0, d.hp);
     brain.rng.state = d.rng;
     brain.targetX = d.targetX;
     brain.targetY = d.targetY;
@@ -40,6 +44,7 @@ export class NpcBrain {
       targetY: this.targetY,
       waitTicks: this.waitTicks,
       rng: this.rng.state,
+      hp: this.hp,
     };
   }
 

@@ -1,6 +1,7 @@
 import { Rng } from '@mmo/core';
 import { EntityKind, type EntitySaveData, type NpcBrainData, type NpcReplyData } from '@mmo/protocol';
 import { containsPoint, isFree } from '@mmo/world';
+import type { FallenData } from './combat.js';
 import { Entity, MAX_NPCS_PER_SPAWNER, npcId } from './entity.js';
 import { NpcBrain } from './npc-brain.js';
 import type { Simulation } from './simulation.js';
@@ -32,7 +33,7 @@ export function spawnNpcs(sim: Simulation, existing: ReadonlySet<number> = new S
       const npc = new Entity(id, EntityKind.Npc, spawner.name, 1, true, sim.zoneId);
       const spot = freeSpotNear(sim, spawner.x, spawner.y, spawner.radius, rng);
       npc.setPosition(spot.x, spot.y);
-      npc.brain = new NpcBrain(spawner.index, spawner.x, spawner.y, spawner.radius, rng.int(0x7fffffff));
+      npc.brain = new NpcBrain(spawner.index, spawner.x, spawner.y, spawner.radius, rng.int(0x7fffffff), spawner.hp);
       sim.add(npc);
       created++;
     }
@@ -59,26 +60,32 @@ export function restoreNpcs(sim: Simulation, reply: NpcReplyData): { restored: n
   let restored = 0;
   for (const saved of reply.npcs) {
     const npc = fromSave(sim, saved);
-    if (!npc) continue;
-    sim.add(npc);
-    restored++;
+    if (npc) sim.add(npc);
+    if (npc || sim.fallen.has(saved.id)) restored++;
   }
   const spawned = spawnNpcs(sim, new Set(reply.known));
   return { restored, spawned };
 }
 
 function fromSave(sim: Simulation, saved: EntitySaveData): Entity | null {
-  let brain: NpcBrainData;
+  let brain: NpcBrainData | FallenData;
   try {
-    brain = JSON.parse(saved.data) as NpcBrainData;
+    brain = JSON.parse(saved.data) as NpcBrainData | FallenData;
   } catch {
     sim.log.warn({ npc: saved.id }, 'saved NPC has unreadable data; it is created afresh by its spawner');
     return null;
   }
   const spawner = sim.map.spawners[brain.spawner];
   if (!spawner || sim.entities.has(saved.id)) return null;
+  if ('fallen' in brain) {
+    // It had fallen: its spawner brings it back when the time left has passed (the world was down meanwhile).
+    const ticksLeft = Math.max(1, Math.round(brain.respawnInMs / (1000 * sim.dt)));
+    sim.fallen.set(saved.id, { id: saved.id, spawner: brain.spawner, epoch: saved.epoch + 1, ticksLeft });
+    return null;
+  }
   const npc = new Entity(saved.id, EntityKind.Npc, spawner.name, saved.epoch + 1, true, sim.zoneId);
   npc.setPosition(saved.x, saved.y);
   npc.brain = NpcBrain.fromData(brain, spawner.radius);
+  if (!(brain.hp > 0)) npc.brain.hp = spawner.hp;
   return npc;
 }

@@ -1,4 +1,5 @@
 import { EntityKind, type EntitySaveData } from '@mmo/protocol';
+import { fallenSave } from './combat.js';
 import type { Entity } from './entity.js';
 import type { Simulation } from './simulation.js';
 
@@ -31,6 +32,7 @@ export function checkpoint(sim: Simulation, scope: CheckpointScope): number {
     e.dirty = false;
     batch.push(toSave(e, !allPlayers));
   }
+  if (npcs) for (const f of sim.fallen.values()) batch.push(fallenSave(sim, f));
   if (batch.length > 0) sim.output.save(batch);
   return batch.length;
 }

@@ -21,6 +21,7 @@ import {
   type WorldMap,
   type ZoneEntry,
 } from '@mmo/world';
+import { type FallenNpc, reviveFallen } from './combat.js';
 import { applyCommand } from './commands.js';
 import type { Entity } from './entity.js';
 import { publishGhosts } from './ghosts.js';
@@ -111,6 +112,8 @@ export class Simulation {
   readonly movedTo = new Map<number, { zone: string; epoch: number; until: number }>();
   /** Newest item change the store reported to this zone; older item lists are ignored. */
   itemSeq = 0;
+  /** NPCs that fell here and wait to appear again at their spawner. */
+  readonly fallen = new Map<number, FallenNpc>();
   /** Durations of handoffs completed since the node last read them (ms). */
   readonly handoffLatencies: number[] = [];
   private readonly forwards = new Map<string, GatewayToZoneData>();
@@ -181,6 +184,7 @@ export class Simulation {
     this.tick = tick;
     for (const command of this.inbox.drain()) applyCommand(this, command);
     this.expireGhosts();
+    reviveFallen(this);
     moveEntities(this);
     checkHandoffs(this);
     this.rebuildIndex();

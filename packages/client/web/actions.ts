@@ -1,5 +1,5 @@
-// The items panel: what the player carries (drop it, or give it to the nearest player), and E to pick up the
-// nearest item lying within reach.
+// Actions on things within reach: the items panel (what the player carries: drop it, or give it to the nearest
+// player), E to pick up the nearest item lying within reach, F to strike the nearest NPC.
 import { EntityKind, type InventoryItemData, ITEM_ID_BASE } from '@mmo/protocol';
 import type { GameClient } from '../src/client.js';
 import type { RemoteEntity } from '../src/interpolation.js';
@@ -21,6 +21,14 @@ export function showInventory(client: GameClient, items: readonly InventoryItemD
   );
 }
 
+/** Strikes the nearest NPC within reach, if any. */
+export function strikeNearest(client: GameClient): boolean {
+  const npc = nearest(client, EntityKind.Npc);
+  if (!npc) return false;
+  client.strike(npc.id);
+  return true;
+}
+
 /** Picks up the nearest item within reach, if any; returns whether it asked. */
 export function pickUpNearest(client: GameClient): boolean {
   const item = nearest(client, EntityKind.Item);
@@ -33,7 +41,7 @@ function nearest(client: GameClient, kind: EntityKind): RemoteEntity | null {
   const self = client.self;
   if (!self) return null;
   let best: RemoteEntity | null = null;
-  let bestDistance = client.welcome?.itemReach ?? 0;
+  let bestDistance = client.welcome?.reach ?? 0;
   for (const e of client.entities.values()) {
     if (e.kind !== kind) continue;
     const d = Math.hypot(e.x - self.x, e.y - self.y);
