@@ -11,7 +11,7 @@ export interface TestWorldOptions {
   zones?: '2x2' | 'single';
   /** Player spawn points in metres (default: one a little north-west of the centre). */
   spawns?: { x: number; y: number }[];
-  spawners?: { name: string; x: number; y: number; count: number; radius: number }[];
+  spawners?: { name: string; x: number; y: number; count: number; radius: number; hp?: number; respawnSec?: number }[];
   /** Item spots: the item kind, where it appears, and how long after being taken it appears again. */
   items?: { kind: string; x: number; y: number; respawnSec: number }[];
   /** Blocked tiles, as tile column/row pairs. */
@@ -56,7 +56,12 @@ export function testWorldJson(o: TestWorldOptions = {}): Record<string, unknown>
     height: 0,
     rotation: 0,
     visible: true,
-    properties: [property('count', 'int', s.count), property('radius', 'float', s.radius)],
+    properties: [
+      property('count', 'int', s.count),
+      property('radius', 'float', s.radius),
+      ...(s.hp === undefined ? [] : [property('hp', 'int', s.hp)]),
+      ...(s.respawnSec === undefined ? [] : [property('respawnSec', 'float', s.respawnSec)]),
+    ],
   }));
   const items = (o.items ?? []).map((i) => ({
     id: nextId++,
