@@ -57,6 +57,7 @@ function openWorld() {
     blocked: new Uint8Array(cols * cols),
     spawns: [{ x: 512, y: 512 }],
     spawners: [],
+    itemSpots: [],
     zones: [{ id: 'all', rect: { x0: 0, y0: 0, x1: 1024, y1: 1024 } }],
   };
 }
@@ -77,6 +78,7 @@ const countingOutput = () => {
     query() {},
     save() {},
     audit() {},
+    itemChange() {},
     endTick() {},
   });
 };

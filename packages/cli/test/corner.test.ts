@@ -4,6 +4,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { Bus, Subjects } from '@mmo/bus';
 import { silentLogger } from '@mmo/core';
+import { ITEM_ID_BASE } from '@mmo/protocol';
 import { checkOwnership, inspectZones, sampleOwnership, tempDir } from '@mmo/testkit';
 import { NPC_ID_BASE } from '@mmo/zone/internal';
 import { type Running, runMmo } from './run-mmo.js';
@@ -14,6 +15,8 @@ const RAMP_SEC = 8;
 const DURATION_SEC = 60;
 /** The default world's NPCs (12 spawners). */
 const NPCS = 66;
+/** The default world's items lying at their spots (the bots pick nothing up). */
+const ITEMS = 8;
 
 const data = tempDir('mmo-corner-');
 let up: Running | null = null;
@@ -95,21 +98,22 @@ describe('the four-zone corner under 200 walking bots', () => {
     expect(summary.handoffs).toBeGreaterThan(BOTS);
     expect(summary.framesPerClientPerSec).toBeGreaterThan(18);
 
-    expect(expected.size).toBe(BOTS + NPCS);
+    expect(expected.size).toBe(BOTS + NPCS + ITEMS);
     for (const c of checks) {
       expect(c).toMatchObject({ duplicated: [], lost: [], extra: [] });
     }
 
-    // After the bots logged out: only the NPCs remain, each owned by exactly one zone.
+    // After the bots logged out: only the NPCs and the items remain, each owned by exactly one zone.
     await new Promise((r) => setTimeout(r, 1000));
-    const npcs = new Set([...expected].filter((id) => id >= NPC_ID_BASE));
-    expect(npcs.size).toBe(NPCS);
-    const after = await checkOwnership(bus, subjects, ZONES, npcs);
+    const world = new Set([...expected].filter((id) => id >= NPC_ID_BASE));
+    expect([...world].filter((id) => id < ITEM_ID_BASE)).toHaveLength(NPCS);
+    expect([...world].filter((id) => id >= ITEM_ID_BASE)).toHaveLength(ITEMS);
+    const after = await checkOwnership(bus, subjects, ZONES, world);
     expect(after).toMatchObject({ duplicated: [], lost: [], extra: [] });
 
     console.log(
       `corner walk: ${summary.connected} bots for ${DURATION_SEC} s, ${summary.handoffs} handoffs seen by bots, ` +
-        `${checks.length} ownership checks of ${BOTS + NPCS} entities over ${ticks} ticks, latency p99 ${summary.latencyMs.p99} ms, ` +
+        `${checks.length} ownership checks of ${BOTS + NPCS + ITEMS} entities over ${ticks} ticks, latency p99 ${summary.latencyMs.p99} ms, ` +
         `${summary.framesPerClientPerSec} frames/s per bot`,
     );
   }, 150_000);
