@@ -1,0 +1,69 @@
+// The store process's service over real NATS: a stale owner's late save is refused, counted, and changes nothing.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { Bus, StoreClient, Subjects } from '@mmo/bus';
+import { loadConfig, silentLogger } from '@mmo/core';
+import { EntityKind } from '@mmo/protocol';
+import { type StoreNode, startStore } from '@mmo/store';
+import { startTestNats, type TempDir, type TestNats, tempDir } from '@mmo/testkit';
+
+let nats: TestNats;
+let dir: TempDir;
+let store: StoreNode;
+let bus: Bus;
+let client: StoreClient;
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  dir = tempDir('mmo-store-service-');
+  const config = loadConfig({
+    overrides: { natsUrl: nats.url, dataDir: dir.path, world: 'test', 'store.scryptCost': 1024 },
+  });
+  store = await startStore({ config, log: silentLogger() });
+  bus = await Bus.connect({ url: nats.url, name: 'store-service-test', log: silentLogger() });
+  client = new StoreClient(bus, new Subjects('test'), 5000);
+});
+
+afterAll(async () => {
+  await bus?.close();
+  await store?.stop();
+  await nats?.stop();
+  dir?.remove();
+});
+
+describe('store service (real NATS and SQLite)', () => {
+  test("a stale owner's late save cannot roll a player back; the store counts it", async () => {
+    const reg = await client.register({ username: 'wanderer', password: 'password123', spawnX: 10, spawnY: 10 });
+    const c = reg.character;
+    if (!c) throw new Error('no character');
+    const save = (epoch: number, x: number) =>
+      client.save({
+        zone: 'nw',
+        entities: [{ id: c.id, epoch, kind: EntityKind.Player, x, y: 10, data: '{}', online: true }],
+      });
+    // The new owner (after a handoff, epoch + 1) saves; then the old owner's late save arrives.
+    expect(await save(c.epoch + 1, 50)).toEqual({ saved: 1, stale: [] });
+    expect(await save(c.epoch, 20)).toEqual({ saved: 0, stale: [c.id] });
+    expect(store.counters.staleSaves).toBe(1);
+    const metrics = await (await fetch(store.metricsUrl)).text();
+    expect(metrics).toMatch(/^mmo_store_stale_saves_total\{[^}]*\} 1$/m);
+    const back = await client.login({ username: 'wanderer', password: 'password123' });
+    expect(back.character?.x).toBe(50);
+  });
+
+  test('a batch with an invalid save is refused whole, with nothing half-written', async () => {
+    const reg = await client.register({ username: 'careful', password: 'password123', spawnX: 10, spawnY: 10 });
+    const c = reg.character;
+    if (!c) throw new Error('no character');
+    const reply = await client.save({
+      zone: 'nw',
+      entities: [
+        { id: c.id, epoch: c.epoch, kind: EntityKind.Player, x: 99, y: 99, data: '{}', online: true },
+        { id: c.id, epoch: c.epoch, kind: EntityKind.Player, x: 1, y: 1, data: 'not json', online: true },
+      ],
+    });
+    expect(reply).toEqual({ saved: 0, stale: [c.id, c.id] });
+    expect(store.counters.rejectedBatches).toBe(1);
+    const back = await client.login({ username: 'careful', password: 'password123' });
+    expect(back.character?.x).toBe(10);
+  });
+});
