@@ -1,7 +1,7 @@
 // Character saves, fenced by ownership epoch: a save older than what the database holds changes nothing.
 import type { Database, Statement } from 'better-sqlite3';
 import { toCharacter } from './accounts.js';
-import { validateSave } from './save-validation.js';
+import { saveFenced } from './fenced-saves.js';
 import type { CharacterRecord, EntitySaveRecord } from './types.js';
 
 export class Characters {
@@ -33,18 +33,9 @@ export class Characters {
    * unknown id, changes nothing and is listed in `stale`. An invalid entry rejects the whole batch.
    */
   save(entries: readonly EntitySaveRecord[]): { saved: number; stale: number[] } {
-    entries.forEach(validateSave);
-    return this.db.transaction(() => {
-      const stale: number[] = [];
-      let saved = 0;
-      const now = this.now();
-      for (const e of entries) {
-        const result = this.s.save.run(e.x, e.y, e.data, e.online ? 1 : 0, e.epoch, now, e.id, e.epoch);
-        if (result.changes === 1) saved++;
-        else stale.push(e.id);
-      }
-      return { saved, stale };
-    })();
+    const write = (e: EntitySaveRecord, now: number) =>
+      this.s.save.run(e.x, e.y, e.data, e.online ? 1 : 0, e.epoch, now, e.id, e.epoch).changes === 1;
+    return saveFenced(this.db, entries, write, this.now());
   }
 
   /** After a crash nobody is online until they log in again. */

@@ -1,7 +1,7 @@
 // NPCs as the world last saw them: position, epoch and brain (as JSON). Saves are fenced by epoch like characters'
 // and, unlike characters, create the row on first save (NPCs come from the map, not from a registration).
 import type { Database, Statement } from 'better-sqlite3';
-import { validateSave } from './save-validation.js';
+import { saveFenced } from './fenced-saves.js';
 import type { EntitySaveRecord } from './types.js';
 
 export interface NpcRecord {
@@ -41,17 +41,9 @@ export class Npcs {
 
   /** Writes a batch in one transaction; a save older than the stored epoch changes nothing and is listed in `stale`. */
   save(entries: readonly EntitySaveRecord[]): { saved: number; stale: number[] } {
-    entries.forEach(validateSave);
-    return this.db.transaction(() => {
-      const stale: number[] = [];
-      let saved = 0;
-      const now = this.now();
-      for (const e of entries) {
-        if (this.s.save.run(e.id, e.epoch, e.x, e.y, e.data, now).changes === 1) saved++;
-        else stale.push(e.id);
-      }
-      return { saved, stale };
-    })();
+    const write = (e: EntitySaveRecord, now: number) =>
+      this.s.save.run(e.id, e.epoch, e.x, e.y, e.data, now).changes === 1;
+    return saveFenced(this.db, entries, write, this.now());
   }
 
   /** Saved NPCs standing inside `rect`. */
