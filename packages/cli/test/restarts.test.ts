@@ -76,35 +76,26 @@ async function npcsOf(world: World): Promise<Map<number, { x: number; y: number;
   }
 }
 
-/** Items lying in the world, from the SQLite file of a stopped world. */
-function groundItems(dir: string): { id: number; kind: string; x: number; y: number }[] {
+/** Rows from the SQLite file of a world (read-only, beside a running store or after it stopped). */
+function readWorld<T>(dir: string, sql: string): T[] {
   const db = new BetterSqlite3(join(dir, 'world.sqlite'), { readonly: true });
   try {
-    return db.prepare('SELECT id, kind, x, y FROM items WHERE holder IS NULL ORDER BY id').all() as {
-      id: number;
-      kind: string;
-      x: number;
-      y: number;
-    }[];
+    return db.prepare(sql).all() as T[];
   } finally {
     db.close();
   }
 }
 
-/** NPCs as the store saved them, read straight from the SQLite file of a stopped world. */
-function savedNpcs(dir: string): { id: number; x: number; y: number; epoch: number }[] {
-  const db = new BetterSqlite3(join(dir, 'world.sqlite'), { readonly: true });
-  try {
-    return db.prepare('SELECT id, x, y, epoch FROM npcs').all() as {
-      id: number;
-      x: number;
-      y: number;
-      epoch: number;
-    }[];
-  } finally {
-    db.close();
-  }
-}
+/** Items lying in the world. */
+const groundItems = (dir: string) =>
+  readWorld<{ id: number; kind: string; x: number; y: number }>(
+    dir,
+    'SELECT id, kind, x, y FROM items WHERE holder IS NULL ORDER BY id',
+  );
+
+/** NPCs as the store saved them. */
+const savedNpcs = (dir: string) =>
+  readWorld<{ id: number; x: number; y: number; epoch: number }>(dir, 'SELECT id, x, y, epoch FROM npcs');
 
 async function stop(run: Running): Promise<void> {
   run.child.kill('SIGTERM');
