@@ -26,7 +26,6 @@ type Statements =
   | 'spotItem'
   | 'spotDue'
   | 'learnSpot'
-  | 'spawned'
   | 'taken'
   | 'create'
   | 'take'
@@ -55,9 +54,9 @@ export class Items {
       // A spot's respawn time comes from the map (sent by zones); a new spot is due at once.
       learnSpot: db.prepare(
         `INSERT INTO item_spots (spot, respawn_sec, next_at) VALUES (?, ?, 0)
-         ON CONFLICT(spot) DO UPDATE SET respawn_sec = excluded.respawn_sec`,
+         ON CONFLICT(spot) DO UPDATE SET respawn_sec = excluded.respawn_sec
+         WHERE respawn_sec != excluded.respawn_sec`,
       ),
-      spawned: db.prepare('UPDATE item_spots SET next_at = 1e300 WHERE spot = ?'),
       taken: db.prepare('UPDATE item_spots SET next_at = ? + respawn_sec WHERE spot = ?'),
       create: db.prepare('INSERT INTO items (kind, x, y, spot, updated_at) VALUES (?, ?, ?, ?, ?)'),
       take: db.prepare(
@@ -91,8 +90,6 @@ export class Items {
         const due = this.s.spotDue.get(spot.index) as { next_at: number };
         if (due.next_at > now) continue;
         this.s.create.run(spot.kind, spot.x, spot.y, spot.index, Date.now());
-        // Not due again until someone takes it.
-        this.s.spawned.run(spot.index);
         this.bump();
       }
       const ground = (this.s.ground.all(q.x0, q.x1, q.y0, q.y1) as Row[]).map(toRecord);

@@ -59,7 +59,7 @@ function strike(sim: Simulation, npc: Entity, by: Entity | null): void {
 
 function fall(sim: Simulation, npc: Entity, brain: NpcBrain): void {
   const spawner = sim.map.spawners[brain.spawner];
-  const ticks = Math.max(1, Math.round(((spawner?.respawnSec ?? 30) * 1000) / (1000 * sim.dt)));
+  const ticks = spawner ? Math.max(1, Math.round(spawner.respawnSec / sim.dt)) : 1;
   const fallen: FallenNpc = { id: npc.id, spawner: brain.spawner, epoch: npc.epoch, ticksLeft: ticks };
   sim.fallen.set(npc.id, fallen);
   sim.remove(npc);
