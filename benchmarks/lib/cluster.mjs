@@ -11,7 +11,21 @@ export async function startWorld(extraArgs = []) {
   const data = mkdtempSync(join(tmpdir(), 'mmo-bench-'));
   const child = spawn(
     process.execPath,
-    [MMO, 'up', '--port', '0', '--data', data, '--set', 'store.scryptCost=1024', '--log-level', 'warn', ...extraArgs],
+    [
+      MMO,
+      'up',
+      '--port',
+      '0',
+      '--data',
+      data,
+      '--set',
+      'store.scryptCost=1024',
+      '--set',
+      'gateway.clientSpawn=true',
+      '--log-level',
+      'warn',
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -116,8 +116,12 @@ export class GameClient extends Emitter<ClientEvents> {
     return this.socket.readyState === OPEN && this.closed === null;
   }
 
-  register(username: string, password: string): Promise<WelcomeData> {
-    return this.authenticate({ body: ClientBody.Register, username, password });
+  /**
+   * Creates an account and logs in. `spawn` asks for where the new character appears; gateways grant it only when
+   * configured for load tests (`gateway.clientSpawn`), and otherwise use the map's spawn points.
+   */
+  register(username: string, password: string, spawn?: { x: number; y: number }): Promise<WelcomeData> {
+    return this.authenticate({ body: ClientBody.Register, username, password, ...(spawn ? { spawn } : {}) });
   }
 
   login(username: string, password: string): Promise<WelcomeData> {

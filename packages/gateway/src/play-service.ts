@@ -18,7 +18,7 @@ import {
   POSITION_SCALE,
   readFrameStamp,
 } from '@mmo/protocol';
-import type { WorldMap } from '@mmo/world';
+import { nearestFreePoint, type WorldMap } from '@mmo/world';
 import { type PlaySocket, Session, SessionState } from './session.js';
 import type { ZoneLinks } from './zone-links.js';
 import type { ZoneRegistry } from './zone-registry.js';
@@ -44,6 +44,9 @@ const AUTH_ERRORS: Partial<Record<AuthStatus, ErrorCode>> = {
   [AuthStatus.WeakPassword]: ErrorCode.WeakPassword,
   [AuthStatus.SessionExpired]: ErrorCode.SessionExpired,
 };
+
+/** How far (in tiles) a chosen spawn point may move to reach walkable ground. */
+const CHOSEN_SPAWN_SEARCH = 8;
 
 export interface PlayServiceOptions {
   config: Config;
@@ -181,12 +184,22 @@ export class PlayService {
   private askStore(msg: ClientMessageData): Promise<AuthReplyData> {
     const { store } = this.o;
     if (msg.body === ClientBody.Register) {
-      const spawn = this.pickSpawn();
+      const spawn = this.chosenSpawn(msg.spawn) ?? this.pickSpawn();
       return store.register({ username: msg.username, password: msg.password, spawnX: spawn.x, spawnY: spawn.y });
     }
     if (msg.body === ClientBody.Login) return store.login({ username: msg.username, password: msg.password });
     if (msg.body === ClientBody.Resume) return store.resume(msg.token);
     throw new Error('not an authentication message');
+  }
+
+  /**
+   * Where the client asked its new character to appear, when the gateway allows the choice (load tests): the
+   * nearest walkable point there, inside a zone. Null means use the map's spawn points.
+   */
+  private chosenSpawn(wanted: { x: number; y: number } | undefined): { x: number; y: number } | null {
+    if (!wanted || !this.o.config.gateway.clientSpawn) return null;
+    const spot = nearestFreePoint(this.o.map, wanted.x, wanted.y, this.o.config.zone.entityRadius, CHOSEN_SPAWN_SEARCH);
+    return spot && this.o.registry.ownerOf(spot.x, spot.y) ? spot : null;
   }
 
   private pickSpawn(): { x: number; y: number } {

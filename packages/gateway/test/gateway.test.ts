@@ -66,6 +66,15 @@ describe('accounts and sessions', () => {
     c.close();
   });
 
+  test('without gateway.clientSpawn a requested spawn point is ignored: new players start at the map spawn', async () => {
+    const c = await connect(cluster.wsUrl);
+    await c.register('chooser', TEST_PASSWORD, { x: 10, y: 10 });
+    await waitFor(() => c.self !== null, { what: 'the first frame of chooser' });
+    expect(c.self?.x).toBeCloseTo(58, 0);
+    expect(c.self?.y).toBeCloseTo(58, 0);
+    c.close();
+  });
+
   test('a taken name and a wrong password get clear errors', async () => {
     const a = await joinAs(cluster.wsUrl, 'taken');
     const b = await connect(cluster.wsUrl);

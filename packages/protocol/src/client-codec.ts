@@ -18,7 +18,7 @@ import { ItemAction } from './gen/common_generated.js';
 import { verify } from './verifier.js';
 
 export type ClientMessageData =
-  | { body: ClientBody.Register; username: string; password: string }
+  | { body: ClientBody.Register; username: string; password: string; spawn?: { x: number; y: number } }
   | { body: ClientBody.Login; username: string; password: string }
   | { body: ClientBody.Resume; token: string }
   | { body: ClientBody.MoveInput; seq: number; moveX: number; moveY: number }
@@ -38,7 +38,14 @@ export function encodeClientMessage(msg: ClientMessageData, builder = new Builde
 function buildBody(b: Builder, msg: ClientMessageData): number {
   switch (msg.body) {
     case ClientBody.Register:
-      return Register.createRegister(b, b.createString(msg.username), b.createString(msg.password));
+      return Register.createRegister(
+        b,
+        b.createString(msg.username),
+        b.createString(msg.password),
+        msg.spawn?.x ?? 0,
+        msg.spawn?.y ?? 0,
+        msg.spawn !== undefined,
+      );
     case ClientBody.Login:
       return Login.createLogin(b, b.createString(msg.username), b.createString(msg.password));
     case ClientBody.Resume:
@@ -65,7 +72,8 @@ export function decodeClientMessage(bytes: Uint8Array): ClientMessageData {
   switch (body) {
     case ClientBody.Register: {
       const m = root.body(new Register()) as Register;
-      return { body, username: m.username() ?? '', password: m.password() ?? '' };
+      const registration = { body, username: m.username() ?? '', password: m.password() ?? '' } as const;
+      return m.chooseSpawn() ? { ...registration, spawn: { x: m.spawnX(), y: m.spawnY() } } : registration;
     }
     case ClientBody.Login: {
       const m = root.body(new Login()) as Login;

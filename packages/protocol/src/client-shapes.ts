@@ -12,7 +12,7 @@ const f64: FieldShape = { kind: 'scalar', size: 8 };
 
 export const RegisterShape: TableShape = {
   name: 'Register',
-  fields: [str(MAX_USERNAME_BYTES), str(MAX_PASSWORD_BYTES)],
+  fields: [str(MAX_USERNAME_BYTES), str(MAX_PASSWORD_BYTES), f32, f32, u8],
 };
 export const LoginShape: TableShape = { name: 'Login', fields: [str(MAX_USERNAME_BYTES), str(MAX_PASSWORD_BYTES)] };
 export const ResumeShape: TableShape = { name: 'Resume', fields: [str(MAX_TOKEN_BYTES)] };

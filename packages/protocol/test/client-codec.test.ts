@@ -12,6 +12,7 @@ import { Builder } from 'flatbuffers';
 
 const samples: ClientMessageData[] = [
   { body: ClientBody.Register, username: 'alice', password: 'correct horse' },
+  { body: ClientBody.Register, username: 'loadbot0001', password: 'correct horse', spawn: { x: 100.5, y: 0 } },
   { body: ClientBody.Login, username: 'bob', password: 'battery staple' },
   { body: ClientBody.Resume, token: 'abc_DEF-123' },
   { body: ClientBody.MoveInput, seq: 4_000_000_000, moveX: 0.5, moveY: -1 },

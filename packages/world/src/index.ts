@@ -1,7 +1,7 @@
 export type { Point, Rect } from './geometry.js';
 export { containsPoint, depthInside, distanceToRect, formatRect, rectDistance, rectsOverlap } from './geometry.js';
 export { loadWorldMap, worldMapPath } from './load-map.js';
-export { isFree, moveWithCollision } from './movement.js';
+export { isFree, moveWithCollision, nearestFreePoint } from './movement.js';
 export type { PartitionMap, ZoneEntry } from './partition.js';
 export { findZone, neighboursOf, partitionFromWorld, validatePartition, zoneAt } from './partition.js';
 export type { IndexedPoint } from './spatial-index.js';

@@ -43,3 +43,37 @@ export function moveWithCollision(
   out.x = x;
   out.y = y;
 }
+
+/**
+ * The point nearest to (x, y) where an entity of half-size `radius` fits: (x, y) itself when free, else the centre
+ * of the closest free tile within `maxTiles` tiles (ring by ring). Null when there is none.
+ */
+export function nearestFreePoint(
+  map: WorldMap,
+  x: number,
+  y: number,
+  radius: number,
+  maxTiles: number,
+): { x: number; y: number } | null {
+  if (isFree(map, x, y, radius)) return { x, y };
+  const col = Math.floor(x / map.tileSize);
+  const row = Math.floor(y / map.tileSize);
+  for (let ring = 1; ring <= maxTiles; ring++) {
+    let best: { x: number; y: number } | null = null;
+    let bestD2 = Number.POSITIVE_INFINITY;
+    for (let r = row - ring; r <= row + ring; r++) {
+      for (let c = col - ring; c <= col + ring; c++) {
+        if (Math.max(Math.abs(r - row), Math.abs(c - col)) !== ring) continue;
+        const cx = (c + 0.5) * map.tileSize;
+        const cy = (r + 0.5) * map.tileSize;
+        const d2 = (cx - x) ** 2 + (cy - y) ** 2;
+        if (d2 < bestD2 && isFree(map, cx, cy, radius)) {
+          best = { x: cx, y: cy };
+          bestD2 = d2;
+        }
+      }
+    }
+    if (best) return best;
+  }
+  return null;
+}

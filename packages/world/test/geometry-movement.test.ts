@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { PartitionError, Rng } from '@mmo/core';
 import {
   moveWithCollision,
+  nearestFreePoint,
   neighboursOf,
   type PartitionMap,
   SpatialIndex,
@@ -102,6 +103,31 @@ describe('movement', () => {
     moveWithCollision(map, 1, 1, -5, -5, 0.4, out);
     expect(out.x).toBeGreaterThanOrEqual(0.4);
     expect(out.y).toBeGreaterThanOrEqual(0.4);
+  });
+});
+
+describe('nearest free point', () => {
+  // 2 m tiles; a 3 x 3 block of walls whose centre tile is (5, 5), i.e. metres 10..12.
+  const walls: [number, number][] = [];
+  for (let c = 4; c <= 6; c++) for (let r = 4; r <= 6; r++) walls.push([c, r]);
+  const map = grid(12, 12, walls);
+
+  test('a free point is kept as it is', () => {
+    expect(nearestFreePoint(map, 3.3, 3.7, 0.4, 4)).toEqual({ x: 3.3, y: 3.7 });
+  });
+
+  test('a point inside a wall moves to the centre of the closest free tile', () => {
+    // Inside the middle wall tile; the closest free tiles are two rings out (the block is three tiles wide).
+    const p = nearestFreePoint(map, 11, 11, 0.4, 4);
+    expect(p).not.toBeNull();
+    expect(Math.max(Math.abs((p?.x ?? 0) - 11), Math.abs((p?.y ?? 0) - 11))).toBe(4);
+    // Near the wall's west edge: the tile just west of it.
+    expect(nearestFreePoint(map, 8.2, 11, 0.4, 4)).toEqual({ x: 7, y: 11 });
+  });
+
+  test('null when nothing is free within the search distance', () => {
+    expect(nearestFreePoint(map, 11, 11, 0.4, 1)).toBeNull();
+    expect(nearestFreePoint(grid(4, 4, []), -50, -50, 0.4, 3)).toBeNull();
   });
 });
 

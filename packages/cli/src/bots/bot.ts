@@ -63,7 +63,7 @@ export class Bot {
 
   private async logIn(client: GameClient): Promise<void> {
     try {
-      await client.register(this.o.name, this.o.password);
+      await client.register(this.o.name, this.o.password, this.randomPoint());
     } catch (error) {
       if (!(error instanceof ServerErrorReply) || error.code !== ErrorCode.NameTaken) throw error;
       await client.login(this.o.name, this.o.password);
@@ -96,10 +96,10 @@ export class Bot {
     const client = this.client;
     const self = client?.self;
     if (!client || !self || !client.isOpen) return;
-    const { area, random } = this.o;
+    const { random } = this.o;
     const here = { x: self.x, y: self.y };
     if (!this.waypoint || Math.hypot(this.waypoint.x - here.x, this.waypoint.y - here.y) < 1) {
-      this.waypoint = { x: area.x0 + random() * (area.x1 - area.x0), y: area.y0 + random() * (area.y1 - area.y0) };
+      this.waypoint = this.randomPoint();
     }
     const dx = this.waypoint.x - here.x;
     const dy = this.waypoint.y - here.y;
@@ -110,6 +110,12 @@ export class Bot {
       client.chat(`hello from ${this.o.name}`);
       this.counters.chats++;
     }
+  }
+
+  /** A random point of the area: where a new bot asks to appear, and its waypoints. */
+  private randomPoint(): { x: number; y: number } {
+    const { area, random } = this.o;
+    return { x: area.x0 + random() * (area.x1 - area.x0), y: area.y0 + random() * (area.y1 - area.y0) };
   }
 
   /** A bot whose frames stopped coming (and so saw no gap) still counts as missing itself. */

@@ -15,7 +15,10 @@ export const botsVerb: VerbSpec = {
     count: { type: 'string', help: 'number of bots (default 100)' },
     duration: { type: 'string', help: 'seconds to run after the ramp (default 30)' },
     ramp: { type: 'string', help: 'seconds over which the bots log in (default 10)' },
-    area: { type: 'string', help: 'where bots walk, in metres: x0,y0,x1,y1 (default 472,472,552,552: the centre)' },
+    area: {
+      type: 'string',
+      help: 'where bots appear and walk, in metres: x0,y0,x1,y1 (default 472,472,552,552: the centre). New bots ask to appear at a random point of it; gateways grant that only with gateway.clientSpawn on, else bots start at the map spawns and walk there',
+    },
     workers: { type: 'string', help: 'child processes running the bots (default 1: this process)' },
     prefix: { type: 'string', help: 'bot account names are <prefix><n> (default "bot")' },
     password: { type: 'string', help: 'password of the bot accounts (default "bot-password")' },

@@ -139,6 +139,10 @@ export function unionListToServerBody(
   }
 }
 
+/**
+ * A new account and its character. A load-test client may ask for where the character first appears
+ * (spawn_x, spawn_y, with choose_spawn set); the gateway grants it only when gateway.clientSpawn is on.
+ */
 export class Register {
   bb: flatbuffers.ByteBuffer|null = null;
   bb_pos = 0;
@@ -171,8 +175,23 @@ password(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+spawnX():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+spawnY():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+chooseSpawn():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
 static startRegister(builder:flatbuffers.Builder) {
-  builder.startObject(2);
+  builder.startObject(5);
 }
 
 static addUsername(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset) {
@@ -183,15 +202,30 @@ static addPassword(builder:flatbuffers.Builder, passwordOffset:flatbuffers.Offse
   builder.addFieldOffset(1, passwordOffset, 0);
 }
 
+static addSpawnX(builder:flatbuffers.Builder, spawnX:number) {
+  builder.addFieldFloat32(2, spawnX, 0.0);
+}
+
+static addSpawnY(builder:flatbuffers.Builder, spawnY:number) {
+  builder.addFieldFloat32(3, spawnY, 0.0);
+}
+
+static addChooseSpawn(builder:flatbuffers.Builder, chooseSpawn:boolean) {
+  builder.addFieldInt8(4, +chooseSpawn, +false);
+}
+
 static endRegister(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createRegister(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset, passwordOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createRegister(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset, passwordOffset:flatbuffers.Offset, spawnX:number, spawnY:number, chooseSpawn:boolean):flatbuffers.Offset {
   Register.startRegister(builder);
   Register.addUsername(builder, usernameOffset);
   Register.addPassword(builder, passwordOffset);
+  Register.addSpawnX(builder, spawnX);
+  Register.addSpawnY(builder, spawnY);
+  Register.addChooseSpawn(builder, chooseSpawn);
   return Register.endRegister(builder);
 }
 }
