@@ -6,14 +6,15 @@ import {
   decodeServerMessage,
   type ErrorCode,
   encodeClientMessage,
-  type FrameData,
+  FrameReader,
   type InventoryItemData,
   ItemAction,
   ServerBody,
   type WelcomeData,
 } from '@mmo/protocol';
 import { Emitter } from './emitter.js';
-import { RemoteEntity } from './interpolation.js';
+import { FrameApplier, type FrameInfo } from './frame-applier.js';
+import type { RemoteEntity } from './interpolation.js';
 
 /** The part of the WHATWG WebSocket interface the SDK uses. */
 export interface WebSocketLike {
@@ -47,7 +48,8 @@ export class ServerErrorReply extends Error {
 
 export interface ClientEvents {
   welcome: (welcome: WelcomeData) => void;
-  frame: (frame: FrameData, receivedAt: number) => void;
+  /** A frame was applied: `entities` and `self` already show it. */
+  frame: (frame: FrameInfo, receivedAt: number) => void;
   chat: (line: ChatLine) => void;
   notice: (text: string) => void;
   error: (error: ServerErrorReply) => void;
@@ -74,19 +76,35 @@ export class GameClient extends Emitter<ClientEvents> {
   /** Everything else in view, by id. The player's own entity is `self`. */
   readonly entities = new Map<number, RemoteEntity>();
   welcome: WelcomeData | null = null;
-  self: RemoteEntity | null = null;
-  epoch = 0;
-  lastInputSeq = 0;
   lastFrameAt = 0;
   /** What the player holds, as the server last said. */
   inventory: InventoryItemData[] = [];
   closed: { code: number; reason: string } | null = null;
   readonly stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, frames: 0 };
 
+  private readonly frameReader = new FrameReader();
+  private readonly frames: FrameApplier;
+
   private constructor(socket: WebSocketLike, now: () => number) {
     super();
     this.socket = socket;
     this.now = now;
+    this.frames = new FrameApplier(this.entities);
+  }
+
+  /** The player's own entity, from the first frame on. */
+  get self(): RemoteEntity | null {
+    return this.frames.self;
+  }
+
+  /** Ownership epoch of the player's entity in the latest frame. */
+  get epoch(): number {
+    return this.frames.epoch;
+  }
+
+  /** Sequence number of the latest input the server had applied in the latest frame. */
+  get lastInputSeq(): number {
+    return this.frames.lastInputSeq;
   }
 
   /** Opens a connection; resolves once it is open. */
@@ -192,14 +210,17 @@ export class GameClient extends Emitter<ClientEvents> {
     this.socket.send(bytes);
   }
 
+  /** A message from the socket: an ArrayBuffer (browsers), or bytes valid only during this call (Node transport). */
   private onMessage(data: unknown): void {
-    if (!(data instanceof ArrayBuffer)) return;
-    this.stats.bytesIn += data.byteLength;
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : null;
+    if (!bytes) return;
+    this.stats.bytesIn += bytes.byteLength;
     this.stats.messagesIn++;
-    const msg = decodeServerMessage(new Uint8Array(data));
+    if (this.applyFrame(bytes)) return;
+    const msg = decodeServerMessage(bytes);
     switch (msg.body) {
       case ServerBody.Frame:
-        return this.applyFrame(msg.frame);
+        return; // read above
       case ServerBody.Welcome: {
         const { body: _, ...welcome } = msg;
         this.welcome = welcome;
@@ -229,40 +250,15 @@ export class GameClient extends Emitter<ClientEvents> {
     }
   }
 
-  private applyFrame(frame: FrameData): void {
+  private applyFrame(bytes: Uint8Array): boolean {
     const t = this.now();
+    const frames = this.frames;
+    frames.begin(t, this.welcome);
+    if (!this.frameReader.read(bytes, frames)) return false;
     this.stats.frames++;
     this.lastFrameAt = t;
-    this.epoch = frame.epoch;
-    this.lastInputSeq = frame.lastInputSeq;
-    if (!this.self) this.self = new RemoteEntity(this.playerId, 1, this.welcome?.name ?? '');
-    this.self.push(t, frame.x, frame.y);
-    for (const id of frame.leaves) this.entities.delete(id);
-    const stamp = this.stats.frames;
-    for (const e of frame.enters) {
-      let entity = this.entities.get(e.id);
-      if (!entity) {
-        entity = new RemoteEntity(e.id, e.kind, e.name);
-        this.entities.set(e.id, entity);
-      }
-      entity.name = e.name;
-      entity.push(t, e.x, e.y);
-      entity.seenInFrame = stamp;
-    }
-    for (const u of frame.updates) {
-      const entity = this.entities.get(u.id);
-      if (!entity) continue;
-      entity.push(t, u.x, u.y);
-      entity.seenInFrame = stamp;
-    }
-    // An entity a frame does not mention has not moved, or is far and waits for its turn (far entities are refreshed
-    // every few ticks). Once that turn has passed it gets a snapshot where it stands, so that interpolation never
-    // bridges a long pause; before, it keeps gliding towards its last reported position.
-    const hold = this.refreshHoldMs();
-    for (const entity of this.entities.values()) {
-      if (entity.seenInFrame !== stamp && t - entity.lastTime >= hold) entity.push(t, entity.x, entity.y);
-    }
-    this.emit('frame', frame, t);
+    this.emit('frame', frames.info(), t);
+    return true;
   }
 
   /**
@@ -273,13 +269,6 @@ export class GameClient extends Emitter<ClientEvents> {
     const w = this.welcome;
     if (!w) return 100;
     return Math.max(100, (Math.max(1, w.farEveryTicks) * 1000) / w.tickRate + 25);
-  }
-
-  /** How long an unmentioned entity may go without a snapshot: its refresh period plus half a tick. */
-  private refreshHoldMs(): number {
-    const w = this.welcome;
-    if (!w) return 0;
-    return ((Math.max(1, w.farEveryTicks) + 0.5) * 1000) / w.tickRate;
   }
 
   private onClose(code: number, reason: string): void {

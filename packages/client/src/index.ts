@@ -3,4 +3,5 @@
 export type { ChatLine, ClientEvents, ClientOptions, WebSocketFactory, WebSocketLike } from './client.js';
 export { GameClient, ServerErrorReply } from './client.js';
 export { Emitter } from './emitter.js';
+export type { FrameInfo } from './frame-applier.js';
 export { RemoteEntity } from './interpolation.js';

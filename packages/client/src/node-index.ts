@@ -2,5 +2,6 @@
 
 export type { ChatLine, ClientEvents, ClientOptions, WebSocketFactory, WebSocketLike } from './client.js';
 export { GameClient, ServerErrorReply } from './client.js';
+export type { FrameInfo } from './frame-applier.js';
 export { RemoteEntity } from './interpolation.js';
 export { nodeSocket } from './node.js';

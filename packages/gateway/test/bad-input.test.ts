@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { GameClient } from '@mmo/client';
-import {
-  ClientBody,
-  CloseCode,
-  decodeServerMessage,
-  encodeClientMessage,
-  type FrameData,
-  ServerBody,
-} from '@mmo/protocol';
+import type { FrameInfo, GameClient } from '@mmo/client';
+import { ClientBody, CloseCode, decodeServerMessage, encodeClientMessage, ServerBody } from '@mmo/protocol';
 import { closeOf, connect, joinAs, startCluster, type TestCluster, waitFor } from '@mmo/testkit';
 import WebSocket from 'ws';
 
 let cluster: TestCluster;
 let observer: GameClient;
-const observed: FrameData[] = [];
+const observed: FrameInfo[] = [];
 
 beforeAll(async () => {
   cluster = await startCluster({ settings: { 'gateway.messagesPerSec': 20, 'gateway.messageBurst': 40 } });
@@ -108,7 +101,7 @@ describe('bad input closes only the offending connection, with a code and a reas
     await waitFor(() => observed.length >= 20, { what: '20 frames for the observer' });
     expect(observer.isOpen).toBe(true);
     for (let i = 1; i < observed.length; i++) {
-      expect((observed[i] as FrameData).tick).toBe((observed[i - 1] as FrameData).tick + 1);
+      expect((observed[i] as FrameInfo).tick).toBe((observed[i - 1] as FrameInfo).tick + 1);
     }
   });
 });

@@ -1,5 +1,6 @@
 // Server-to-client messages other than frames: encoding (gateway, zone) and decoding (client SDK).
 import { Builder, ByteBuffer } from 'flatbuffers';
+import { FrameReader, type FrameVisitor } from './frame-reader.js';
 import {
   ChatMessage,
   type ErrorCode,
@@ -14,7 +15,6 @@ import {
   Welcome,
 } from './gen/client_generated.js';
 import type { EntityKind } from './gen/common_generated.js';
-import { POSITION_SCALE } from './limits.js';
 
 export interface WelcomeData {
   playerId: number;
@@ -158,7 +158,7 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessageData {
     case ServerBody.Welcome:
       return { body, ...readWelcome(root.body(new Welcome()) as Welcome) };
     case ServerBody.Frame:
-      return { body, frame: readFrame(root.body(new Frame()) as Frame) };
+      return { body, frame: readFrame(bytes) };
     case ServerBody.ChatMessage: {
       const m = root.body(new ChatMessage()) as ChatMessage;
       return { body, fromId: m.fromId(), fromName: m.fromName() ?? '', text: m.text() ?? '' };
@@ -204,37 +204,25 @@ function readWelcome(w: Welcome): WelcomeData {
   };
 }
 
-function readFrame(f: Frame): FrameData {
-  const ox = f.originX();
-  const oy = f.originY();
-  const enters: FrameEnter[] = [];
-  for (let i = 0; i < f.entersLength(); i++) {
-    const e = f.enters(i);
-    if (!e) continue;
-    enters.push({
-      id: e.id(),
-      kind: e.kind(),
-      x: (ox + e.x()) / POSITION_SCALE,
-      y: (oy + e.y()) / POSITION_SCALE,
-      name: e.name() ?? '',
-    });
+/** Collects a frame into plain objects (tests and tools; the SDK reads frames with its own visitor). */
+class FrameCollector implements FrameVisitor {
+  readonly frame: FrameData = { tick: 0, lastInputSeq: 0, epoch: 0, x: 0, y: 0, enters: [], updates: [], leaves: [] };
+  origin(tick: number, lastInputSeq: number, epoch: number, x: number, y: number): void {
+    Object.assign(this.frame, { tick, lastInputSeq, epoch, x, y });
   }
-  const updates: FrameUpdate[] = [];
-  for (let i = 0; i < f.updatesLength(); i++) {
-    const u = f.updates(i);
-    if (u) updates.push({ id: u.id(), x: (ox + u.x()) / POSITION_SCALE, y: (oy + u.y()) / POSITION_SCALE });
+  leave(id: number): void {
+    this.frame.leaves.push(id);
   }
-  // Element accessors, not leavesArray(): a typed-array view needs 4-byte alignment that received buffers lack.
-  const leaves: number[] = [];
-  for (let i = 0; i < f.leavesLength(); i++) leaves.push(f.leaves(i) ?? 0);
-  return {
-    tick: f.tick(),
-    lastInputSeq: f.lastInputSeq(),
-    epoch: f.epoch(),
-    x: ox / POSITION_SCALE,
-    y: oy / POSITION_SCALE,
-    enters,
-    updates,
-    leaves,
-  };
+  enter(id: number, kind: EntityKind, x: number, y: number, name: string): void {
+    this.frame.enters.push({ id, kind, x, y, name });
+  }
+  update(id: number, x: number, y: number): void {
+    this.frame.updates.push({ id, x, y });
+  }
+}
+
+function readFrame(bytes: Uint8Array): FrameData {
+  const collector = new FrameCollector();
+  new FrameReader().read(bytes, collector);
+  return collector.frame;
 }

@@ -1,7 +1,6 @@
 // Players for tests: SDK clients over real WebSockets, with waits for what they see.
-import { GameClient } from '@mmo/client';
+import { type FrameInfo, GameClient } from '@mmo/client';
 import { nodeSocket } from '@mmo/client/node';
-import type { FrameData } from '@mmo/protocol';
 import { waitFor } from './wait.js';
 
 export const TEST_PASSWORD = 'password123';
@@ -21,9 +20,9 @@ export async function joinAs(wsUrl: string, name: string, password = TEST_PASSWO
 /** Resolves with the first frame (from now on) for which `predicate` holds. */
 export function nextFrame(
   client: GameClient,
-  predicate: (f: FrameData) => boolean = () => true,
+  predicate: (f: FrameInfo) => boolean = () => true,
   timeoutMs = 5000,
-): Promise<FrameData> {
+): Promise<FrameInfo> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();

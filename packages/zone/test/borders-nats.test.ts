@@ -3,9 +3,9 @@
 // ticks gives an exact snapshot of ownership across zones.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { Bus, type FaultHook, StoreClient, Subjects } from '@mmo/bus';
-import type { GameClient } from '@mmo/client';
+import type { FrameInfo, GameClient } from '@mmo/client';
 import { silentLogger } from '@mmo/core';
-import type { AuditEntryData, FrameData } from '@mmo/protocol';
+import type { AuditEntryData } from '@mmo/protocol';
 import { joinAs, nextFrame, startCluster, type TestCluster, waitFor } from '@mmo/testkit';
 
 let cluster: TestCluster | null = null;
@@ -80,7 +80,7 @@ describe('two players on either side of a border (real NATS)', () => {
     ]);
     const seen: { viewer: GameClient; other: GameClient; tick: number; x: number; y: number }[] = [];
     let missing = 0;
-    const record = (viewer: GameClient, other: GameClient) => (f: FrameData) => {
+    const record = (viewer: GameClient, other: GameClient) => (f: FrameInfo) => {
       own.get(viewer.playerId)?.set(f.tick, { x: f.x, y: f.y });
       const o = viewer.entities.get(other.playerId);
       if (!o) missing++;

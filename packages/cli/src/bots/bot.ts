@@ -1,8 +1,8 @@
 // One load-test bot: registers (or logs in when its name exists), walks between random waypoints inside an area at walking
 // speed, chats now and then, and checks every frame it receives for anomalies.
-import { GameClient, ServerErrorReply } from '@mmo/client';
+import { type FrameInfo, GameClient, ServerErrorReply } from '@mmo/client';
 import { nodeSocket } from '@mmo/client/node';
-import { ErrorCode, type FrameData } from '@mmo/protocol';
+import { ErrorCode } from '@mmo/protocol';
 import type { Histogram } from './histogram.js';
 import { checkSelf, MAX_TICK_GAP, type SelfSample } from './self-check.js';
 
@@ -70,7 +70,7 @@ export class Bot {
     }
   }
 
-  private onFrame(frame: FrameData, at: number): void {
+  private onFrame(frame: FrameInfo, at: number): void {
     this.counters.frames++;
     this.checkFrame(frame);
     for (const [seq, sent] of this.sentAt) {
@@ -80,7 +80,7 @@ export class Bot {
     }
   }
 
-  private checkFrame(f: FrameData): void {
+  private checkFrame(f: FrameInfo): void {
     const prev = this.last;
     this.last = { tick: f.tick, x: f.x, y: f.y, epoch: f.epoch };
     const welcome = this.client?.welcome;
