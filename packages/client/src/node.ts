@@ -1,6 +1,5 @@
-// Node transport for the SDK: the `ws` package. Kept out of the browser bundle.
-import WebSocket from 'ws';
-import type { WebSocketFactory, WebSocketLike } from './client.js';
+// Node transport for the SDK: the project's own lean WebSocket client. Kept out of the browser bundle.
+import type { WebSocketFactory } from './client.js';
+import { NodeWebSocket } from './ws/node-websocket.js';
 
-export const nodeSocket: WebSocketFactory = (url: string) =>
-  new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 20 }) as unknown as WebSocketLike;
+export const nodeSocket: WebSocketFactory = (url: string) => new NodeWebSocket(url);
