@@ -16,16 +16,39 @@ export interface IndexedPoint {
  * An rbush index over points, rebuilt in bulk once per tick (cheaper than moving hundreds of points one by one),
  * with the two queries the zone needs: nearest within a radius, capped; and everything inside a rectangle.
  */
+/** A node of rbush's tree, as `toJSON()` returns it: children are nodes, or items in a leaf. */
+interface TreeNode<T> {
+  children: (TreeNode<T> | T)[];
+  leaf: boolean;
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/** Squared distance from (x, y) to a box (0 inside it). */
+function boxDistance2(b: IndexedPoint | TreeNode<unknown>, x: number, y: number): number {
+  const dx = Math.max(b.minX - x, 0, x - b.maxX);
+  const dy = Math.max(b.minY - y, 0, y - b.maxY);
+  return dx * dx + dy * dy;
+}
+
 export class SpatialIndex<T extends IndexedPoint> {
   private readonly tree = new RBush<T>(16);
   private readonly box = { minX: 0, minY: 0, maxX: 0, maxY: 0 };
-  /** Candidates of the last query: squared distance and position in rbush's result. */
+  private root: TreeNode<T> | null = null;
+  /** Nodes still to visit in a query, reused. */
+  private readonly stack: TreeNode<T>[] = [];
+  /** Candidates of the last query: the items, their squared distances, and their positions in `found`. */
+  private readonly found: T[] = [];
   private dist = new Float64Array(256);
   private slot = new Int32Array(256);
 
   rebuild(items: readonly T[]): void {
     this.tree.clear();
     this.tree.load(items as T[]);
+    // The query below walks rbush's tree itself: a circle prunes more nodes than a box, and nothing is allocated.
+    this.root = this.tree.toJSON() as TreeNode<T>;
   }
 
   /**
@@ -33,34 +56,53 @@ export class SpatialIndex<T extends IndexedPoint> {
    * when there are more, in no particular order. Returns how many were written.
    */
   nearest(x: number, y: number, radius: number, cap: number, excludeId: number, out: T[]): number {
-    const box = this.box;
-    box.minX = x - radius;
-    box.minY = y - radius;
-    box.maxX = x + radius;
-    box.maxY = y + radius;
-    const found = this.tree.search(box);
-    if (found.length > this.dist.length) {
-      this.dist = new Float64Array(found.length * 2);
-      this.slot = new Int32Array(found.length * 2);
-    }
-    const { dist, slot } = this;
     const r2 = radius * radius;
-    let n = 0;
-    for (let i = 0; i < found.length; i++) {
-      const item = found[i] as T;
-      if (item.id === excludeId) continue;
-      const dx = item.x - x;
-      const dy = item.y - y;
-      const d2 = dx * dx + dy * dy;
-      if (d2 > r2) continue;
-      dist[n] = d2;
-      slot[n] = i;
-      n++;
-    }
-    if (n > cap) selectSmallest(dist, slot, n, cap);
+    const n = this.collect(x, y, r2, excludeId);
+    if (n > cap) selectSmallest(this.dist, this.slot, n, cap);
     const count = Math.min(cap, n);
-    for (let i = 0; i < count; i++) out[i] = found[slot[i] as number] as T;
+    for (let i = 0; i < count; i++) out[i] = this.found[this.slot[i] as number] as T;
     return count;
+  }
+
+  /** Gathers every item within sqrt(r2) of (x, y) into found/dist/slot; returns how many. */
+  private collect(x: number, y: number, r2: number, excludeId: number): number {
+    const stack = this.stack;
+    const found = this.found;
+    let n = 0;
+    if (this.root && boxDistance2(this.root, x, y) <= r2) stack.push(this.root);
+    while (stack.length > 0) {
+      const node = stack.pop() as TreeNode<T>;
+      const children = node.children;
+      if (!node.leaf) {
+        for (let i = 0; i < children.length; i++) {
+          const child = children[i] as TreeNode<T>;
+          if (boxDistance2(child, x, y) <= r2) stack.push(child);
+        }
+        continue;
+      }
+      for (let i = 0; i < children.length; i++) {
+        const item = children[i] as T;
+        const dx = item.x - x;
+        const dy = item.y - y;
+        const d2 = dx * dx + dy * dy;
+        if (d2 > r2 || item.id === excludeId) continue;
+        if (n === this.dist.length) this.grow();
+        found[n] = item;
+        this.dist[n] = d2;
+        this.slot[n] = n;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private grow(): void {
+    const dist = new Float64Array(this.dist.length * 2);
+    const slot = new Int32Array(this.slot.length * 2);
+    dist.set(this.dist);
+    slot.set(this.slot);
+    this.dist = dist;
+    this.slot = slot;
   }
 
   /** Writes into `out` every item inside `rect` (edges included). Returns how many were written. */

@@ -12,9 +12,15 @@ function entity(id: number, x: number): Entity {
   return e;
 }
 
-function diff(view: View, inView: Entity[], tick: number, farEveryTicks: number): FrameData {
+function diff(
+  view: View,
+  inView: Entity[],
+  tick: number,
+  farEveryTicks: number,
+  find?: (id: number) => Entity | undefined,
+): FrameData {
   writer.begin(tick, 0, 1, ORIGIN, ORIGIN);
-  view.diff(inView, inView.length, ORIGIN, ORIGIN, writer, tick, { nearRadius: 20, farEveryTicks });
+  view.diff(inView, inView.length, ORIGIN, ORIGIN, writer, tick, { nearRadius: 20, farEveryTicks }, find);
   const msg = decodeServerMessage(writer.finish().slice());
   if (msg.body !== ServerBody.Frame) throw new Error('not a frame');
   return msg.frame;
@@ -78,5 +84,41 @@ describe('view diff', () => {
       [1, 2],
       [1, 2],
     ]);
+  });
+
+  test('an entity whose object was replaced (a ghost that became real here) is neither left nor entered again', () => {
+    const view = new View();
+    const ghost = entity(1, 105);
+    const other = entity(2, 106);
+    diff(view, [ghost, other], 0, 1);
+    const real = entity(1, 105.5); // same id, new object
+    const byId = new Map([real, other].map((e) => [e.id, e]));
+    const f = diff(view, [real, other], 1, 1, (id) => byId.get(id));
+    expect(f.enters).toEqual([]);
+    expect(f.leaves).toEqual([]);
+    expect(f.updates.map((u) => u.id)).toEqual([1]);
+    // From then on the view follows the new object.
+    real.setPosition(106, 100);
+    expect(diff(view, [real, other], 2, 1).updates.map((u) => u.id)).toEqual([1]);
+  });
+
+  test('a view handed over by another zone continues from what the client has, finding its entities by id', () => {
+    const before = new View();
+    const a = entity(1, 105);
+    const b = entity(2, 107);
+    diff(before, [a, b], 0, 1);
+    const after = View.fromEntries(before.toEntries());
+    expect(after.size).toBe(2);
+    // In the new zone: a did not move, b moved, c is new, and nothing left.
+    const a2 = entity(1, 105);
+    const b2 = entity(2, 108);
+    const c = entity(3, 109);
+    const byId = new Map([a2, b2, c].map((e) => [e.id, e]));
+    const f = diff(after, [a2, b2, c], 1, 1, (id) => byId.get(id));
+    expect(f.enters.map((e) => e.id)).toEqual([3]);
+    expect(f.updates.map((u) => u.id)).toEqual([2]);
+    expect(f.leaves).toEqual([]);
+    // An entity the old zone showed that is out of view here leaves.
+    expect(diff(after, [a2, c], 2, 1, (id) => byId.get(id)).leaves).toEqual([2]);
   });
 });

@@ -5,6 +5,7 @@ import {
   type PlayerChatData,
   type PlayerInputData,
   type PlayerItemRequestData,
+  quantize,
 } from '@mmo/protocol';
 import type { NpcBrain } from './npc-brain.js';
 import type { View } from './view.js';
@@ -47,6 +48,12 @@ export class Entity {
   minY = 0;
   maxX = 0;
   maxY = 0;
+  /** Position quantised as in frames, kept in step with x and y (every view that shows the entity uses it). */
+  qx = 0;
+  qy = 0;
+  /** Marks of the last view diff that found this entity in view, and that matched it to what its client knew. */
+  viewMark = 0;
+  viewKnown = 0;
   /** Movement intent, length at most 1. */
   moveX = 0;
   moveY = 0;
@@ -96,6 +103,8 @@ export class Entity {
     this.minY = y;
     this.maxX = x;
     this.maxY = y;
+    this.qx = quantize(x);
+    this.qy = quantize(y);
   }
 
   /** Sets the movement intent from untrusted input: NaN becomes 0, the length is clamped to 1. */

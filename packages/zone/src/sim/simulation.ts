@@ -10,7 +10,6 @@ import {
   isEmptyGatewayToZone,
   type NpcQueryData,
   type NpcReplyData,
-  quantize,
 } from '@mmo/protocol';
 import {
   findZone,
@@ -126,6 +125,7 @@ export class Simulation {
   /** Simulation clock (ms) of the current tick. */
   now = 0;
   private readonly all: Entity[] = [];
+  private readonly findEntity = (id: number): Entity | undefined => this.entities.get(id);
 
   constructor(options: SimulationOptions) {
     this.zoneId = options.zoneId;
@@ -281,14 +281,14 @@ export class Simulation {
     for (const p of this.entities.values()) {
       if (!p.real || p.view === null) continue;
       if (p.transit && !selfOnlyFrameDue(p.transit, this.tick)) continue;
-      const ox = quantize(p.x);
-      const oy = quantize(p.y);
+      const ox = p.qx;
+      const oy = p.qy;
       writer.begin(this.tick, p.lastInputSeq, p.epoch, ox, oy);
       // In a slow handoff the frozen player still hears from us every tick, but only about itself: its view is
       // the next owner's to continue, from exactly what the client was told before the offer.
       if (!p.transit) {
         const count = this.index.nearest(p.x, p.y, interestRadius, viewCap, p.id, this.scratch);
-        p.view.diff(this.scratch, count, ox, oy, writer, this.tick, this.config);
+        p.view.diff(this.scratch, count, ox, oy, writer, this.tick, this.config, this.findEntity);
       }
       const bytes = writer.finish();
       this.counters.framesSent++;

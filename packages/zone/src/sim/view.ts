@@ -1,14 +1,6 @@
-import { type FrameWriter, POSITION_SCALE, quantize, type ViewEntryData } from '@mmo/protocol';
+import type { FrameWriter, ViewEntryData } from '@mmo/protocol';
+import { POSITION_SCALE } from '@mmo/protocol';
 import type { Entity } from './entity.js';
-
-// Quantised positions are packed into one number per entity: qx * 2^22 + qy (both >= 0 inside the world).
-const PACK = 4_194_304;
-
-/** What the client was told about one entity, and the last diff that found it in view. */
-interface Known {
-  packed: number;
-  seen: number;
-}
 
 /** How often entities are refreshed by distance: every tick up close, every `farEveryTicks` ticks further out. */
 export interface UpdateRates {
@@ -18,10 +10,27 @@ export interface UpdateRates {
   farEveryTicks: number;
 }
 
-/** What one player's client has been told: entity id -> packed quantised position. */
+/** Finds an entity by id: the diff's way back to an entity whose object was replaced (a ghost became real here). */
+export type EntityLookup = (id: number) => Entity | undefined;
+
+/**
+ * Every diff gets a number no other diff had; entities are marked with it, so that a diff learns which of them are
+ * in view and which it already knew without a hash lookup per entity.
+ */
+let lastStamp = 0;
+
+const INITIAL_CAPACITY = 64;
+
+/**
+ * What one player's client has been told: for each entity in its view, the quantised position last sent. Kept in
+ * parallel typed arrays (slot by slot), with the entity objects alongside for the fast path.
+ */
 export class View {
-  private readonly known = new Map<number, Known>();
-  private diffs = 0;
+  private ids = new Float64Array(INITIAL_CAPACITY);
+  private qx = new Int32Array(INITIAL_CAPACITY);
+  private qy = new Int32Array(INITIAL_CAPACITY);
+  private refs: (Entity | null)[] = [];
+  private count = 0;
 
   /**
    * Diffs the entities now in view against what the client has, and writes enter / update / leave into the frame.
@@ -30,61 +39,108 @@ export class View {
    */
   diff(
     inView: readonly Entity[],
-    count: number,
+    n: number,
     originX: number,
     originY: number,
     writer: FrameWriter,
     tick: number,
     rates: UpdateRates,
+    find?: EntityLookup,
   ): void {
-    const seen = ++this.diffs;
+    const stamp = ++lastStamp;
+    for (let i = 0; i < n; i++) (inView[i] as Entity).viewMark = stamp;
     const nearQ = rates.nearRadius * POSITION_SCALE;
     const near2 = nearQ * nearQ;
     const every = rates.farEveryTicks;
-    for (let i = 0; i < count; i++) {
-      const e = inView[i] as Entity;
-      const qx = quantize(e.x);
-      const qy = quantize(e.y);
-      const packed = qx * PACK + qy;
-      const k = this.known.get(e.id);
-      if (k === undefined) {
-        writer.enter(e.id, e.kind, qx - originX, qy - originY, e.name);
-        this.known.set(e.id, { packed, seen });
+    let j = 0;
+    while (j < this.count) {
+      const e = this.stillInView(j, stamp, find);
+      if (e === null) {
+        writer.leave(this.ids[j] as number);
+        this.removeAt(j);
         continue;
       }
-      k.seen = seen;
-      if (k.packed === packed) continue;
-      const dx = qx - originX;
-      const dy = qy - originY;
-      if (every > 1 && dx * dx + dy * dy > near2 && (tick + e.id) % every !== 0) continue;
-      writer.update(e.id, dx, dy);
-      k.packed = packed;
+      e.viewKnown = stamp;
+      const qx = e.qx;
+      const qy = e.qy;
+      if (qx !== this.qx[j] || qy !== this.qy[j]) {
+        const dx = qx - originX;
+        const dy = qy - originY;
+        if (every <= 1 || dx * dx + dy * dy <= near2 || (tick + e.id) % every === 0) {
+          writer.update(e.id, dx, dy);
+          this.qx[j] = qx;
+          this.qy[j] = qy;
+        }
+      }
+      j++;
     }
-    if (this.known.size === count) return;
-    for (const [id, k] of this.known) {
-      if (k.seen === seen) continue;
-      writer.leave(id);
-      this.known.delete(id);
+    for (let i = 0; i < n; i++) {
+      const e = inView[i] as Entity;
+      if (e.viewKnown === stamp) continue;
+      writer.enter(e.id, e.kind, e.qx - originX, e.qy - originY, e.name);
+      this.append(e.id, e.qx, e.qy, e);
     }
   }
 
+  /** The entity of slot j when it is in this diff's view (and not already matched to another slot), else null. */
+  private stillInView(j: number, stamp: number, find: EntityLookup | undefined): Entity | null {
+    const known = this.refs[j] ?? null;
+    if (known !== null && known.viewMark === stamp) return known;
+    const now = find?.(this.ids[j] as number);
+    if (now === undefined || now.viewMark !== stamp || now.viewKnown === stamp) return null;
+    this.refs[j] = now;
+    return now;
+  }
+
+  private append(id: number, qx: number, qy: number, ref: Entity | null): void {
+    if (this.count === this.ids.length) this.grow();
+    const j = this.count++;
+    this.ids[j] = id;
+    this.qx[j] = qx;
+    this.qy[j] = qy;
+    this.refs[j] = ref;
+  }
+
+  /** Removes slot j by moving the last slot into it (the order of slots carries no meaning). */
+  private removeAt(j: number): void {
+    const last = --this.count;
+    this.ids[j] = this.ids[last] as number;
+    this.qx[j] = this.qx[last] as number;
+    this.qy[j] = this.qy[last] as number;
+    this.refs[j] = this.refs[last] ?? null;
+    this.refs[last] = null;
+  }
+
+  private grow(): void {
+    const size = this.ids.length * 2;
+    const ids = new Float64Array(size);
+    const qx = new Int32Array(size);
+    const qy = new Int32Array(size);
+    ids.set(this.ids);
+    qx.set(this.qx);
+    qy.set(this.qy);
+    this.ids = ids;
+    this.qx = qx;
+    this.qy = qy;
+  }
+
   get size(): number {
-    return this.known.size;
+    return this.count;
   }
 
   /** For a handoff: what the client has, so that the next owner continues the diff without a hitch. */
   toEntries(): ViewEntryData[] {
     const entries: ViewEntryData[] = [];
-    for (const [id, k] of this.known) {
-      const qx = Math.floor(k.packed / PACK);
-      entries.push({ id, x: qx, y: k.packed - qx * PACK });
+    for (let j = 0; j < this.count; j++) {
+      entries.push({ id: this.ids[j] as number, x: this.qx[j] as number, y: this.qy[j] as number });
     }
     return entries;
   }
 
+  /** A view as another zone handed it over; its entities are found by id at the first diff. */
   static fromEntries(entries: readonly ViewEntryData[]): View {
     const view = new View();
-    for (const e of entries) view.known.set(e.id, { packed: e.x * PACK + e.y, seen: 0 });
+    for (const e of entries) view.append(e.id, e.x, e.y, null);
     return view;
   }
 }
