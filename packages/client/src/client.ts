@@ -14,7 +14,7 @@ import {
 } from '@mmo/protocol';
 import { Emitter } from './emitter.js';
 import { FrameApplier, type FrameInfo } from './frame-applier.js';
-import type { RemoteEntity } from './interpolation.js';
+import { DEFAULT_HISTORY, type RemoteEntity } from './interpolation.js';
 
 /** The part of the WHATWG WebSocket interface the SDK uses. */
 export interface WebSocketLike {
@@ -64,6 +64,13 @@ export interface ClientOptions {
   createSocket?: WebSocketFactory;
   /** Clock in ms; defaults to performance.now(). */
   now?: () => number;
+  /**
+   * Position snapshots kept per entity for interpolation (default 16). A program that draws nothing can keep 1:
+   * entities then hold just their latest position. With 0 the client keeps no other entities at all (`entities`
+   * stays empty; frames still update `self` and report their counts): for load-test bots, whose cost per frame
+   * should be the socket's and little more.
+   */
+  history?: number;
 }
 
 const OPEN = 1;
@@ -85,11 +92,11 @@ export class GameClient extends Emitter<ClientEvents> {
   private readonly frameReader = new FrameReader();
   private readonly frames: FrameApplier;
 
-  private constructor(socket: WebSocketLike, now: () => number) {
+  private constructor(socket: WebSocketLike, now: () => number, history: number) {
     super();
     this.socket = socket;
     this.now = now;
-    this.frames = new FrameApplier(this.entities);
+    this.frames = new FrameApplier(this.entities, history);
   }
 
   /** The player's own entity, from the first frame on. */
@@ -114,7 +121,7 @@ export class GameClient extends Emitter<ClientEvents> {
       ((u: string) => new (globalThis as unknown as { WebSocket: new (u: string) => WebSocketLike }).WebSocket(u));
     const socket = create(url);
     socket.binaryType = 'arraybuffer';
-    const client = new GameClient(socket, options.now ?? (() => performance.now()));
+    const client = new GameClient(socket, options.now ?? (() => performance.now()), options.history ?? DEFAULT_HISTORY);
     return new Promise((resolve, reject) => {
       socket.onopen = () => resolve(client);
       socket.onerror = () => reject(new Error(`cannot connect to ${url}`));

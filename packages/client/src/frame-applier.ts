@@ -33,7 +33,16 @@ export class FrameApplier implements FrameVisitor {
   private refreshMs = 0;
   private holdMs = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly entities: Map<number, RemoteEntity>) {}
+  /** Whether other entities are kept at all (history 0: only the player itself). */
+  private readonly tracking: boolean;
+
+  constructor(
+    private readonly entities: Map<number, RemoteEntity>,
+    /** Snapshots kept per entity. */
+    private readonly history: number,
+  ) {
+    this.tracking = history > 0;
+  }
 
   /** Starts a frame received at `time` (ms). */
   begin(time: number, welcome: WelcomeData | null): void {
@@ -62,14 +71,15 @@ export class FrameApplier implements FrameVisitor {
 
   leave(id: number): void {
     this.leaves++;
-    this.entities.delete(id);
+    if (this.tracking) this.entities.delete(id);
   }
 
   enter(id: number, kind: EntityKind, x: number, y: number, name: string): void {
     this.enters++;
+    if (!this.tracking) return;
     let entity = this.entities.get(id);
     if (!entity) {
-      entity = new RemoteEntity(id, kind, name);
+      entity = new RemoteEntity(id, kind, name, this.history);
       this.entities.set(id, entity);
     }
     entity.name = name;
@@ -78,6 +88,7 @@ export class FrameApplier implements FrameVisitor {
 
   update(id: number, x: number, y: number): void {
     this.updates++;
+    if (!this.tracking) return;
     const entity = this.entities.get(id);
     if (entity) this.snapshot(entity, x, y);
   }

@@ -43,9 +43,9 @@ function frame(
   return padded.subarray(1);
 }
 
-function setUp() {
+function setUp(history = 16) {
   const entities = new Map<number, RemoteEntity>();
-  const applier = new FrameApplier(entities);
+  const applier = new FrameApplier(entities, history);
   const reader = new FrameReader();
   const apply = (time: number, bytes: Uint8Array) => {
     applier.begin(time, welcome);
@@ -109,5 +109,14 @@ describe('frames applied to the client picture', () => {
       apply(t * 50, frame(1 + t, 0, 0, moved));
     }
     expect(entities.get(100)?.snapshots).toBe(6); // the enter and five refreshes
+  });
+
+  test('with a history of 0 only the player itself is kept, and frames still report what they carried', () => {
+    const { entities, applier, apply } = setUp(0);
+    const info = apply(0, frame(1, 10, 20, { enters: [[100, 12, 20, 'deer']], leaves: [5] }));
+    expect(info).toMatchObject({ x: 10, y: 20, enters: 1, leaves: 1 });
+    expect(apply(50, frame(2, 11, 20, { updates: [[100, 13, 20]] }))).toMatchObject({ x: 11, updates: 1 });
+    expect(entities.size).toBe(0);
+    expect(applier.self?.x).toBe(11);
   });
 });

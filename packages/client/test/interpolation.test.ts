@@ -30,6 +30,14 @@ describe('remote entity history', () => {
     expect(sampled(e, 30 * 50 + 10)).toEqual({ x: 30.2, y: -30.2 });
   });
 
+  test('a history of one keeps just the latest position', () => {
+    const e = new RemoteEntity(7, EntityKind.Player, 'bot', 1);
+    for (let i = 0; i < 5; i++) e.push(i * 50, i, 2 * i);
+    expect(e.snapshots).toBe(1);
+    expect([e.x, e.y, e.lastTime]).toEqual([4, 8, 200]);
+    expect(sampled(e, 0)).toEqual({ x: 4, y: 8 });
+  });
+
   test('an entity without snapshots leaves the output untouched', () => {
     const e = new RemoteEntity(7, EntityKind.Npc, 'deer');
     const out = { x: 3, y: 4 };

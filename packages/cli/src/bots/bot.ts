@@ -50,7 +50,8 @@ export class Bot {
 
   /** Connects and logs in; throws when it cannot. */
   async start(): Promise<void> {
-    const client = await GameClient.connect(this.o.url, { createSocket: nodeSocket });
+    // A bot draws nothing and looks at no one: it keeps only itself, so that its cost per frame stays small.
+    const client = await GameClient.connect(this.o.url, { createSocket: nodeSocket, history: 0 });
     this.client = client;
     client.on('close', () => {
       if (!this.stopping) this.disconnected = true;
