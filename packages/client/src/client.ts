@@ -3,9 +3,9 @@
 import {
   ClientBody,
   type ClientMessageData,
+  ClientMessageEncoder,
   decodeServerMessage,
   type ErrorCode,
-  encodeClientMessage,
   FrameReader,
   type InventoryItemData,
   ItemAction,
@@ -90,6 +90,7 @@ export class GameClient extends Emitter<ClientEvents> {
   readonly stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, frames: 0 };
 
   private readonly frameReader = new FrameReader();
+  private readonly encoder = new ClientMessageEncoder();
   private readonly frames: FrameApplier;
 
   private constructor(socket: WebSocketLike, now: () => number, history: number) {
@@ -211,7 +212,7 @@ export class GameClient extends Emitter<ClientEvents> {
 
   private send(msg: ClientMessageData): void {
     if (!this.isOpen) return;
-    const bytes = encodeClientMessage(msg);
+    const bytes = this.encoder.encode(msg);
     this.stats.bytesOut += bytes.byteLength;
     this.stats.messagesOut++;
     this.socket.send(bytes);

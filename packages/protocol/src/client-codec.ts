@@ -35,6 +35,15 @@ export function encodeClientMessage(msg: ClientMessageData, builder = new Builde
   return builder.asUint8Array().slice();
 }
 
+/** Encodes client messages with one builder kept for the purpose (a client sends many small messages). */
+export class ClientMessageEncoder {
+  private readonly builder = new Builder(128);
+
+  encode(msg: ClientMessageData): Uint8Array {
+    return encodeClientMessage(msg, this.builder);
+  }
+}
+
 function buildBody(b: Builder, msg: ClientMessageData): number {
   switch (msg.body) {
     case ClientBody.Register:

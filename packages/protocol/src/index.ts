@@ -10,7 +10,7 @@ export {
   encodeAuditReply,
 } from './audit-codec.js';
 export type { ClientMessageData } from './client-codec.js';
-export { decodeClientMessage, encodeClientMessage } from './client-codec.js';
+export { ClientMessageEncoder, decodeClientMessage, encodeClientMessage } from './client-codec.js';
 export type { ChatEventData, ZoneEventData } from './cluster/events.js';
 export { decodeZoneEvent, encodeChatEvent } from './cluster/events.js';
 export type {

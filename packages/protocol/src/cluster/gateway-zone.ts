@@ -176,7 +176,8 @@ export class ZoneToGatewayWriter {
   /** Queues bytes (one encoded ServerMessage) for a player; they are copied now. */
   deliver(player: number, data: Uint8Array): void {
     const b = this.builder;
-    const vector = Delivery.createDataVector(b, data);
+    // One block copy (the generated createDataVector adds byte by byte).
+    const vector = b.createByteVector(data);
     this.deliveries.push(Delivery.createDelivery(b, player, vector));
   }
 
