@@ -23,7 +23,8 @@ export class GhostBatchWriter {
     return this.offsets.length;
   }
 
-  add(id: number, epoch: number, kind: EntityKind, x: number, y: number, name: string): void {
+  /** `name` may be given as UTF-8 bytes, which saves encoding it again for every batch. */
+  add(id: number, epoch: number, kind: EntityKind, x: number, y: number, name: string | Uint8Array): void {
     const b = this.builder;
     const nameOffset = b.createString(name);
     this.offsets.push(Ghost.createGhost(b, id, epoch, kind, x, y, nameOffset));

@@ -10,6 +10,8 @@ import {
 import type { NpcBrain } from './npc-brain.js';
 import type { View } from './view.js';
 
+const utf8 = new TextEncoder();
+
 /** NPC ids have the high bit set; player ids (character ids from the store) stay below it. */
 export const NPC_ID_BASE = 0x8000_0000;
 /** At most this many NPCs per spawner, so that ids stay unique. */
@@ -81,15 +83,35 @@ export class Entity {
   /** Set while a handoff of this real entity is under way. */
   transit: Transit | null = null;
 
+  private currentName: string;
+  /** The name as UTF-8, made when first needed: frames and ghost batches carry it, tick after tick. */
+  private encodedName: Uint8Array | null = null;
+
   constructor(
     readonly id: number,
     readonly kind: EntityKind,
-    public name: string,
+    name: string,
     public epoch: number,
     public real: boolean,
     owner: string,
   ) {
+    this.currentName = name;
     this.owner = owner;
+  }
+
+  get name(): string {
+    return this.currentName;
+  }
+
+  set name(name: string) {
+    if (name === this.currentName) return;
+    this.currentName = name;
+    this.encodedName = null;
+  }
+
+  get nameUtf8(): Uint8Array {
+    this.encodedName ??= utf8.encode(this.currentName);
+    return this.encodedName;
   }
 
   get isPlayer(): boolean {

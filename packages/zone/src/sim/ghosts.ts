@@ -23,7 +23,7 @@ export function publishGhosts(sim: Simulation): void {
     for (let i = 0; i < count; i++) {
       const e = scratch[i] as Entity;
       if (!e.real || distanceToRect(n.rect, e.x, e.y) > r) continue;
-      writer.add(e.id, e.epoch, e.kind, e.x, e.y, e.name);
+      writer.add(e.id, e.epoch, e.kind, e.x, e.y, e.nameUtf8);
     }
     sim.counters.ghostsPublished += writer.count;
     sim.output.ghosts(n.id, writer.finish(sim.tick));

@@ -77,7 +77,7 @@ export class View {
     for (let i = 0; i < n; i++) {
       const e = inView[i] as Entity;
       if (e.viewKnown === stamp) continue;
-      writer.enter(e.id, e.kind, e.qx - originX, e.qy - originY, e.name);
+      writer.enter(e.id, e.kind, e.qx - originX, e.qy - originY, e.nameUtf8);
       this.append(e.id, e.qx, e.qy, e);
     }
   }
