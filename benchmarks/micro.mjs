@@ -65,7 +65,8 @@ function openWorld() {
 const countingOutput = () => {
   const out = { bytes: 0, frames: 0 };
   return Object.assign(out, {
-    deliver: (_g, _p, b) => {
+    deliver() {},
+    deliverFrame: (_g, _p, b) => {
       out.bytes += b.byteLength;
       out.frames++;
     },

@@ -55,7 +55,7 @@ async function serve(respond: (key: string) => string | Buffer): Promise<{ url: 
   let handOver: (p: Peer) => void = () => {};
   const peer = new Promise<Peer>((resolve) => (handOver = resolve));
   const server = net.createServer((socket) => {
-    let buffered = Buffer.alloc(0);
+    let buffered: Buffer = Buffer.alloc(0);
     let request = '';
     const frames: ClientFrame[] = [];
     const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));

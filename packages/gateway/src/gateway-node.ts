@@ -69,7 +69,7 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
     bus.subscribe(subjects.allZoneHeartbeats(), (data) => registry.heard(decodeZoneHeartbeat(data), clock.now())),
     bus.subscribe(subjects.gatewayOut(id), (data) => {
       readZoneToGateway(data, {
-        delivery: (player, bytes) => play.deliver(player, bytes),
+        delivery: (player, bytes, epoch, tick) => play.deliver(player, bytes, epoch, tick),
         route: (r) => play.reroute(r.player, r.zone, r.epoch),
         dropped: (d) => play.dropped(d.player, d.epoch, d.reason),
       });

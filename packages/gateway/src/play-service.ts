@@ -14,9 +14,7 @@ import {
   encodePong,
   encodeServerError,
   encodeWelcome,
-  type FrameStamp,
   POSITION_SCALE,
-  readFrameStamp,
 } from '@mmo/protocol';
 import { nearestFreePoint, type WorldMap } from '@mmo/world';
 import { type PlaySocket, Session, SessionState } from './session.js';
@@ -61,7 +59,6 @@ export interface PlayServiceOptions {
 export class PlayService {
   readonly sessions = new Set<Session>();
   private readonly byPlayer = new Map<number, Session>();
-  private readonly stamp: FrameStamp = { epoch: 0, tick: 0 };
   readonly counters: PlayCounters = {
     opened: 0,
     messagesIn: 0,
@@ -263,14 +260,14 @@ export class PlayService {
     this.o.log.debug({ player: c.id, zone: zone.id, epoch: c.epoch }, 'player entered the world');
   }
 
-  /** A frame or message from a zone for one of our players. */
-  deliver(player: number, data: Uint8Array): void {
+  /** A frame (with its epoch and tick) or another message (frameEpoch 0) from a zone for one of our players. */
+  deliver(player: number, data: Uint8Array, frameEpoch = 0, frameTick = 0): void {
     const s = this.byPlayer.get(player);
     if (!s?.playing) {
       this.counters.undeliverable++;
       return;
     }
-    if (!this.isNewFrame(s, data)) {
+    if (frameEpoch !== 0 && !this.isNewFrame(s, frameEpoch, frameTick)) {
       this.counters.repeatedFrames++;
       return;
     }
@@ -282,13 +279,11 @@ export class PlayService {
    * self-only frames; zone loops are not in lock step). The client gets frames in (epoch, tick) order: the new
    * owner's frames always (they carry the view changes it counts on), the old owner's only until the new one speaks.
    */
-  private isNewFrame(s: Session, data: Uint8Array): boolean {
-    const stamp = this.stamp;
-    if (!readFrameStamp(data, stamp)) return true;
-    if (stamp.epoch < s.lastFrameEpoch) return false;
-    if (stamp.epoch === s.lastFrameEpoch && ((stamp.tick - s.lastFrameTick) | 0) <= 0) return false;
-    s.lastFrameEpoch = stamp.epoch;
-    s.lastFrameTick = stamp.tick;
+  private isNewFrame(s: Session, epoch: number, tick: number): boolean {
+    if (epoch < s.lastFrameEpoch) return false;
+    if (epoch === s.lastFrameEpoch && ((tick - s.lastFrameTick) | 0) <= 0) return false;
+    s.lastFrameEpoch = epoch;
+    s.lastFrameTick = tick;
     return true;
   }
 

@@ -156,8 +156,8 @@ describe('frame order', () => {
       return writer.finish().slice();
     };
     // As a second zone would around a handoff: a frame for a tick already delivered, then one for a later tick.
-    cluster.gateway.play.deliver(player.playerId, frame(live.tick));
-    cluster.gateway.play.deliver(player.playerId, frame(live.tick + 10_000));
+    cluster.gateway.play.deliver(player.playerId, frame(live.tick), live.epoch, live.tick);
+    cluster.gateway.play.deliver(player.playerId, frame(live.tick + 10_000), live.epoch, live.tick + 10_000);
     await waitFor(() => ticks.includes(live.tick + 10_000), { what: 'the later frame' });
     expect(ticks).not.toContain(live.tick);
     expect(cluster.gateway.play.counters.repeatedFrames).toBeGreaterThanOrEqual(1);
@@ -176,10 +176,12 @@ describe('frame order', () => {
     };
     const tick = live.tick + 10_000;
     const next = live.epoch + 1;
-    cluster.gateway.play.deliver(player.playerId, frame(tick, live.epoch)); // the old owner, bridging a handoff
-    cluster.gateway.play.deliver(player.playerId, frame(tick, next)); // the new owner, same tick
-    cluster.gateway.play.deliver(player.playerId, frame(tick + 1, live.epoch)); // the old owner, too late
-    cluster.gateway.play.deliver(player.playerId, frame(tick + 2, next));
+    const deliver = (t: number, epoch: number) =>
+      cluster.gateway.play.deliver(player.playerId, frame(t, epoch), epoch, t);
+    deliver(tick, live.epoch); // the old owner, bridging a handoff
+    deliver(tick, next); // the new owner, same tick
+    deliver(tick + 1, live.epoch); // the old owner, too late
+    deliver(tick + 2, next);
     await waitFor(() => seen.some((f) => f.tick === tick + 2), { what: "the new owner's second frame" });
     expect(seen.filter((f) => f.tick >= tick)).toEqual([
       { tick, epoch: live.epoch },

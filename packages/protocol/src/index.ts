@@ -93,7 +93,6 @@ export { decodeNpcQuery, decodeNpcReply, encodeNpcQuery, encodeNpcReply } from '
 export type {
   FrameData,
   FrameEnter,
-  FrameStamp,
   FrameUpdate,
   InventoryItemData,
   ServerMessageData,
@@ -107,7 +106,6 @@ export {
   encodePong,
   encodeServerError,
   encodeWelcome,
-  readFrameStamp,
 } from './server-codec.js';
 export type {
   AuthReplyData,

@@ -4,7 +4,6 @@ import { FrameReader, type FrameVisitor } from './frame-reader.js';
 import {
   ChatMessage,
   type ErrorCode,
-  Frame,
   Inventory,
   InventoryItem,
   Notice,
@@ -129,25 +128,6 @@ export function encodeInventory(items: readonly InventoryItemData[]): Uint8Array
 export function encodePong(clientTime: number, serverTime: number): Uint8Array {
   const b = new Builder(64);
   return finish(b, ServerBody.Pong, Pong.createPong(b, clientTime, serverTime));
-}
-
-/** Which owner sent a frame (its epoch) and for which world tick. */
-export interface FrameStamp {
-  epoch: number;
-  tick: number;
-}
-
-/**
- * Fills `out` with a frame's epoch and tick and returns true, or returns false for any other server message. Reads
- * three fields and decodes nothing else, allocates nothing beyond two small wrappers.
- */
-export function readFrameStamp(bytes: Uint8Array, out: FrameStamp): boolean {
-  const root = ServerMessage.getRootAsServerMessage(new ByteBuffer(bytes));
-  if (root.bodyType() !== ServerBody.Frame) return false;
-  const frame = root.body(new Frame()) as Frame;
-  out.epoch = frame.epoch();
-  out.tick = frame.tick();
-  return true;
 }
 
 /** Decodes a server message (client side). Throws on a buffer that is not a ServerMessage. */

@@ -59,29 +59,30 @@ describe('gateway <-> zone', () => {
   test('ZoneToGateway delivers bytes unchanged and resets between batches', () => {
     const w = new ZoneToGatewayWriter('nw');
     expect(w.isEmpty).toBe(true);
-    w.deliver(1, new Uint8Array([1, 2, 3]));
+    w.deliver(1, new Uint8Array([1, 2, 3]), 5, 1234);
     w.deliver(2, new Uint8Array([4]));
     w.route({ player: 1, epoch: 9, zone: 'ne' });
     w.drop({ player: 2, epoch: 3, reason: 'bye' });
     expect(w.isEmpty).toBe(false);
     const seen: unknown[] = [];
     const visitor = {
-      delivery: (player: number, data: Uint8Array) => seen.push(['d', player, Array.from(data)]),
+      delivery: (player: number, data: Uint8Array, epoch: number, tick: number) =>
+        seen.push(['d', player, Array.from(data), epoch, tick]),
       route: (r: unknown) => seen.push(['r', r]),
       dropped: (d: unknown) => seen.push(['x', d]),
     };
     expect(readZoneToGateway(w.finish(), visitor)).toBe('nw');
     expect(seen).toEqual([
       ['r', { player: 1, epoch: 9, zone: 'ne' }],
-      ['d', 1, [1, 2, 3]],
-      ['d', 2, [4]],
+      ['d', 1, [1, 2, 3], 5, 1234],
+      ['d', 2, [4], 0, 0],
       ['x', { player: 2, epoch: 3, reason: 'bye' }],
     ]);
     expect(w.isEmpty).toBe(true);
     seen.length = 0;
     w.deliver(7, new Uint8Array([9]));
     readZoneToGateway(w.finish(), visitor);
-    expect(seen).toEqual([['d', 7, [9]]]);
+    expect(seen).toEqual([['d', 7, [9], 0, 0]]);
   });
 });
 

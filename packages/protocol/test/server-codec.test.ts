@@ -12,7 +12,6 @@ import {
   type FrameData,
   FrameWriter,
   POSITION_SCALE,
-  readFrameStamp,
   ServerBody,
 } from '@mmo/protocol';
 
@@ -152,9 +151,6 @@ describe('server messages', () => {
       const decoded = decodeServerMessage(shifted.subarray(3));
       if (decoded.body !== ServerBody.Frame) throw new Error('not a frame');
       expect(decoded.frame).toEqual(want);
-      const stamp = { epoch: 0, tick: 0 };
-      expect(readFrameStamp(bytes, stamp)).toBe(true);
-      expect(stamp).toEqual({ epoch: header.epoch, tick: header.tick });
     }
   });
 });

@@ -73,6 +73,14 @@ export class RecordingOutput implements ZoneOutput {
   deliver(gateway: string, player: number, bytes: Uint8Array): void {
     this.delivered.push({ gateway, player, message: decodeServerMessage(bytes.slice()) });
   }
+  deliverFrame(gateway: string, player: number, bytes: Uint8Array, epoch: number, tick: number): void {
+    const message = decodeServerMessage(bytes.slice());
+    // The stamp beside a frame must be the frame's own: the gateway orders frames by it alone.
+    if (message.body !== ServerBody.Frame || message.frame.epoch !== epoch || message.frame.tick !== tick) {
+      throw new Error(`frame stamp (${epoch}, ${tick}) does not match what was delivered`);
+    }
+    this.delivered.push({ gateway, player, message });
+  }
   route(gateway: string, change: RouteChangeData): void {
     this.routes.push({ gateway, change });
   }

@@ -173,12 +173,15 @@ export class ZoneToGatewayWriter {
     return this.deliveries.length + this.routes.length + this.dropped.length === 0;
   }
 
-  /** Queues bytes (one encoded ServerMessage) for a player; they are copied now. */
-  deliver(player: number, data: Uint8Array): void {
+  /**
+   * Queues bytes (one encoded ServerMessage) for a player; they are copied now. A view frame also gives its epoch
+   * and tick (0, 0 for anything else).
+   */
+  deliver(player: number, data: Uint8Array, frameEpoch = 0, frameTick = 0): void {
     const b = this.builder;
     // One block copy (the generated createDataVector adds byte by byte).
     const vector = b.createByteVector(data);
-    this.deliveries.push(Delivery.createDelivery(b, player, vector));
+    this.deliveries.push(Delivery.createDelivery(b, player, vector, frameEpoch, frameTick));
   }
 
   route(change: RouteChangeData): void {
@@ -213,8 +216,11 @@ export class ZoneToGatewayWriter {
 }
 
 export interface ZoneToGatewayVisitor {
-  /** `data` is a view into the received message: hand it on or copy it before the callback returns. */
-  delivery(player: number, data: Uint8Array): void;
+  /**
+   * `data` is a view into the received message: hand it on or copy it before the callback returns. frameEpoch and
+   * frameTick are the frame's (frameEpoch 0: not a frame).
+   */
+  delivery(player: number, data: Uint8Array, frameEpoch: number, frameTick: number): void;
   route(change: RouteChangeData): void;
   dropped(d: DroppedData): void;
 }
@@ -231,7 +237,7 @@ export function readZoneToGateway(bytes: Uint8Array, visitor: ZoneToGatewayVisit
   for (let i = 0; i < m.deliveriesLength(); i++) {
     m.deliveries(i, delivery);
     const data = delivery.dataArray();
-    if (data) visitor.delivery(delivery.player(), data);
+    if (data) visitor.delivery(delivery.player(), data, delivery.frameEpoch(), delivery.frameTick());
   }
   for (let i = 0; i < m.droppedLength(); i++) {
     const d = m.dropped(i) as Dropped;

@@ -673,7 +673,9 @@ static createGatewayToZone(builder:flatbuffers.Builder, gatewayOffset:flatbuffer
 }
 
 /**
- * Bytes of one encoded mmo.client.ServerMessage, handed to the player's socket unchanged.
+ * Bytes of one encoded mmo.client.ServerMessage, handed to the player's socket unchanged. For a view frame,
+ * frame_epoch and frame_tick repeat the frame's epoch and tick, so that the gateway can keep frames in order
+ * without reading them; frame_epoch 0 marks any other message.
  */
 export class Delivery {
   bb: flatbuffers.ByteBuffer|null = null;
@@ -713,8 +715,18 @@ dataArray():Uint8Array|null {
   return offset ? new Uint8Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
 }
 
+frameEpoch():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+frameTick():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
 static startDelivery(builder:flatbuffers.Builder) {
-  builder.startObject(2);
+  builder.startObject(4);
 }
 
 static addPlayer(builder:flatbuffers.Builder, player:number) {
@@ -737,15 +749,25 @@ static startDataVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(1, numElems, 1);
 }
 
+static addFrameEpoch(builder:flatbuffers.Builder, frameEpoch:number) {
+  builder.addFieldInt32(2, frameEpoch, 0);
+}
+
+static addFrameTick(builder:flatbuffers.Builder, frameTick:number) {
+  builder.addFieldInt32(3, frameTick, 0);
+}
+
 static endDelivery(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createDelivery(builder:flatbuffers.Builder, player:number, dataOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createDelivery(builder:flatbuffers.Builder, player:number, dataOffset:flatbuffers.Offset, frameEpoch:number, frameTick:number):flatbuffers.Offset {
   Delivery.startDelivery(builder);
   Delivery.addPlayer(builder, player);
   Delivery.addData(builder, dataOffset);
+  Delivery.addFrameEpoch(builder, frameEpoch);
+  Delivery.addFrameTick(builder, frameTick);
   return Delivery.endDelivery(builder);
 }
 }

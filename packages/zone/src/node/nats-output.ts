@@ -46,6 +46,10 @@ export class NatsZoneOutput implements ZoneOutput {
     this.writer(gateway).deliver(player, bytes);
   }
 
+  deliverFrame(gateway: string, player: number, bytes: Uint8Array, epoch: number, tick: number): void {
+    this.writer(gateway).deliver(player, bytes, epoch, tick);
+  }
+
   route(gateway: string, change: RouteChangeData): void {
     this.writer(gateway).route(change);
   }

@@ -15,6 +15,8 @@ import type {
 export interface ZoneOutput {
   /** One encoded ServerMessage for a player, via the player's gateway. */
   deliver(gateway: string, player: number, bytes: Uint8Array): void;
+  /** A view frame for a player, with its epoch and tick (the gateway orders frames by them without reading them). */
+  deliverFrame(gateway: string, player: number, bytes: Uint8Array, epoch: number, tick: number): void;
   route(gateway: string, change: RouteChangeData): void;
   drop(gateway: string, dropped: DroppedData): void;
   /** A ghost batch for a neighbour zone. */

@@ -293,7 +293,7 @@ export class Simulation {
       const bytes = writer.finish();
       this.counters.framesSent++;
       this.counters.frameBytes += bytes.byteLength;
-      this.output.deliver(p.gateway, p.id, bytes);
+      this.output.deliverFrame(p.gateway, p.id, bytes, p.epoch, this.tick);
     }
   }
 }
