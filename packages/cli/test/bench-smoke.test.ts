@@ -61,4 +61,13 @@ describe('benchmark scripts (smoke runs)', () => {
     expect(out).toMatch(/Handoff storm: 12 bots/);
     expect(out).toMatch(/\| handoffs\/s \(all zones\)/);
   }, 90_000);
+
+  test('bench:loopback measures both sides of WebSocket messages on loopback and projects them', async () => {
+    const { code, out } = await runScript('loopback.mjs', ['--clients', '20', '--workers', '1', '--seconds', '1']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Loopback floor: 20 clients/);
+    expect(out).toMatch(/\| server \(uWS\) sends, raw clients\s+\|\s+\d+\s+\|\s+[\d.]+\s+\|\s+[\d.]+\s+\|/);
+    expect(out).toMatch(/\| sdk clients receive\s+\|/);
+    expect(out).not.toMatch(/only \d+ of \d+ messages arrived/);
+  }, 60_000);
 });
