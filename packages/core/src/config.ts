@@ -22,6 +22,7 @@ const RULES: Record<string, Rule> = {
   'gateway.loginTimeoutMs': { min: 100, max: 600_000 },
   'gateway.maxAuthAttempts': { min: 1, max: 1000, integer: true },
   'gateway.zoneAliveMs': { min: 100, max: 600_000 },
+  'gateway.inputBatchMs': { min: 0, max: 1_000 },
   'zone.tickHz': { min: 1, max: 120 },
   'zone.interestRadius': { min: 1, max: 2000 },
   'zone.viewCap': { min: 1, max: 1000, integer: true },

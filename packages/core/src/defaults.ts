@@ -34,6 +34,8 @@ export const DEFAULTS = {
     maxAuthAttempts: 5,
     /** A zone counts as alive while its last heartbeat is younger than this. */
     zoneAliveMs: 3_000,
+    /** Inputs for a zone leave in one batch at most this often (0: after every turn of the event loop). */
+    inputBatchMs: 4,
     /**
      * Let a registering client choose where its new character appears (a walkable point of the world). For load
      * tests, whose bots spread over an area from the start; keep it off for players.

@@ -61,7 +61,7 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const directory = await PartitionDirectory.open(bus, subjects, log);
   registry.setPartition(await directory.ensure(partitionFromWorld(o.map)));
   const stopWatch = await directory.watch((map) => registry.setPartition(map));
-  const links = new ZoneLinks(bus, subjects, id);
+  const links = new ZoneLinks(bus, subjects, id, config.gateway.inputBatchMs);
   const store = new StoreClient(bus, subjects, config.store.requestTimeoutMs);
   const play = new PlayService({ config, map: o.map, store, links, registry, clock, log });
 

@@ -1,5 +1,7 @@
-// Gateway -> zone traffic: everything for one zone that arrives in one turn of the event loop leaves in one NATS
-// message (a GatewayToZone batch).
+// Gateway -> zone traffic: everything for one zone gathered since the last flush leaves in one NATS message (a
+// GatewayToZone batch). A flush follows the turn of the event loop that queued something, but comes at most once per
+// `minIntervalMs`: under load many turns share a batch (zones only read inputs at their tick anyway), and when
+// little happens nothing waits.
 import type { Bus, Subjects } from '@mmo/bus';
 import {
   emptyGatewayToZone,
@@ -14,12 +16,15 @@ import {
 export class ZoneLinks {
   private readonly pending = new Map<string, GatewayToZoneData>();
   private scheduled = false;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
   batchesSent = 0;
 
   constructor(
     private readonly bus: Bus,
     private readonly subjects: Subjects,
     private readonly gatewayId: string,
+    /** Least time between two flushes (ms). */
+    private readonly minIntervalMs = 0,
   ) {}
 
   private batch(zone: string): GatewayToZoneData {
@@ -28,11 +33,15 @@ export class ZoneLinks {
       b = emptyGatewayToZone(this.gatewayId);
       this.pending.set(zone, b);
     }
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (!this.scheduled) this.schedule();
     return b;
+  }
+
+  private schedule(): void {
+    this.scheduled = true;
+    const wait = this.lastFlushAt + this.minIntervalMs - performance.now();
+    if (wait <= 0) setImmediate(() => this.flush());
+    else setTimeout(() => this.flush(), wait);
   }
 
   input(zone: string, player: number, seq: number, moveX: number, moveY: number): void {
@@ -61,6 +70,7 @@ export class ZoneLinks {
 
   flush(): void {
     this.scheduled = false;
+    this.lastFlushAt = performance.now();
     for (const [zone, batch] of this.pending) {
       if (isEmptyGatewayToZone(batch)) continue;
       this.bus.publish(this.subjects.zoneIn(zone), encodeGatewayToZone(batch));
