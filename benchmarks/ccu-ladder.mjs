@@ -51,6 +51,7 @@ for (const count of o.steps.split(',').map(Number)) {
       'gateway CPU %': gateway?.cpuPercent,
       'zones CPU %': zones.map((z) => z.cpuPercent).join('/'),
       'bots CPU %': s.botCpuPercent,
+      'bots loop p99 ms': s.botLoopDelayMs.p99,
       'RSS MB gw/zones': `${gateway?.rssMB}/${zones.map((z) => z.rssMB).join('/')}`,
       anomalies: a.duplicateSelf + a.missingSelf + a.jumps,
     });

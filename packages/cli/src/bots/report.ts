@@ -16,8 +16,13 @@ export interface BotsSummary {
   anomalies: { duplicateSelf: number; missingSelf: number; jumps: number };
   /** CPU the bots' own processes used, in percent of one core (100 = one core busy), over the whole run. */
   botCpuPercent: number;
+  /** How late the bots' event loops ran (ms; the worst worker): latency figures include this much of the bots' own delay. */
+  botLoopDelayMs: { p99: number; max: number };
   errors: string[];
 }
+
+/** Bots whose event loop is this late (p99, ms) are too busy to measure the server well. */
+export const BOT_LOOP_WARN_MS = 25;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -52,6 +57,10 @@ export function summarise(reports: readonly SwarmReport[], durationSec: number):
       jumps: sum((r) => r.jumps),
     },
     botCpuPercent: Math.round((sum((r) => r.cpuSeconds) / Math.max(1e-9, ...reports.map((r) => r.wallSeconds))) * 100),
+    botLoopDelayMs: {
+      p99: Math.max(0, ...reports.map((r) => r.loopDelayP99Ms)),
+      max: Math.max(0, ...reports.map((r) => r.loopDelayMaxMs)),
+    },
     errors: reports.flatMap((r) => r.errors).slice(0, 10),
   };
 }
@@ -70,6 +79,11 @@ export function formatSummary(s: BotsSummary): string {
     `per client: ${s.bytesPerClientPerSec.in} B/s in, ${s.bytesPerClientPerSec.out} B/s out, ${s.framesPerClientPerSec} frames/s`,
     `handoffs seen: ${s.handoffs}; chats sent: ${s.chats}; the bots themselves used ${s.botCpuPercent} % of a core`,
     `anomalies: ${a.duplicateSelf} duplicate self, ${a.missingSelf} missing self, ${a.jumps} jumps`,
+    ...(s.botLoopDelayMs.p99 > BOT_LOOP_WARN_MS
+      ? [
+          `  ! the bots' own event loop ran up to ${s.botLoopDelayMs.p99} ms late (p99): latency includes that delay; use more --workers or another machine`,
+        ]
+      : []),
     ...s.errors.map((e) => `  ! ${e}`),
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 // A swarm of bots in this process: started evenly over the ramp, run for the duration, then stopped. Workers of
 // `mmo bots` each run one swarm and send its report to the parent.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Rng } from '@mmo/core';
 import { type Area, Bot } from './bot.js';
 import { Histogram, type HistogramData } from './histogram.js';
@@ -39,6 +40,12 @@ export interface SwarmReport {
   /** CPU time this swarm's process used (user + system), and the wall time it ran: the bots' own cost. */
   cpuSeconds: number;
   wallSeconds: number;
+  /**
+   * How late this process's event loop ran (ms): a bot sees its frames only when its loop gets to them, so a late
+   * loop adds to the latency it measures. High values mean the bots, not the server, were the bottleneck.
+   */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 export interface SwarmProgress {
@@ -68,6 +75,7 @@ export class Swarm {
 
   private cpuAtStart = process.cpuUsage();
   private startedAt = performance.now();
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(private readonly o: SwarmOptions) {}
 
@@ -97,6 +105,7 @@ export class Swarm {
     const { count, rampSec, durationSec } = this.o;
     this.cpuAtStart = process.cpuUsage();
     this.startedAt = performance.now();
+    this.loopDelay.enable();
     const starts: Promise<void>[] = [];
     const spacingMs = count > 0 ? (rampSec * 1000) / count : 0;
     for (let i = 0; i < count; i++) {
@@ -140,6 +149,7 @@ export class Swarm {
 
   private async finish(): Promise<SwarmReport> {
     const end = performance.now();
+    this.loopDelay.disable();
     for (const r of this.running) r.bot.stop();
     await sleep(200);
     const p = this.progress();
@@ -161,6 +171,8 @@ export class Swarm {
       errors: this.errors,
       cpuSeconds: cpuSecondsSince(this.cpuAtStart),
       wallSeconds: (end - this.startedAt) / 1000,
+      loopDelayP99Ms: Math.round(this.loopDelay.percentile(99) / 1e6),
+      loopDelayMaxMs: Math.round(this.loopDelay.max / 1e6),
     };
     for (const r of this.running) {
       const c = r.bot.counters;

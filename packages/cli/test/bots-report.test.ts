@@ -1,0 +1,62 @@
+import { describe, expect, test } from '@jest/globals';
+import { Histogram } from '../src/bots/histogram.js';
+import { BOT_LOOP_WARN_MS, formatSummary, hasProblems, summarise } from '../src/bots/report.js';
+import type { SwarmReport } from '../src/bots/swarm.js';
+
+function report(o: Partial<SwarmReport> & { latencies?: number[] }): SwarmReport {
+  const h = new Histogram();
+  for (const ms of o.latencies ?? []) h.record(ms);
+  return {
+    count: 10,
+    connected: 10,
+    failed: 0,
+    disconnected: 0,
+    latency: h.toData(),
+    bytesIn: 0,
+    bytesOut: 0,
+    frames: 0,
+    clientSeconds: 100,
+    handoffs: 0,
+    duplicateSelf: 0,
+    missingSelf: 0,
+    jumps: 0,
+    chats: 0,
+    errors: [],
+    cpuSeconds: 1,
+    wallSeconds: 10,
+    loopDelayP99Ms: 3,
+    loopDelayMaxMs: 9,
+    ...o,
+  };
+}
+
+describe('the bots summary', () => {
+  test('merges the workers: counts add up, rates are per client-second, latency comes from every sample', () => {
+    const s = summarise(
+      [
+        report({ bytesIn: 30_000, frames: 2000, handoffs: 4, latencies: [10, 20, 30] }),
+        report({ bytesIn: 10_000, frames: 2000, handoffs: 1, latencies: [40, 400], cpuSeconds: 2 }),
+      ],
+      10,
+    );
+    expect(s).toMatchObject({ count: 20, connected: 20, handoffs: 5, framesPerClientPerSec: 20 });
+    expect(s.bytesPerClientPerSec.in).toBe(200);
+    expect(s.latencyMs).toMatchObject({ p50: 31, max: 400, samples: 5 });
+    expect(s.botCpuPercent).toBe(30);
+    expect(hasProblems(s)).toBe(false);
+  });
+
+  test("reports the worst worker's event-loop delay, and warns when the bots were too busy to measure well", () => {
+    const calm = summarise([report({}), report({ loopDelayP99Ms: 7, loopDelayMaxMs: 12 })], 10);
+    expect(calm.botLoopDelayMs).toEqual({ p99: 7, max: 12 });
+    expect(formatSummary(calm)).not.toMatch(/event loop ran/);
+    const busy = summarise([report({ loopDelayP99Ms: BOT_LOOP_WARN_MS + 15, loopDelayMaxMs: 90 })], 10);
+    expect(formatSummary(busy)).toMatch(/the bots' own event loop ran up to 40 ms late \(p99\)/);
+  });
+
+  test('a failure, a disconnect or any anomaly makes the run fail', () => {
+    expect(hasProblems(summarise([report({ failed: 1 })], 10))).toBe(true);
+    expect(hasProblems(summarise([report({ disconnected: 1 })], 10))).toBe(true);
+    expect(hasProblems(summarise([report({ missingSelf: 1 })], 10))).toBe(true);
+  });
+});
