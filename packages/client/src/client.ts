@@ -262,7 +262,7 @@ export class GameClient extends Emitter<ClientEvents> {
     const t = this.now();
     const frames = this.frames;
     frames.begin(t, this.welcome);
-    if (!this.frameReader.read(bytes, frames)) return false;
+    if (!frames.read(this.frameReader, bytes)) return false;
     this.stats.frames++;
     this.lastFrameAt = t;
     this.emit('frame', frames.info(), t);

@@ -1,7 +1,13 @@
 // Applies received frames to the client's picture of the world: the player's own entity and everything in view,
 // each with a short history for interpolation. It reads frames through the protocol's visitor, so a frame costs
 // no allocation beyond new entities and their names.
-import { EntityKind, type FrameVisitor, type WelcomeData } from '@mmo/protocol';
+import {
+  EntityKind,
+  type FrameOriginVisitor,
+  type FrameReader,
+  type FrameVisitor,
+  type WelcomeData,
+} from '@mmo/protocol';
 import { RemoteEntity } from './interpolation.js';
 
 /** What a frame said about the player, and how many view changes it carried. */
@@ -17,7 +23,7 @@ export interface FrameInfo {
   leaves: number;
 }
 
-export class FrameApplier implements FrameVisitor {
+export class FrameApplier implements FrameVisitor, FrameOriginVisitor {
   self: RemoteEntity | null = null;
   epoch = 0;
   lastInputSeq = 0;
@@ -53,6 +59,11 @@ export class FrameApplier implements FrameVisitor {
     if (welcome !== this.welcome) this.adopt(welcome);
   }
 
+  /** Reads one received frame into the picture; false when the bytes hold another message. */
+  read(reader: FrameReader, bytes: Uint8Array): boolean {
+    return this.tracking ? reader.read(bytes, this) : reader.readOrigin(bytes, this);
+  }
+
   info(): FrameInfo {
     const { tick, lastInputSeq, epoch, x, y, enters, updates, leaves } = this;
     return { tick, lastInputSeq, epoch, x, y, enters, updates, leaves };
@@ -67,6 +78,12 @@ export class FrameApplier implements FrameVisitor {
     if (!this.self)
       this.self = new RemoteEntity(this.welcome?.playerId ?? 0, EntityKind.Player, this.welcome?.name ?? '');
     this.self.push(this.time, x, y);
+  }
+
+  changes(enters: number, updates: number, leaves: number): void {
+    this.enters = enters;
+    this.updates = updates;
+    this.leaves = leaves;
   }
 
   leave(id: number): void {

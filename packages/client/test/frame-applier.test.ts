@@ -49,7 +49,7 @@ function setUp(history = 16) {
   const reader = new FrameReader();
   const apply = (time: number, bytes: Uint8Array) => {
     applier.begin(time, welcome);
-    expect(reader.read(bytes, applier)).toBe(true);
+    expect(applier.read(reader, bytes)).toBe(true);
     return applier.info();
   };
   return { entities, applier, apply };

@@ -13,6 +13,12 @@ export interface FrameVisitor {
   update(id: number, x: number, y: number): void;
 }
 
+/** Receives only what a frame says about the player itself, and how many view changes it carries. */
+export interface FrameOriginVisitor {
+  origin(tick: number, lastInputSeq: number, epoch: number, x: number, y: number): void;
+  changes(enters: number, updates: number, leaves: number): void;
+}
+
 /** One reader can be reused for every frame; it keeps its accessor objects. */
 export class FrameReader {
   private readonly root = new ServerMessage();
@@ -22,9 +28,8 @@ export class FrameReader {
 
   /** Visits the frame in `bytes` and returns true, or returns false (visiting nothing) for another message type. */
   read(bytes: Uint8Array, v: FrameVisitor): boolean {
-    const root = ServerMessage.getRootAsServerMessage(new ByteBuffer(bytes), this.root);
-    if (root.bodyType() !== ServerBody.Frame) return false;
-    const f = root.body(this.frame) as Frame;
+    const f = this.open(bytes);
+    if (!f) return false;
     const ox = f.originX();
     const oy = f.originY();
     v.origin(f.tick(), f.lastInputSeq(), f.epoch(), ox / POSITION_SCALE, oy / POSITION_SCALE);
@@ -42,5 +47,20 @@ export class FrameReader {
       if (u) v.update(u.id(), (ox + u.x()) / POSITION_SCALE, (oy + u.y()) / POSITION_SCALE);
     }
     return true;
+  }
+
+  /** Like read(), but skips the entities: only the origin and the number of changes. */
+  readOrigin(bytes: Uint8Array, v: FrameOriginVisitor): boolean {
+    const f = this.open(bytes);
+    if (!f) return false;
+    v.origin(f.tick(), f.lastInputSeq(), f.epoch(), f.originX() / POSITION_SCALE, f.originY() / POSITION_SCALE);
+    v.changes(f.entersLength(), f.updatesLength(), f.leavesLength());
+    return true;
+  }
+
+  private open(bytes: Uint8Array): Frame | null {
+    const root = ServerMessage.getRootAsServerMessage(new ByteBuffer(bytes), this.root);
+    if (root.bodyType() !== ServerBody.Frame) return null;
+    return root.body(this.frame) as Frame;
   }
 }

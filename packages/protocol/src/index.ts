@@ -53,7 +53,7 @@ export type { ZoneHeartbeatData } from './cluster/heartbeat.js';
 export { decodeZoneHeartbeat, encodeZoneHeartbeat } from './cluster/heartbeat.js';
 export type { InspectedEntityData, ZoneInspectionData } from './cluster/inspect.js';
 export { decodeZoneInspection, encodeZoneInspection } from './cluster/inspect.js';
-export type { FrameVisitor } from './frame-reader.js';
+export type { FrameOriginVisitor, FrameVisitor } from './frame-reader.js';
 export { FrameReader } from './frame-reader.js';
 export { FrameWriter } from './frame-writer.js';
 export { ClientBody, CloseCode, ErrorCode, ServerBody } from './gen/client_generated.js';

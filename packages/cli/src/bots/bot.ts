@@ -5,6 +5,7 @@ import { nodeSocket } from '@mmo/client/node';
 import { ErrorCode } from '@mmo/protocol';
 import type { Histogram } from './histogram.js';
 import { checkSelf, MAX_TICK_GAP, type SelfSample } from './self-check.js';
+import { SentInputs } from './sent-inputs.js';
 
 export interface Area {
   x0: number;
@@ -40,7 +41,8 @@ export class Bot {
   readonly counters: BotCounters = { handoffs: 0, duplicateSelf: 0, missingSelf: 0, jumps: 0, chats: 0, frames: 0 };
   /** Set when the server closed the connection while the bot was running. */
   disconnected = false;
-  private readonly sentAt = new Map<number, number>();
+  private readonly sent = new SentInputs();
+  private readonly recordLatency = (ms: number) => this.o.latency.record(ms);
   private waypoint: { x: number; y: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private last: SelfSample | null = null;
@@ -74,11 +76,7 @@ export class Bot {
   private onFrame(frame: FrameInfo, at: number): void {
     this.counters.frames++;
     this.checkFrame(frame);
-    for (const [seq, sent] of this.sentAt) {
-      if (seq > frame.lastInputSeq) break;
-      this.o.latency.record(at - sent);
-      this.sentAt.delete(seq);
-    }
+    this.sent.acknowledge(frame.lastInputSeq, at, this.recordLatency);
   }
 
   private checkFrame(f: FrameInfo): void {
@@ -106,7 +104,7 @@ export class Bot {
     const dy = this.waypoint.y - here.y;
     const d = Math.hypot(dx, dy) || 1;
     const seq = client.move(dx / d, dy / d);
-    this.sentAt.set(seq, performance.now());
+    this.sent.add(seq, performance.now());
     if (random() < (this.o.chatChance ?? 0.01)) {
       client.chat(`hello from ${this.o.name}`);
       this.counters.chats++;
