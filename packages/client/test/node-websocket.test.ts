@@ -194,6 +194,30 @@ describe('Node WebSocket client', () => {
     expect(log).toEqual([{ error: expect.stringMatching(/ECONNREFUSED/) }]);
   });
 
+  test('close() takes the codes and reasons a browser would, and refuses others', async () => {
+    const { url } = await serve(accepting);
+    const ws = new NodeWebSocket(url);
+    const { opened } = events(ws);
+    await opened;
+    expect(() => ws.close(1006)).toThrow(RangeError);
+    expect(() => ws.close(4000, 'x'.repeat(124))).toThrow(SyntaxError);
+    expect(ws.readyState).toBe(1);
+    ws.close(4000, 'done');
+    expect(ws.readyState).toBe(2);
+  });
+
+  test('a server that hangs up before answering the upgrade gives an error, then 1006', async () => {
+    const server = net.createServer((socket) => socket.destroy());
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const ws = new NodeWebSocket(`ws://127.0.0.1:${port}/ws`);
+    const { log, closed } = events(ws);
+    expect((await closed).code).toBe(1006);
+    expect(log.length).toBeGreaterThanOrEqual(1);
+    expect(log[0]).toEqual({ error: expect.any(String) });
+  });
+
   test('only ws: and wss: URLs are accepted', () => {
     expect(() => new NodeWebSocket('http://127.0.0.1:1/')).toThrow(/ws:\/\/ or wss:\/\//);
   });

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
-import { closePayload, encodeFrame, FrameParser, type FrameSink, Opcode, WsClose } from '../src/ws/frames.js';
+import {
+  closePayload,
+  encodeFrame,
+  FrameParser,
+  type FrameSink,
+  isSendableCloseCode,
+  Opcode,
+  WsClose,
+} from '../src/ws/frames.js';
 import { acceptFor, checkUpgradeResponse } from '../src/ws/handshake.js';
 
 /** A frame as a server sends it (unmasked unless asked). */
@@ -52,10 +60,20 @@ describe('client frames', () => {
     expect(Buffer.from(unmasked).equals(Buffer.from(payload))).toBe(true);
   });
 
-  test('a close payload carries the code and at most 123 bytes of reason', () => {
+  test('a close payload carries the code and at most 123 bytes of reason, cut between characters', () => {
     const p = Buffer.from(closePayload(4006, 'x'.repeat(300)));
     expect(p.readUInt16BE(0)).toBe(4006);
     expect(p.length).toBe(125);
+    // 'é' is two bytes: 123 bytes would end inside one, so the cut falls a byte earlier.
+    const accented = Buffer.from(closePayload(4000, 'é'.repeat(100)));
+    expect(accented.length).toBe(2 + 122);
+    expect(new TextDecoder('utf-8', { fatal: true }).decode(accented.subarray(2))).toBe('é'.repeat(61));
+  });
+
+  test('only sendable close codes pass', () => {
+    for (const ok of [1000, 1001, 1002, 1003, 1007, 1011, 1014, 3000, 4004, 4999])
+      expect(isSendableCloseCode(ok)).toBe(true);
+    for (const bad of [0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000]) expect(isSendableCloseCode(bad)).toBe(false);
   });
 });
 
@@ -123,6 +141,49 @@ describe('server frames parsed', () => {
       { kind: 'ping', data: digest(bytes()) },
       { kind: 'message', data: digest(bytes(1, 2, 3, 4)) },
     ]);
+  });
+
+  test('nothing after the close frame is read', () => {
+    const { events, parser } = collect();
+    parser.push(
+      Buffer.concat([
+        serverFrame(Opcode.Close, closePayload(1000, 'bye')),
+        serverFrame(Opcode.Binary, bytes(1)),
+        Buffer.from([0x83, 0x00]), // even a broken frame: it is never looked at
+      ]),
+    );
+    parser.push(serverFrame(Opcode.Binary, bytes(2)));
+    expect(events).toEqual([{ kind: 'close', code: 1000, reason: 'bye' }]);
+  });
+
+  test('a close frame with a code that must not be sent fails with 1002', () => {
+    const { events, parser } = collect();
+    parser.push(serverFrame(Opcode.Close, closePayload(1006, 'abnormal')));
+    expect(events).toEqual([{ kind: 'fail', code: WsClose.ProtocolError, reason: expect.stringMatching(/1006/) }]);
+  });
+
+  test('after a frame cut across reads, the frames behind it in the next read are still views of that read', () => {
+    const first = serverFrame(Opcode.Binary, new Uint8Array(300).fill(1));
+    const next = Buffer.concat([serverFrame(Opcode.Binary, bytes(8)), serverFrame(Opcode.Binary, bytes(9))]);
+    const seen: Uint8Array[] = [];
+    const parser = new FrameParser(
+      { message: (d) => seen.push(d as Uint8Array), ping: () => {}, peerClose: () => {}, fail: () => {} },
+      1024,
+    );
+    parser.push(first.subarray(0, 100));
+    const second = Buffer.concat([first.subarray(100), next]);
+    parser.push(second);
+    expect(seen.map((d) => d.length)).toEqual([300, 1, 1]);
+    expect(seen[1]?.buffer).toBe(second.buffer);
+    expect(seen[2]?.buffer).toBe(second.buffer);
+  });
+
+  test('a ping in the middle of a fragmented message near the limit is fine', () => {
+    const { events, parser } = collect(1000);
+    parser.push(serverFrame(Opcode.Binary, new Uint8Array(990), { fin: false }));
+    parser.push(serverFrame(Opcode.Ping, new Uint8Array(100)));
+    parser.push(serverFrame(Opcode.Continuation, new Uint8Array(10)));
+    expect(events.map((e) => e.kind)).toEqual(['ping', 'message']);
   });
 
   test('a close frame without a code reports 1005', () => {

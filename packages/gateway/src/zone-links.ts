@@ -16,6 +16,7 @@ import {
 export class ZoneLinks {
   private readonly pending = new Map<string, GatewayToZoneData>();
   private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
   private lastFlushAt = Number.NEGATIVE_INFINITY;
   batchesSent = 0;
 
@@ -41,7 +42,7 @@ export class ZoneLinks {
     this.scheduled = true;
     const wait = this.lastFlushAt + this.minIntervalMs - performance.now();
     if (wait <= 0) setImmediate(() => this.flush());
-    else setTimeout(() => this.flush(), wait);
+    else this.timer = setTimeout(() => this.flush(), wait);
   }
 
   input(zone: string, player: number, seq: number, moveX: number, moveY: number): void {
@@ -70,6 +71,8 @@ export class ZoneLinks {
 
   flush(): void {
     this.scheduled = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.lastFlushAt = performance.now();
     for (const [zone, batch] of this.pending) {
       if (isEmptyGatewayToZone(batch)) continue;

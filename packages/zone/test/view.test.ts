@@ -121,4 +121,18 @@ describe('view diff', () => {
     // An entity the old zone showed that is out of view here leaves.
     expect(diff(after, [a2, c], 2, 1, (id) => byId.get(id)).leaves).toEqual([2]);
   });
+
+  test('duplicates are harmless: an entity listed twice in view enters once, a view handed over with an id twice keeps it once', () => {
+    const view = new View();
+    const a = entity(1, 105);
+    expect(diff(view, [a, a], 0, 1).enters.map((e) => e.id)).toEqual([1]);
+    expect(view.size).toBe(1);
+    const handed = View.fromEntries([
+      { id: 1, x: a.qx, y: a.qy },
+      { id: 1, x: a.qx, y: a.qy },
+    ]);
+    expect(handed.size).toBe(1);
+    const f = diff(handed, [a], 1, 1, (id) => (id === 1 ? a : undefined));
+    expect(f).toMatchObject({ enters: [], updates: [], leaves: [] });
+  });
 });

@@ -57,9 +57,22 @@ export function encodeFrame(opcode: number, payload: Uint8Array, mask: Uint8Arra
   return out;
 }
 
-/** The payload of a close frame: the code, then a reason of at most 123 bytes of UTF-8. */
+/**
+ * Codes a close frame may carry (RFC 6455, section 7.4): the defined ones that can be sent, and 3000-4999 for
+ * libraries and applications. 1005, 1006 and 1015 only ever describe a close locally.
+ */
+export function isSendableCloseCode(code: number): boolean {
+  if (code >= 3000 && code <= 4999) return true;
+  return code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006;
+}
+
+/** The payload of a close frame: the code, then a reason cut to at most 123 bytes of UTF-8, between characters. */
 export function closePayload(code: number, reason: string): Uint8Array {
-  const text = Buffer.from(reason, 'utf8').subarray(0, MAX_CONTROL_PAYLOAD - 2);
+  const full = Buffer.from(reason, 'utf8');
+  let cut = Math.min(full.length, MAX_CONTROL_PAYLOAD - 2);
+  // Never end inside a character: step back over continuation bytes (10xxxxxx) to the start of the cut one.
+  if (cut < full.length) while (cut > 0 && ((full[cut] as number) & 0xc0) === 0x80) cut--;
+  const text = full.subarray(0, cut);
   const out = Buffer.allocUnsafe(2 + text.length);
   out.writeUInt16BE(code, 0);
   out.set(text, 2);
@@ -68,9 +81,13 @@ export function closePayload(code: number, reason: string): Uint8Array {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Above this, a drained buffer of held bytes is given back rather than kept for the next cut frame. */
+const KEEP_HELD_BYTES = 16 * 1024;
+
 /**
  * Turns the bytes a server sends into messages. Complete frames in a chunk are handed on as views of that chunk;
- * only a frame cut across chunks is copied (into a buffer kept for the purpose).
+ * only a frame cut across chunks is copied (into a buffer kept for the purpose), and of the next chunk only what
+ * completes it. Nothing is read after the peer's close frame or a protocol error.
  */
 export class FrameParser {
   private held = new Uint8Array(0);
@@ -79,7 +96,8 @@ export class FrameParser {
   private parts: Uint8Array[] = [];
   private partsLength = 0;
   private partsOpcode = -1;
-  private failed = false;
+  /** Set by a protocol error or the peer's close frame: the stream is over. */
+  private ended = false;
 
   constructor(
     private readonly sink: FrameSink,
@@ -88,16 +106,32 @@ export class FrameParser {
 
   /** Feeds received bytes. The caller may reuse `chunk` as soon as this returns. */
   push(chunk: Uint8Array): void {
-    if (this.failed) return;
-    if (this.heldLength === 0) {
-      const used = this.parse(chunk, 0, chunk.length);
-      if (used < chunk.length && !this.failed) this.hold(chunk.subarray(used));
-      return;
+    let at = 0;
+    // First finish the frame cut at the end of the last chunk, taking from this one only the bytes it lacks.
+    while (this.heldLength > 0 && at < chunk.length && !this.ended) {
+      const take = Math.max(1, Math.min(this.heldFrameBytes() - this.heldLength, chunk.length - at));
+      this.hold(chunk.subarray(at, at + take));
+      at += take;
+      const used = this.parse(this.held, 0, this.heldLength);
+      this.held.copyWithin(0, used, this.heldLength);
+      this.heldLength -= used;
     }
-    this.hold(chunk);
-    const used = this.parse(this.held, 0, this.heldLength);
-    this.held.copyWithin(0, used, this.heldLength);
-    this.heldLength -= used;
+    if (this.heldLength === 0 && this.held.length > KEEP_HELD_BYTES) this.held = new Uint8Array(0);
+    if (this.ended || at === chunk.length) return;
+    const used = this.parse(chunk, at, chunk.length);
+    if (used < chunk.length && !this.ended) this.hold(chunk.subarray(used));
+  }
+
+  /** Size of the frame that starts the held bytes, or of as much of its header as is needed to learn it. */
+  private heldFrameBytes(): number {
+    const h = this.held;
+    if (this.heldLength < 2) return 2;
+    const len7 = (h[1] as number) & 0x7f;
+    const head = len7 < 126 ? 2 : len7 === 126 ? 4 : 10;
+    if (this.heldLength < head) return head;
+    if (len7 < 126) return head + len7;
+    if (len7 === 126) return head + (((h[2] as number) << 8) | (h[3] as number));
+    return head + readU32(h, 2) * 0x1_0000_0000 + readU32(h, 6);
   }
 
   private hold(bytes: Uint8Array): void {
@@ -114,7 +148,7 @@ export class FrameParser {
   /** Handles every complete frame in bytes[start, end); returns where the first incomplete one starts. */
   private parse(bytes: Uint8Array, start: number, end: number): number {
     let at = start;
-    while (!this.failed && end - at >= 2) {
+    while (!this.ended && end - at >= 2) {
       const b0 = bytes[at] as number;
       const b1 = bytes[at + 1] as number;
       let length = b1 & 0x7f;
@@ -147,7 +181,8 @@ export class FrameParser {
       if (!(b0 & 0x80) || length > MAX_CONTROL_PAYLOAD)
         return this.fail(WsClose.ProtocolError, 'control frames must be whole and at most 125 bytes');
     } else if (opcode > Opcode.Binary) return this.fail(WsClose.ProtocolError, `unknown data opcode ${opcode}`);
-    if (this.partsLength + length > this.maxPayload)
+    const sofar = opcode >= 0x8 ? 0 : this.partsLength;
+    if (sofar + length > this.maxPayload)
       return this.fail(WsClose.TooBig, `message larger than ${this.maxPayload} bytes`);
     return true;
   }
@@ -186,20 +221,25 @@ export class FrameParser {
   }
 
   private closeFrame(payload: Uint8Array): void {
-    if (payload.length === 0) return this.sink.peerClose(WsClose.NoStatus, '');
+    if (payload.length === 0) {
+      this.ended = true;
+      return this.sink.peerClose(WsClose.NoStatus, '');
+    }
     if (payload.length === 1) return void this.fail(WsClose.ProtocolError, 'close frame with a one-byte payload');
     const code = ((payload[0] as number) << 8) | (payload[1] as number);
+    if (!isSendableCloseCode(code)) return void this.fail(WsClose.ProtocolError, `close code ${code} is not allowed`);
     let reason: string;
     try {
       reason = utf8.decode(payload.subarray(2));
     } catch {
       return void this.fail(WsClose.InvalidData, 'close reason is not UTF-8');
     }
+    this.ended = true;
     this.sink.peerClose(code, reason);
   }
 
   private fail(code: number, reason: string): false {
-    this.failed = true;
+    this.ended = true;
     this.sink.fail(code, reason);
     return false;
   }

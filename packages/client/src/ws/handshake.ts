@@ -48,5 +48,6 @@ export function checkUpgradeResponse(head: string, accept: string): string | nul
   if (!/\bupgrade\b/i.test(headers.get('connection') ?? '')) return 'the response lacks "Connection: Upgrade"';
   if (headers.get('sec-websocket-accept') !== accept) return 'the server answered with a wrong Sec-WebSocket-Accept';
   if (headers.has('sec-websocket-extensions')) return 'the server chose an extension this client did not offer';
+  if (headers.has('sec-websocket-protocol')) return 'the server chose a subprotocol this client did not offer';
   return null;
 }

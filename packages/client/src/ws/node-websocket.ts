@@ -14,6 +14,8 @@ const OPEN = 1;
 const CLOSING = 2;
 const CLOSED = 3;
 
+/** Largest close reason (UTF-8 bytes) a close frame can carry. */
+const MAX_CLOSE_REASON = 123;
 /** After sending a close frame, how long to wait for the server to end the connection. */
 const CLOSE_WAIT_MS = 3_000;
 /** Largest message accepted from the server. */
@@ -77,6 +79,8 @@ export class NodeWebSocket implements WebSocketLike {
   private closeCode: number = WsClose.Abnormal;
   private closeReason = '';
   private clean = false;
+  private errored = false;
+  private opened = false;
   private closeTimer: NodeJS.Timeout | null = null;
 
   constructor(address: string, options: NodeWebSocketOptions = {}) {
@@ -97,7 +101,8 @@ export class NodeWebSocket implements WebSocketLike {
     };
     this.parser = new FrameParser(sink, options.maxPayload ?? DEFAULT_MAX_PAYLOAD);
     if (secure) {
-      this.socket = tls.connect({ host, port, servername: host });
+      // Server names for TLS are host names; an address is matched against the certificate by itself.
+      this.socket = tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }) });
       this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
       this.socket.once('secureConnect', () => this.socket.write(upgrade.request));
     } else {
@@ -110,6 +115,10 @@ export class NodeWebSocket implements WebSocketLike {
     }
     this.socket.setNoDelay(true);
     this.socket.on('error', (error) => this.error(error.message, error));
+    // The server ended its side without a close frame: nothing more can be sent, the close follows.
+    this.socket.on('end', () => {
+      if (this.readyState === OPEN) this.readyState = CLOSING;
+    });
     this.socket.on('close', () => this.closed());
   }
 
@@ -120,7 +129,14 @@ export class NodeWebSocket implements WebSocketLike {
     this.write(text ? Opcode.Text : Opcode.Binary, text ? Buffer.from(data, 'utf8') : data);
   }
 
+  /** As in browsers: the code is 1000 or 3000-4999, the reason at most 123 bytes of UTF-8. */
   close(code: number = WsClose.Normal, reason = ''): void {
+    if (code !== WsClose.Normal && !(code >= 3000 && code <= 4999)) {
+      throw new RangeError(`a client closes with 1000 or a code from 3000 to 4999, not ${code}`);
+    }
+    if (Buffer.byteLength(reason, 'utf8') > MAX_CLOSE_REASON) {
+      throw new SyntaxError(`a close reason is at most ${MAX_CLOSE_REASON} bytes of UTF-8`);
+    }
     if (this.readyState >= CLOSING) return;
     if (this.readyState === CONNECTING) {
       this.readyState = CLOSING;
@@ -181,6 +197,7 @@ export class NodeWebSocket implements WebSocketLike {
     const rest = this.head.subarray(end + 4);
     this.head = Buffer.alloc(0);
     this.readyState = OPEN;
+    this.opened = true;
     this.onopen?.({ type: 'open' });
     if (rest.length > 0 && this.readyState !== CLOSED) this.parser.push(rest);
   }
@@ -193,6 +210,7 @@ export class NodeWebSocket implements WebSocketLike {
   }
 
   private error(message: string, error?: Error): void {
+    this.errored = true;
     const event: WebSocketErrorEvent = { type: 'error', message, ...(error ? { error } : {}) };
     this.onerror?.(event);
   }
@@ -211,6 +229,7 @@ export class NodeWebSocket implements WebSocketLike {
   private closed(): void {
     if (this.closeTimer) clearTimeout(this.closeTimer);
     if (this.readyState === CLOSED) return;
+    if (!this.opened && !this.errored) this.error('the connection ended before the WebSocket handshake');
     this.readyState = CLOSED;
     const event = { code: this.closeCode, reason: this.closeReason, wasClean: this.clean };
     this.onclose?.(event);

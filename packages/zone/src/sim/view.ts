@@ -60,6 +60,11 @@ export class View {
         this.removeAt(j);
         continue;
       }
+      if (e.viewKnown === stamp) {
+        // A second slot for an entity already matched: the client has it once, so the slot just goes.
+        this.removeAt(j);
+        continue;
+      }
       e.viewKnown = stamp;
       const qx = e.qx;
       const qy = e.qy;
@@ -79,15 +84,16 @@ export class View {
       if (e.viewKnown === stamp) continue;
       writer.enter(e.id, e.kind, e.qx - originX, e.qy - originY, e.nameUtf8);
       this.append(e.id, e.qx, e.qy, e);
+      e.viewKnown = stamp;
     }
   }
 
-  /** The entity of slot j when it is in this diff's view (and not already matched to another slot), else null. */
+  /** The entity of slot j when it is in this diff's view, else null. */
   private stillInView(j: number, stamp: number, find: EntityLookup | undefined): Entity | null {
     const known = this.refs[j] ?? null;
     if (known !== null && known.viewMark === stamp) return known;
     const now = find?.(this.ids[j] as number);
-    if (now === undefined || now.viewMark !== stamp || now.viewKnown === stamp) return null;
+    if (now === undefined || now.viewMark !== stamp) return null;
     this.refs[j] = now;
     return now;
   }
@@ -140,7 +146,12 @@ export class View {
   /** A view as another zone handed it over; its entities are found by id at the first diff. */
   static fromEntries(entries: readonly ViewEntryData[]): View {
     const view = new View();
-    for (const e of entries) view.append(e.id, e.x, e.y, null);
+    const seen = new Set<number>();
+    for (const e of entries) {
+      if (seen.has(e.id)) continue;
+      seen.add(e.id);
+      view.append(e.id, e.x, e.y, null);
+    }
     return view;
   }
 }
