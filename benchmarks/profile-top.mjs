@@ -1,5 +1,6 @@
 // Prints where a V8 CPU profile (.cpuprofile, from `mmo up --profile <dir>` or `node --cpu-prof`) spent its time:
-// the functions with the most self time, and the same grouped by file.
+// the functions with the most self time, the same grouped by file, and the functions with the most total time
+// (callees included) as a share of the busy time, which shows which path a cost belongs to.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,7 +12,7 @@ const { values, positionals } = parseArgs({
 });
 if (values.help || positionals.length === 0) {
   console.log('node benchmarks/profile-top.mjs [--top 25] <file.cpuprofile>...\n');
-  console.log('Self time per function and per file, highest first, for each profile given.');
+  console.log('Self time per function and per file, and total time (callees included) per function, highest first.');
   process.exit(values.help ? 0 : 1);
 }
 
@@ -37,6 +38,38 @@ function report(file, top) {
   printTable(rows(byFunction, total, top, 'function'), ['function', 'self ms', 'self %']);
   console.log('');
   printTable(rows(byFile, total, Math.min(top, 15), 'file'), ['file', 'self ms', 'self %']);
+  console.log('');
+  printTable(totalRows(profile, selfUs, byNode, top), ['function (with callees)', 'total ms', '% of busy']);
+}
+
+/** Total time per function: every sample counts for each distinct function on its stack, idle left out. */
+function totalRows(profile, selfUs, byNode, top) {
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const totals = new Map();
+  let busy = 0;
+  for (const [id, us] of selfUs) {
+    const name = byNode.get(id).callFrame.functionName;
+    if (name === '(idle)' || name === '(root)') continue;
+    busy += us;
+    const seen = new Set();
+    for (let n = id; n !== undefined; n = parent.get(n)) {
+      const { functionName, url, lineNumber } = byNode.get(n).callFrame;
+      if (functionName === '(root)') continue;
+      const fn = `${functionName || '(anonymous)'} ${url ? `${shortUrl(url)}:${lineNumber + 1}` : ''}`.trim();
+      if (seen.has(fn)) continue;
+      seen.add(fn);
+      totals.set(fn, (totals.get(fn) ?? 0) + us);
+    }
+  }
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, us]) => ({
+      'function (with callees)': name,
+      'total ms': Math.round(us / 1000),
+      '% of busy': ((us / busy) * 100).toFixed(1),
+    }));
 }
 
 /** Self time per profile node, in microseconds, from the sample list and the gaps between samples. */
