@@ -107,6 +107,8 @@ for (const kind of o.kinds.split(',')) {
     [`cores at ${o.players} x ${hz} Hz`]: (((serverUs + clientUs) * perPlayerSecond) / 1e6).toFixed(2),
   });
   if (m.received < m.sent * 0.95) console.error(`  ${kind}: only ${m.received} of ${m.sent} messages arrived`);
+  const inputsDue = clients * Number(o['send-hz']) * seconds;
+  if (m.inputs < inputsDue * 0.9) console.error(`  ${kind}: only ${m.inputs} of about ${inputsDue} inputs arrived`);
 }
 
 console.log(

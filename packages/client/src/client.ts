@@ -227,8 +227,6 @@ export class GameClient extends Emitter<ClientEvents> {
     if (this.applyFrame(bytes)) return;
     const msg = decodeServerMessage(bytes);
     switch (msg.body) {
-      case ServerBody.Frame:
-        return; // read above
       case ServerBody.Welcome: {
         const { body: _, ...welcome } = msg;
         this.welcome = welcome;

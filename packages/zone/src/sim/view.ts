@@ -1,5 +1,4 @@
-import type { FrameWriter, ViewEntryData } from '@mmo/protocol';
-import { POSITION_SCALE } from '@mmo/protocol';
+import { type FrameWriter, POSITION_SCALE, type ViewEntryData } from '@mmo/protocol';
 import type { Entity } from './entity.js';
 
 /** How often entities are refreshed by distance: every tick up close, every `farEveryTicks` ticks further out. */
