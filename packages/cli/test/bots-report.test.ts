@@ -1,6 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
 import { Histogram } from '../src/bots/histogram.js';
-import { BOT_LOOP_WARN_MS, formatSummary, hasProblems, summarise } from '../src/bots/report.js';
+import {
+  BOT_LOOP_WARN_MS,
+  FROZEN_GAP_MS,
+  formatSummary,
+  hasProblems,
+  summarise,
+  summariseFrameGaps,
+} from '../src/bots/report.js';
 import type { SwarmReport } from '../src/bots/swarm.js';
 
 function report(o: Partial<SwarmReport> & { latencies?: number[] }): SwarmReport {
@@ -21,6 +28,7 @@ function report(o: Partial<SwarmReport> & { latencies?: number[] }): SwarmReport
     missingSelf: 0,
     jumps: 0,
     chats: 0,
+    frameGapsMs: [],
     errors: [],
     cpuSeconds: 1,
     wallSeconds: 10,
@@ -52,6 +60,32 @@ describe('the bots summary', () => {
     expect(formatSummary(calm)).not.toMatch(/event loop ran/);
     const busy = summarise([report({ loopDelayP99Ms: BOT_LOOP_WARN_MS + 15, loopDelayMaxMs: 90 })], 10);
     expect(formatSummary(busy)).toMatch(/the bots' own event loop ran up to 40 ms late \(p99\)/);
+  });
+
+  test("summarises every bot's longest frame gap over all workers: nearest-rank p50 and p99, the max, and the frozen", () => {
+    // 100 bots: 98 steady (gaps 51..148 ms), one at 2500 ms, one at exactly the threshold (not over it).
+    const steady = Array.from({ length: 98 }, (_, i) => 51 + i);
+    const s = summarise(
+      [
+        report({ frameGapsMs: [...steady.slice(0, 50), 2500] }),
+        report({ frameGapsMs: [FROZEN_GAP_MS, ...steady.slice(50)] }),
+      ],
+      10,
+    );
+    expect(s.frameGapMs).toEqual({ p50: 100, p99: 2000, max: 2500 });
+    expect(s.frozenBots).toBe(1);
+    expect(formatSummary(s)).toMatch(
+      /longest gap between frames per bot: p50 100 ms, p99 2000 ms, max 2500 ms; 1 bots frozen \(over 2000 ms without a frame\)/,
+    );
+  });
+
+  test('frame gaps of a single bot, of none, and of all frozen', () => {
+    expect(summariseFrameGaps([70])).toEqual({ frameGapMs: { p50: 70, p99: 70, max: 70 }, frozenBots: 0 });
+    expect(summariseFrameGaps([])).toEqual({ frameGapMs: { p50: 0, p99: 0, max: 0 }, frozenBots: 0 });
+    expect(summariseFrameGaps([3000, 2001, 9000, 2100])).toEqual({
+      frameGapMs: { p50: 2100, p99: 9000, max: 9000 },
+      frozenBots: 4,
+    });
   });
 
   test('a failure, a disconnect or any anomaly makes the run fail', () => {

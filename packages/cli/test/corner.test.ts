@@ -94,6 +94,8 @@ describe('the four-zone corner under 200 walking bots', () => {
       failed: 0,
       disconnected: 0,
       anomalies: { duplicateSelf: 0, missingSelf: 0, jumps: 0 },
+      frameGapMs: { p50: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) },
+      frozenBots: 0,
     });
     expect(summary.handoffs).toBeGreaterThan(BOTS);
     expect(summary.framesPerClientPerSec).toBeGreaterThan(18);

@@ -3,6 +3,7 @@
 import { type FrameInfo, GameClient, ServerErrorReply } from '@mmo/client';
 import { nodeSocket } from '@mmo/client/node';
 import { ErrorCode } from '@mmo/protocol';
+import { FrameGaps } from './frame-gaps.js';
 import type { Histogram } from './histogram.js';
 import { checkSelf, MAX_TICK_GAP, type SelfSample } from './self-check.js';
 import { SentInputs } from './sent-inputs.js';
@@ -42,6 +43,7 @@ export class Bot {
   /** Set when the server closed the connection while the bot was running. */
   disconnected = false;
   private readonly sent = new SentInputs();
+  private readonly gaps = new FrameGaps();
   private readonly recordLatency = (ms: number) => this.o.latency.record(ms);
   private waypoint: { x: number; y: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -57,10 +59,12 @@ export class Bot {
     this.client = client;
     client.on('close', () => {
       if (!this.stopping) this.disconnected = true;
+      this.gaps.close();
       this.halt();
     });
     client.on('frame', (frame, at) => this.onFrame(frame, at));
     await this.logIn(client);
+    this.gaps.watchFrom(performance.now());
     this.timer = setInterval(() => this.step(), this.o.inputEveryMs ?? 200);
   }
 
@@ -75,6 +79,7 @@ export class Bot {
 
   private onFrame(frame: FrameInfo, at: number): void {
     this.counters.frames++;
+    this.gaps.frame(at);
     this.checkFrame(frame);
     this.sent.acknowledge(frame.lastInputSeq, at, this.recordLatency);
   }
@@ -126,6 +131,11 @@ export class Bot {
     if (silentMs > ((MAX_TICK_GAP + 1) * 1000) / welcome.tickRate) this.counters.missingSelf++;
   }
 
+  /** The longest this bot went without a frame (ms), counting the silence until the end of the run. */
+  get longestFrameGapMs(): number {
+    return this.gaps.longestMs;
+  }
+
   private halt(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
@@ -134,6 +144,7 @@ export class Bot {
   /** Stops walking and closes the connection normally. */
   stop(): void {
     this.checkStillReceiving();
+    if (!this.stopping && !this.disconnected) this.gaps.end(performance.now());
     this.stopping = true;
     this.halt();
     if (this.client?.isOpen) this.client.close(1000, 'bot finished');

@@ -18,11 +18,18 @@ export interface BotsSummary {
   botCpuPercent: number;
   /** How late the bots' event loops ran (ms; the worst worker): latency figures include this much of the bots' own delay. */
   botLoopDelayMs: { p99: number; max: number };
+  /** Over the bots: each bot's longest time without a frame (ms), by its own clock, up to the end of the run. */
+  frameGapMs: { p50: number; p99: number; max: number };
+  /** Bots whose longest time without a frame was over FROZEN_GAP_MS. */
+  frozenBots: number;
   errors: string[];
 }
 
 /** Bots whose event loop is this late (p99, ms) are too busy to measure the server well. */
 export const BOT_LOOP_WARN_MS = 25;
+
+/** A bot that went longer than this without a frame (ms) counts as frozen. */
+export const FROZEN_GAP_MS = 2000;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -61,7 +68,18 @@ export function summarise(reports: readonly SwarmReport[], durationSec: number):
       p99: Math.max(0, ...reports.map((r) => r.loopDelayP99Ms)),
       max: Math.max(0, ...reports.map((r) => r.loopDelayMaxMs)),
     },
+    ...summariseFrameGaps(reports.flatMap((r) => r.frameGapsMs)),
     errors: reports.flatMap((r) => r.errors).slice(0, 10),
+  };
+}
+
+/** Nearest-rank quantiles of the bots' longest frame gaps, their maximum, and how many bots were frozen. */
+export function summariseFrameGaps(longestMs: readonly number[]): Pick<BotsSummary, 'frameGapMs' | 'frozenBots'> {
+  const sorted = [...longestMs].sort((a, b) => a - b);
+  const rank = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
+  return {
+    frameGapMs: { p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1] ?? 0 },
+    frozenBots: sorted.filter((ms) => ms > FROZEN_GAP_MS).length,
   };
 }
 
@@ -73,12 +91,14 @@ export function hasProblems(s: BotsSummary): boolean {
 
 export function formatSummary(s: BotsSummary): string {
   const a = s.anomalies;
+  const g = s.frameGapMs;
   return [
     `bots: ${s.connected}/${s.count} connected, ${s.failed} failed, ${s.disconnected} disconnected (${s.durationSec} s)`,
     `latency input -> visible: p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms (${s.latencyMs.samples} inputs)`,
     `per client: ${s.bytesPerClientPerSec.in} B/s in, ${s.bytesPerClientPerSec.out} B/s out, ${s.framesPerClientPerSec} frames/s`,
     `handoffs seen: ${s.handoffs}; chats sent: ${s.chats}; the bots themselves used ${s.botCpuPercent} % of a core`,
     `anomalies: ${a.duplicateSelf} duplicate self, ${a.missingSelf} missing self, ${a.jumps} jumps`,
+    `longest gap between frames per bot: p50 ${g.p50} ms, p99 ${g.p99} ms, max ${g.max} ms; ${s.frozenBots} bots frozen (over ${FROZEN_GAP_MS} ms without a frame)`,
     ...(s.botLoopDelayMs.p99 > BOT_LOOP_WARN_MS
       ? [
           `  ! the bots' own event loop ran up to ${s.botLoopDelayMs.p99} ms late (p99): latency includes that delay; use more --workers or another machine`,

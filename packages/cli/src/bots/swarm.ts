@@ -35,6 +35,8 @@ export interface SwarmReport {
   missingSelf: number;
   jumps: number;
   chats: number;
+  /** Per bot that joined: the longest it went without a frame (whole ms, rounded up), by its own clock. */
+  frameGapsMs: number[];
   /** The first few reasons bots failed or were disconnected. */
   errors: string[];
   /** CPU time this swarm's process used (user + system), and the wall time it ran: the bots' own cost. */
@@ -168,6 +170,7 @@ export class Swarm {
       missingSelf: 0,
       jumps: 0,
       chats: 0,
+      frameGapsMs: this.running.map((r) => Math.ceil(r.bot.longestFrameGapMs)),
       errors: this.errors,
       cpuSeconds: cpuSecondsSince(this.cpuAtStart),
       wallSeconds: (end - this.startedAt) / 1000,
