@@ -1,6 +1,18 @@
-// Starts a private nats-server with JetStream on a free loopback port: used by `mmo up` and by the test kit.
+// Starts a private nats-server with JetStream on a loopback port (a free one unless told): used by `mmo up` and by
+// the test kit.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+} from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { NatsError } from '@mmo/core';
 
@@ -18,10 +30,12 @@ export interface LocalNatsServer {
 export interface LocalNatsOptions {
   /** Folder for JetStream storage and the ports file. */
   dir: string;
-  /** 0 (default) picks a free port. */
+  /** A fixed port (a restart on the port clients already use); a free one when absent. */
   port?: number;
   /** Where the server's log lines go; dropped when absent. */
   logFile?: string;
+  /** Called once when a server that has started exits, whether asked to stop or not. */
+  onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
   startTimeoutMs?: number;
   /**
    * Run the server in its own process group, so that a Ctrl-C in the terminal reaches only its owner, which stops
@@ -63,8 +77,14 @@ export async function startLocalNatsServer(options: LocalNatsOptions): Promise<L
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await waitForPortsFile(child, options.dir, options.startTimeoutMs ?? 10_000, () => stderr, exited);
+  // A killed server leaves its ports file behind; a clean stop removes it itself.
+  void exited.then(() => rmSync(join(options.dir, `nats-server_${child.pid}.ports`), { force: true }));
+  // Why it failed: the fatal line from stderr or, when it logs to a file, from the file's end.
+  const output = () =>
+    fatalLine(stderr) || (options.logFile ? fatalLine(logTail(options.logFile)) : '') || stderr.trim();
+  const url = await waitForPortsFile(child, options.dir, options.startTimeoutMs ?? 10_000, output, exited);
   const port = Number(new URL(url).port);
+  if (options.onExit) reportExit(child, options.onExit);
   return {
     url,
     port,
@@ -75,11 +95,39 @@ export async function startLocalNatsServer(options: LocalNatsOptions): Promise<L
   };
 }
 
+function reportExit(child: ChildProcess, onExit: NonNullable<LocalNatsOptions['onExit']>): void {
+  if (child.exitCode !== null || child.signalCode !== null) onExit(child.exitCode, child.signalCode);
+  else child.once('exit', (code, signal) => onExit(code, signal));
+}
+
+/** The text's last line if it is fatal (why the server could not start), without its prefix; or ''. */
+function fatalLine(text: string): string {
+  const last = text.trimEnd().split('\n').at(-1) ?? '';
+  return last.includes('[FTL]') ? last.replace(/^.*\[FTL\]\s*/, '') : '';
+}
+
+/** The end of a log file, or '' if it cannot be read. */
+function logTail(file: string, bytes = 4096): string {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const tail = Buffer.alloc(Math.min(size, bytes));
+      readSync(fd, tail, 0, tail.length, size - tail.length);
+      return tail.toString();
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}
+
 async function waitForPortsFile(
   child: ChildProcess,
   dir: string,
   timeoutMs: number,
-  stderr: () => string,
+  output: () => string,
   exited: Promise<number | null>,
 ): Promise<string> {
   const file = `nats-server_${child.pid}.ports`;
@@ -89,7 +137,7 @@ async function waitForPortsFile(
     dead = true;
   });
   while (Date.now() < deadline) {
-    if (dead) throw new NatsError(`nats-server exited during start: ${stderr().trim() || 'no output'}`);
+    if (dead) throw new NatsError(`nats-server exited during start: ${output() || 'no output'}`);
     if (readdirSync(dir).includes(file)) {
       try {
         const ports = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nats?: string[] };
@@ -102,7 +150,7 @@ async function waitForPortsFile(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   child.kill('SIGKILL');
-  throw new NatsError(`nats-server did not report its port within ${timeoutMs} ms: ${stderr().trim()}`);
+  throw new NatsError(`nats-server did not report its port within ${timeoutMs} ms: ${output()}`);
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<number | null>, graceMs: number): Promise<void> {

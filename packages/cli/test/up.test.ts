@@ -1,5 +1,7 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { connect, joinAs, nextFrame, TEST_PASSWORD, tempDir } from '@mmo/testkit';
+import { connect, joinAs, nextFrame, TEST_PASSWORD, tempDir, waitFor } from '@mmo/testkit';
 import { alive, type Running, runMmo } from './run-mmo.js';
 
 const data = tempDir('mmo-up-');
@@ -15,7 +17,7 @@ afterAll(async () => {
 
 interface Health {
   ready: boolean;
-  zones: { id: string; pid: number }[];
+  zones: { id: string; pid: number; lastSeenMs: number }[];
 }
 
 async function start(): Promise<{ url: string; ws: string }> {
@@ -23,6 +25,21 @@ async function start(): Promise<{ url: string; ws: string }> {
   const [, url] = await up.waitFor(/✓ gateway\s+(http:\/\/\S+)/);
   await up.waitFor(/World ready/);
   return { url: url as string, ws: `${(url as string).replace('http', 'ws')}/ws` };
+}
+
+/** The pid of the nats-server that `mmo up` runs, from its ports file (nats-server_<pid>.ports). */
+function natsServerPid(): number {
+  const files = readdirSync(join(data.path, 'nats')).filter((f) => /^nats-server_\d+\.ports$/.test(f));
+  expect(files).toHaveLength(1);
+  return Number((files[0] as string).replace(/\D/g, ''));
+}
+
+/** True when /healthz is 200 and the gateway heard every zone's heartbeat after `since` (Date.now ms). */
+async function heardSince(url: string, since: number): Promise<boolean> {
+  const asked = Date.now();
+  const res = await fetch(`${url}/healthz`);
+  const health = (await res.json()) as Health;
+  return res.status === 200 && health.zones.length === 4 && health.zones.every((z) => asked - z.lastSeenMs > since);
 }
 
 async function stop(): Promise<string> {
@@ -44,6 +61,16 @@ describe('mmo up', () => {
     expect(health.ready).toBe(true);
     expect(health.zones.map((z) => z.id)).toEqual(['ne', 'nw', 'se', 'sw']);
     const pids = health.zones.map((z) => z.pid);
+
+    // A killed nats-server comes back on its port; the world is healthy again and the player below plays through it.
+    const natsPid = natsServerPid();
+    process.kill(natsPid, 'SIGKILL');
+    await (up as Running).waitFor(/✗ nats-server exited \(signal SIGKILL\); restarting on the same port/);
+    const [, natsUrl] = await (up as Running).waitFor(/✓ nats-server restarted (nats:\/\/\S+)/);
+    expect(out).toContain(`✓ nats-server   ${natsUrl} `);
+    expect(natsServerPid()).not.toBe(natsPid);
+    const restartedAt = Date.now();
+    await waitFor(() => heardSince(url, restartedAt), { what: 'every zone heard through the new nats-server' });
 
     const player = await joinAs(ws, 'pioneer');
     const seq = player.move(1, 1);

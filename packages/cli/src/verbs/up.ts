@@ -3,11 +3,11 @@
 // and are saved), then the zones (they save everyone left), then the store, then nats-server.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type LocalNatsServer, startLocalNatsServer } from '@mmo/bus';
 import type { Config } from '@mmo/core';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
 import { ChildRole } from '../launcher/child-role.js';
 import { waitForHealthy } from '../launcher/health.js';
+import { describeNatsEvent, NatsSupervisor } from '../launcher/nats-supervisor.js';
 import { loadConfiguredWorld } from '../world-file.js';
 
 export const upVerb: VerbSpec = {
@@ -41,12 +41,14 @@ export async function runUp(argv: string[]): Promise<void> {
     `mmo up: world "${config.world}" (${map.width} x ${map.height} m, ${map.zones.length} zones), data in ${dataDir}`,
   );
 
-  let nats: LocalNatsServer | null = null;
+  let nats: NatsSupervisor | null = null;
   if (!config.natsUrl) {
-    nats = await startLocalNatsServer({
+    // Restarted on the same port whenever it exits, until shutdown.
+    nats = await NatsSupervisor.start({
       dir: join(dataDir, 'nats'),
       logFile: join(logDir, 'nats-server.log'),
       detached: true,
+      onEvent: (event) => say(describeNatsEvent(event)),
     });
     config.natsUrl = nats.url;
     say(`  ✓ nats-server   ${nats.url} (JetStream in ${join(dataDir, 'nats')})`);
@@ -62,6 +64,7 @@ export async function runUp(argv: string[]): Promise<void> {
 
   const shutdown = (why: string, exitCode: number): Promise<void> => {
     shuttingDown ??= (async () => {
+      nats?.stopRestarts();
       say(`\nmmo up: stopping (${why})`);
       const gateway = roles.filter((r) => r.o.label === 'gateway');
       const zones = roles.filter((r) => r.o.label.startsWith('zone'));
