@@ -18,6 +18,9 @@ export type MessageHandler = (data: Uint8Array, subject: string) => void;
 export type RequestHandler = (data: Uint8Array, subject: string) => Uint8Array | Promise<Uint8Array>;
 
 export class Bus {
+  /** When the connection to NATS was last (re)established (Date.now ms); null while it is down. */
+  upSince: number | null = Date.now();
+
   private constructor(
     readonly nc: NatsConnection,
     private readonly log: Logger,
@@ -51,6 +54,8 @@ export class Bus {
     (async () => {
       for await (const status of this.nc.status()) {
         if (status.type === 'pingTimer' || status.type === 'staleConnection') continue;
+        if (status.type === 'disconnect') this.upSince = null;
+        if (status.type === 'reconnect') this.upSince = Date.now();
         this.log.info({ nats: status.type, data: String(status.data) }, 'nats status');
       }
     })().catch(() => {});
@@ -138,6 +143,11 @@ export class Bus {
 
   get closed(): boolean {
     return this.nc.isClosed();
+  }
+
+  /** Milliseconds since the connection was last established (0 while it is down). */
+  upForMs(now = Date.now()): number {
+    return this.upSince === null || this.nc.isClosed() ? 0 : now - this.upSince;
   }
 
   /** Delivers what is pending, then closes. */

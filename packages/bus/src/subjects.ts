@@ -86,6 +86,11 @@ export class Subjects {
     return `${this.prefix}.gw.${checkToken('gateway id', gateway)}.out`;
   }
 
+  /** PresenceQuery -> PresenceReply (request/reply): which of a zone's players still have a session here. */
+  gatewayPresence(gateway: string): string {
+    return `${this.prefix}.gw.${checkToken('gateway id', gateway)}.presence`;
+  }
+
   /** Store request/reply. */
   store(op: StoreOp): string {
     return `${this.prefix}.store.${op}`;

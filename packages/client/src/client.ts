@@ -11,6 +11,7 @@ import {
   ItemAction,
   ServerBody,
   type WelcomeData,
+  WorldState,
 } from '@mmo/protocol';
 import { Emitter } from './emitter.js';
 import { FrameApplier, type FrameInfo } from './frame-applier.js';
@@ -57,7 +58,22 @@ export interface ClientEvents {
   /** What the player holds changed (or was sent at login). */
   inventory: (items: readonly InventoryItemData[]) => void;
   close: (code: number, reason: string) => void;
+  /**
+   * How the link to the world stands, while the socket stays open: 'reconnecting' when frames stopped (a zone
+   * worker was lost, or the cluster's bus is down), 'restored' when the player was brought back from its last
+   * checkpoint (every other entity is forgotten; the frames that follow show the view anew), 'live' when frames
+   * flow again.
+   */
+  world: (state: WorldLinkState) => void;
 }
+
+export type WorldLinkState = 'live' | 'reconnecting' | 'restored';
+
+const WORLD_STATES: Record<WorldState, WorldLinkState> = {
+  [WorldState.Live]: 'live',
+  [WorldState.Reconnecting]: 'reconnecting',
+  [WorldState.Restored]: 'restored',
+};
 
 export interface ClientOptions {
   /** Creates the socket; defaults to the global WebSocket (browsers, Node 22+). */
@@ -87,6 +103,8 @@ export class GameClient extends Emitter<ClientEvents> {
   /** What the player holds, as the server last said. */
   inventory: InventoryItemData[] = [];
   closed: { code: number; reason: string } | null = null;
+  /** The last word of the server on the link to the world. */
+  worldState: WorldLinkState = 'live';
   readonly stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, frames: 0 };
 
   private readonly frameReader = new FrameReader();
@@ -253,7 +271,15 @@ export class GameClient extends Emitter<ClientEvents> {
       case ServerBody.Inventory:
         this.inventory = msg.items;
         return this.emit('inventory', msg.items);
+      case ServerBody.WorldStatus:
+        return this.onWorldStatus(WORLD_STATES[msg.state] ?? 'live');
     }
+  }
+
+  private onWorldStatus(state: WorldLinkState): void {
+    if (state === 'restored') this.entities.clear();
+    this.worldState = state;
+    this.emit('world', state);
   }
 
   private applyFrame(bytes: Uint8Array): boolean {

@@ -39,6 +39,10 @@ async function connect(auth: (c: GameClient) => Promise<unknown>): Promise<GameC
   client.on('notice', (text) => log(text, 'notice'));
   client.on('error', (e) => log(e.message, 'error'));
   client.on('inventory', (items) => showInventory(client, items, $('inventory-list')));
+  // The socket stays open while the world is out of reach (a zone worker lost, the bus down): only say so.
+  client.on('world', (link) => {
+    $('world-link').hidden = link === 'live';
+  });
   await auth(client);
   return client;
 }

@@ -34,6 +34,13 @@ export const DEFAULTS = {
     maxAuthAttempts: 5,
     /** A zone counts as alive while its last heartbeat is younger than this. */
     zoneAliveMs: 3_000,
+    /** A player that gets no frame for this long is told that the world is out of reach (the socket stays). */
+    stallNoticeMs: 1_000,
+    /**
+     * A player still without frames after this long, once its zone is heard from again (a worker took over after
+     * a crash, or the bus came back), is restored from its last checkpoint.
+     */
+    restoreAfterMs: 1_500,
     /** Inputs for a zone leave in one batch at most this often (0: after every turn of the event loop). */
     inputBatchMs: 4,
     /**
@@ -78,6 +85,8 @@ export const DEFAULTS = {
     checkpointMs: 1_000,
     /** Interval of the checkpoint of NPCs (all of them: they move all the time). */
     npcCheckpointMs: 5_000,
+    /** How often a zone asks gateways which of its players still have a session (others are saved and removed). */
+    presenceCheckMs: 5_000,
     /** A ghost not refreshed by its owner for this long is dropped. */
     ghostTtlMs: 500,
     /** An entity must be this far inside a neighbour before it is handed off (stops ping-pong on a border). */

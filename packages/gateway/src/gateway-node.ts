@@ -4,7 +4,13 @@ import type { us_listen_socket } from 'uWebSockets.js';
 import { hostname } from 'node:os';
 import { Bus, PartitionDirectory, StoreClient, Subjects } from '@mmo/bus';
 import { type Clock, type Config, ConfigError, type Logger, systemClock } from '@mmo/core';
-import { CloseCode, decodeZoneHeartbeat, readZoneToGateway } from '@mmo/protocol';
+import {
+  CloseCode,
+  decodePresenceQuery,
+  decodeZoneHeartbeat,
+  encodePresenceReply,
+  readZoneToGateway,
+} from '@mmo/protocol';
 import { partitionFromWorld, type WorldMap } from '@mmo/world';
 import type { Subscription } from 'nats';
 import { addHttpRoutes, type Health } from './http-routes.js';
@@ -12,6 +18,7 @@ import { createGatewayMetrics } from './metrics.js';
 import { loadUws } from './native-uws.js';
 import { PlayService } from './play-service.js';
 import type { SocketData } from './session.js';
+import { StallWatch } from './stall-watch.js';
 import { loadStaticFiles } from './static-files.js';
 import { ZoneLinks } from './zone-links.js';
 import { ZoneRegistry } from './zone-registry.js';
@@ -41,6 +48,9 @@ export function gatewayIdFor(config: Config): string {
   return `${hostname().replace(/[^A-Za-z0-9_-]/g, '-')}-${process.pid}`;
 }
 
+/** How often every player's last frame is looked at. */
+const STALL_CHECK_MS = 250;
+
 /** How long a stopping gateway waits for its sockets to report closed. */
 const SHUTDOWN_CLOSE_WAIT_MS = 2_000;
 
@@ -64,6 +74,8 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const links = new ZoneLinks(bus, subjects, id, config.gateway.inputBatchMs);
   const store = new StoreClient(bus, subjects, config.store.requestTimeoutMs);
   const play = new PlayService({ config, map: o.map, store, links, registry, clock, log });
+  const stalls = new StallWatch({ play, store, registry, bus, config: config.gateway, log });
+  const stallTimer = setInterval(() => stalls.check(clock.now()), STALL_CHECK_MS);
 
   const subscriptions: Subscription[] = [
     bus.subscribe(subjects.allZoneHeartbeats(), (data) => registry.heard(decodeZoneHeartbeat(data), clock.now())),
@@ -74,6 +86,9 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
         dropped: (d) => play.dropped(d.player, d.epoch, d.reason),
       });
     }),
+    bus.serve(subjects.gatewayPresence(id), (data) =>
+      encodePresenceReply(play.absent(decodePresenceQuery(data).players)),
+    ),
   ];
   await bus.flush();
 
@@ -129,7 +144,7 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
       if (session) play.closed(session, code);
     },
   });
-  addHttpRoutes(app, health, createGatewayMetrics(play, links, bus, id), loadStaticFiles(o.map.file));
+  addHttpRoutes(app, health, createGatewayMetrics(play, stalls, links, bus, id), loadStaticFiles(o.map.file));
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
     app.listen(g.host, g.port, (socket) => {
@@ -148,6 +163,7 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      clearInterval(stallTimer);
       uws.us_listen_socket_close(listenSocket);
       for (const s of [...play.sessions]) play.close(s, CloseCode.GoingAway, 'server shutting down');
       // uWS reports each close a little later; every reported close sends that player's leave to the zone.

@@ -3,9 +3,16 @@ import type { Bus } from '@mmo/bus';
 import { counterFrom } from '@mmo/core';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { PlayService } from './play-service.js';
+import type { StallWatch } from './stall-watch.js';
 import type { ZoneLinks } from './zone-links.js';
 
-export function createGatewayMetrics(play: PlayService, links: ZoneLinks, bus: Bus, gatewayId: string): Registry {
+export function createGatewayMetrics(
+  play: PlayService,
+  stalls: StallWatch,
+  links: ZoneLinks,
+  bus: Bus,
+  gatewayId: string,
+): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ role: 'gateway', gateway: gatewayId });
   collectDefaultMetrics({ register: registry });
@@ -54,6 +61,19 @@ export function createGatewayMetrics(play: PlayService, links: ZoneLinks, bus: B
     'mmo_gateway_repeated_frames_total',
     'Frames not sent because the client had a newer one (two zones around a handoff)',
     () => c.repeatedFrames,
+  );
+  counterFrom(
+    registry,
+    'mmo_gateway_stalls_total',
+    'Times a player was told the world is out of reach (no frames for gateway.stallNoticeMs)',
+    () => stalls.counters.stalls,
+  );
+  counterFrom(registry, 'mmo_gateway_restores_total', 'Players restored from their checkpoint', () => c.restores);
+  counterFrom(
+    registry,
+    'mmo_gateway_restore_failures_total',
+    'Restores that could not be done yet (retried)',
+    () => stalls.counters.restoreFailures,
   );
   counterFrom(registry, 'mmo_gateway_zone_batches_total', 'Batches sent to zones', () => links.batchesSent);
   counterFrom(registry, 'mmo_gateway_nats_in_msgs_total', 'NATS messages received', () => bus.stats().inMsgs);

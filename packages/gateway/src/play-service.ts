@@ -14,7 +14,10 @@ import {
   encodePong,
   encodeServerError,
   encodeWelcome,
+  encodeWorldStatus,
   POSITION_SCALE,
+  type PresentPlayerData,
+  WorldState,
 } from '@mmo/protocol';
 import { nearestFreePoint, type WorldMap } from '@mmo/world';
 import { type PlaySocket, Session, SessionState } from './session.js';
@@ -32,6 +35,8 @@ export interface PlayCounters {
   undeliverable: number;
   /** Frames not sent because the client already had a frame for that tick or a later one. */
   repeatedFrames: number;
+  /** Players brought back from their checkpoint after their zone stopped sending frames. */
+  restores: number;
   closes: Map<number, number>;
 }
 
@@ -69,6 +74,7 @@ export class PlayService {
     loginFailures: 0,
     undeliverable: 0,
     repeatedFrames: 0,
+    restores: 0,
     closes: new Map(),
   };
   private nextId = 1;
@@ -178,6 +184,15 @@ export class PlayService {
     this.enterWorld(s, reply.character, reply.token, reply.worldClock);
   }
 
+  /** Where a character belongs now: the zone that owns its position, when that zone is running. */
+  private zoneFor(c: CharacterData): { zone: string } | { error: ErrorCode; why: string } {
+    const zone = this.o.registry.ownerOf(c.x, c.y);
+    if (!zone) return { error: ErrorCode.NoZone, why: 'no zone owns your position' };
+    if (!this.o.registry.isAlive(zone.id, this.o.clock.now()))
+      return { error: ErrorCode.Unavailable, why: `zone ${zone.id} is not running` };
+    return { zone: zone.id };
+  }
+
   private askStore(msg: ClientMessageData): Promise<AuthReplyData> {
     const { store } = this.o;
     if (msg.body === ClientBody.Register) {
@@ -216,29 +231,22 @@ export class PlayService {
   }
 
   private enterWorld(s: Session, c: CharacterData, token: string, worldClock: number): void {
-    const now = this.o.clock.now();
-    const zone = this.o.registry.ownerOf(c.x, c.y);
-    if (!zone || !this.o.registry.isAlive(zone.id, now)) {
+    const place = this.zoneFor(c);
+    if ('error' in place) {
       s.state = SessionState.Anonymous;
-      const where = zone ? `zone ${zone.id} is not running` : 'no zone owns your position';
-      return this.error(
-        s,
-        zone ? ErrorCode.Unavailable : ErrorCode.NoZone,
-        `Cannot enter the world: ${where}. Try again later.`,
-      );
+      return this.error(s, place.error, `Cannot enter the world: ${place.why}. Try again later.`);
     }
     const previous = this.byPlayer.get(c.id);
     if (previous && previous !== s)
       this.close(previous, CloseCode.SessionReplaced, 'logged in from another connection');
     s.player = c.id;
     s.name = c.name;
-    s.epoch = c.epoch;
-    s.reroute(zone.id, c.epoch);
+    s.token = token;
     s.state = SessionState.Playing;
     if (s.loginTimer) clearTimeout(s.loginTimer);
     this.byPlayer.set(c.id, s);
     this.counters.logins++;
-    this.o.links.join(zone.id, { player: c.id, epoch: c.epoch, name: c.name, x: c.x, y: c.y, data: c.data });
+    this.join(s, place.zone, c);
     const z = this.o.config.zone;
     this.send(
       s,
@@ -257,7 +265,34 @@ export class PlayService {
         reach: z.reach,
       }),
     );
-    this.o.log.debug({ player: c.id, zone: zone.id, epoch: c.epoch }, 'player entered the world');
+    this.o.log.debug({ player: c.id, zone: place.zone, epoch: c.epoch }, 'player entered the world');
+  }
+
+  /** Puts the session's character into `zone` at the character's epoch; frames of older owners are refused. */
+  private join(s: Session, zone: string, c: CharacterData): void {
+    s.restart(zone, c.epoch, this.o.clock.now());
+    this.o.links.join(zone, { player: c.id, epoch: c.epoch, name: c.name, x: c.x, y: c.y, data: c.data });
+  }
+
+  /**
+   * Brings a playing session's character back from its last checkpoint (claimed again at a new epoch, which
+   * fences off any older owner) into the zone that owns that position. False when it cannot be done yet.
+   */
+  restore(s: Session, c: CharacterData): boolean {
+    if (!s.playing || this.byPlayer.get(c.id) !== s) return false;
+    const place = this.zoneFor(c);
+    if ('error' in place) return false;
+    this.sendStatus(s, WorldState.Restored);
+    this.join(s, place.zone, c);
+    this.counters.restores++;
+    this.o.log.info({ player: c.id, zone: place.zone, epoch: c.epoch }, 'player restored from its checkpoint');
+    return true;
+  }
+
+  /** Tells the client how its link to the world stands. */
+  sendStatus(s: Session, state: WorldState): void {
+    s.stalled = state !== WorldState.Live;
+    this.send(s, encodeWorldStatus(state));
   }
 
   /** A frame (with its epoch and tick) or another message (frameEpoch 0) from a zone for one of our players. */
@@ -267,24 +302,24 @@ export class PlayService {
       this.counters.undeliverable++;
       return;
     }
-    if (frameEpoch !== 0 && !this.isNewFrame(s, frameEpoch, frameTick)) {
-      this.counters.repeatedFrames++;
-      return;
+    if (frameEpoch !== 0) {
+      if (!s.takeFrame(frameEpoch, frameTick, this.o.clock.now())) {
+        this.counters.repeatedFrames++;
+        return;
+      }
+      if (s.stalled) this.sendStatus(s, WorldState.Live);
     }
     this.send(s, data);
   }
 
-  /**
-   * Around a handoff both owners may send a frame for the same tick (the old one fills a slow handoff with
-   * self-only frames; zone loops are not in lock step). The client gets frames in (epoch, tick) order: the new
-   * owner's frames always (they carry the view changes it counts on), the old owner's only until the new one speaks.
-   */
-  private isNewFrame(s: Session, epoch: number, tick: number): boolean {
-    if (epoch < s.lastFrameEpoch) return false;
-    if (epoch === s.lastFrameEpoch && ((tick - s.lastFrameTick) | 0) <= 0) return false;
-    s.lastFrameEpoch = epoch;
-    s.lastFrameTick = tick;
-    return true;
+  /** The players of a zone's presence query that have no playing session here at that epoch or a later one. */
+  absent(players: readonly PresentPlayerData[]): number[] {
+    const absent: number[] = [];
+    for (const p of players) {
+      const s = this.byPlayer.get(p.player);
+      if (!s?.playing || s.epoch > p.epoch) absent.push(p.player);
+    }
+    return absent;
   }
 
   reroute(player: number, zone: string, epoch: number): void {

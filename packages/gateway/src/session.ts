@@ -36,6 +36,14 @@ export class Session {
    */
   lastFrameEpoch = -1;
   lastFrameTick = -1;
+  /** When the last frame reached this client (gateway clock, ms); the time the player entered before the first. */
+  lastFrameAt = 0;
+  /** The client was told that the world is out of reach (no frames for a while). */
+  stalled = false;
+  /** A restore from the last checkpoint is under way. */
+  restoring = false;
+  /** Session token of the login, to claim the character again when it must be restored. */
+  token = '';
   authAttempts = 0;
   /** end() was called; uWebSockets.js will report the close. */
   ending = false;
@@ -55,6 +63,30 @@ export class Session {
 
   get playing(): boolean {
     return this.state === SessionState.Playing;
+  }
+
+  /**
+   * Takes a frame of (epoch, tick) if it moves the client forward. Around a handoff both owners may send a frame
+   * for the same tick (the old one fills a slow handoff with self-only frames; zone loops are not in lock step), so
+   * the client gets the new owner's frames always (they carry the view changes it counts on) and the old owner's
+   * only until the new one speaks.
+   */
+  takeFrame(epoch: number, tick: number, now: number): boolean {
+    if (epoch < this.lastFrameEpoch) return false;
+    if (epoch === this.lastFrameEpoch && ((tick - this.lastFrameTick) | 0) <= 0) return false;
+    this.lastFrameEpoch = epoch;
+    this.lastFrameTick = tick;
+    this.lastFrameAt = now;
+    return true;
+  }
+
+  /** Starts over at a newly claimed epoch: frames of every older owner are refused from now on. */
+  restart(zone: string, epoch: number, now: number): void {
+    this.epoch = epoch;
+    this.reroute(zone, epoch);
+    this.lastFrameEpoch = epoch;
+    this.lastFrameTick = -1;
+    this.lastFrameAt = now;
   }
 
   /** Follows a route change unless it is older than the route already known. */

@@ -33,6 +33,17 @@ export class ZoneRegistry {
     return seen !== undefined && now - seen.at <= this.aliveMs;
   }
 
+  /** Whether `zone` is in the current partition map. */
+  exists(zone: string): boolean {
+    return this.partition?.zones.some((z) => z.id === zone) ?? false;
+  }
+
+  /** Whether a heartbeat of `zone` arrived after `since` and it is still alive at `now`. */
+  heardSince(zone: string, since: number, now: number): boolean {
+    const seen = this.beats.get(zone);
+    return seen !== undefined && seen.at > since && now - seen.at <= this.aliveMs;
+  }
+
   /** The zone that owns (x, y) under the current partition map. */
   ownerOf(x: number, y: number): ZoneEntry | undefined {
     return this.partition ? zoneAt(this.partition, x, y) : undefined;

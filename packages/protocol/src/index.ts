@@ -53,10 +53,17 @@ export type { ZoneHeartbeatData } from './cluster/heartbeat.js';
 export { decodeZoneHeartbeat, encodeZoneHeartbeat } from './cluster/heartbeat.js';
 export type { InspectedEntityData, ZoneInspectionData } from './cluster/inspect.js';
 export { decodeZoneInspection, encodeZoneInspection } from './cluster/inspect.js';
+export type { PresenceQueryData, PresentPlayerData } from './cluster/presence.js';
+export {
+  decodePresenceQuery,
+  decodePresenceReply,
+  encodePresenceQuery,
+  encodePresenceReply,
+} from './cluster/presence.js';
 export type { FrameOriginVisitor, FrameVisitor } from './frame-reader.js';
 export { FrameReader } from './frame-reader.js';
 export { FrameWriter } from './frame-writer.js';
-export { ClientBody, CloseCode, ErrorCode, ServerBody } from './gen/client_generated.js';
+export { ClientBody, CloseCode, ErrorCode, ServerBody, WorldState } from './gen/client_generated.js';
 export { HandoffBody, HandoffResult, ZoneEventBody } from './gen/cluster_generated.js';
 export { EntityKind, ItemAction } from './gen/common_generated.js';
 export { AuthStatus } from './gen/store_generated.js';
@@ -106,6 +113,7 @@ export {
   encodePong,
   encodeServerError,
   encodeWelcome,
+  encodeWorldStatus,
 } from './server-codec.js';
 export type {
   AuthReplyData,

@@ -12,6 +12,8 @@ import {
   ServerError,
   ServerMessage,
   Welcome,
+  type WorldState,
+  WorldStatus,
 } from './gen/client_generated.js';
 import type { EntityKind } from './gen/common_generated.js';
 
@@ -67,7 +69,8 @@ export type ServerMessageData =
   | { body: ServerBody.Notice; text: string }
   | { body: ServerBody.ServerError; code: ErrorCode; message: string }
   | { body: ServerBody.Pong; clientTime: number; serverTime: number }
-  | { body: ServerBody.Inventory; items: InventoryItemData[] };
+  | { body: ServerBody.Inventory; items: InventoryItemData[] }
+  | { body: ServerBody.WorldStatus; state: WorldState };
 
 /** One item a player holds. */
 export interface InventoryItemData {
@@ -130,6 +133,11 @@ export function encodePong(clientTime: number, serverTime: number): Uint8Array {
   return finish(b, ServerBody.Pong, Pong.createPong(b, clientTime, serverTime));
 }
 
+export function encodeWorldStatus(state: WorldState): Uint8Array {
+  const b = new Builder(32);
+  return finish(b, ServerBody.WorldStatus, WorldStatus.createWorldStatus(b, state));
+}
+
 /** Decodes a server message (client side). Throws on a buffer that is not a ServerMessage. */
 export function decodeServerMessage(bytes: Uint8Array): ServerMessageData {
   const root = ServerMessage.getRootAsServerMessage(new ByteBuffer(bytes));
@@ -162,6 +170,8 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessageData {
       }
       return { body, items };
     }
+    case ServerBody.WorldStatus:
+      return { body, state: (root.body(new WorldStatus()) as WorldStatus).state() };
     default:
       throw new Error(`unknown server message type ${body}`);
   }

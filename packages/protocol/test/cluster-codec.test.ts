@@ -9,6 +9,8 @@ import {
   decodeLoginRequest,
   decodeNpcQuery,
   decodeNpcReply,
+  decodePresenceQuery,
+  decodePresenceReply,
   decodeRegisterRequest,
   decodeResumeRequest,
   decodeSaveBatch,
@@ -26,6 +28,8 @@ import {
   encodeLoginRequest,
   encodeNpcQuery,
   encodeNpcReply,
+  encodePresenceQuery,
+  encodePresenceReply,
   encodeRegisterRequest,
   encodeResumeRequest,
   encodeSaveBatch,
@@ -219,5 +223,24 @@ describe('store messages', () => {
     const shifted = new Uint8Array(bytes.length + 3);
     shifted.set(bytes, 3);
     expect(decodeSaveReply(shifted.subarray(3))).toEqual({ saved: 1, stale: [7, 8, 9] });
+  });
+});
+
+describe('presence messages', () => {
+  test('queries and replies round-trip, also from buffers at odd offsets', () => {
+    const query = {
+      zone: 'nw',
+      players: [
+        { player: 7, epoch: 2048 },
+        { player: 0xffffffff, epoch: 1 },
+      ],
+    };
+    const bytes = encodePresenceQuery(query);
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    expect(decodePresenceQuery(shifted.subarray(1))).toEqual(query);
+    expect(decodePresenceQuery(encodePresenceQuery({ zone: 'se', players: [] }))).toEqual({ zone: 'se', players: [] });
+    expect(decodePresenceReply(encodePresenceReply([3, 9]))).toEqual([3, 9]);
+    expect(decodePresenceReply(encodePresenceReply([]))).toEqual([]);
   });
 });

@@ -9,10 +9,12 @@ import {
   encodePong,
   encodeServerError,
   encodeWelcome,
+  encodeWorldStatus,
   type FrameData,
   FrameWriter,
   POSITION_SCALE,
   ServerBody,
+  WorldState,
 } from '@mmo/protocol';
 
 describe('server messages', () => {
@@ -51,6 +53,12 @@ describe('server messages', () => {
       message: 'taken',
     });
     expect(decodeServerMessage(encodePong(1, 2))).toEqual({ body: ServerBody.Pong, clientTime: 1, serverTime: 2 });
+  });
+
+  test('world status round-trips each state', () => {
+    for (const state of [WorldState.Live, WorldState.Reconnecting, WorldState.Restored]) {
+      expect(decodeServerMessage(encodeWorldStatus(state))).toEqual({ body: ServerBody.WorldStatus, state });
+    }
   });
 
   test('frames carry enters, updates and leaves relative to the origin', () => {

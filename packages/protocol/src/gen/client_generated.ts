@@ -41,7 +41,12 @@ export enum CloseCode {
   SessionReplaced = 4005,
   SlowConsumer = 4006,
   LoginTimeout = 4007,
-  TooManyAuthAttempts = 4008
+  TooManyAuthAttempts = 4008,
+
+  /**
+   * The player had to be restored from its checkpoint, and its session token no longer claims the character.
+   */
+  SessionExpired = 4009
 }
 
 export enum ClientBody {
@@ -93,6 +98,28 @@ export function unionListToClientBody(
   }
 }
 
+/**
+ * How the player's link to the world stands. The socket stays open throughout.
+ */
+export enum WorldState {
+  /**
+   * Frames flow (sent when they come back after a pause).
+   */
+  Live = 0,
+
+  /**
+   * No frame for a while (a zone worker was lost, or the cluster's bus is down): the client keeps its socket and
+   * shows that it is reconnecting to the world.
+   */
+  Reconnecting = 1,
+
+  /**
+   * The player was brought back from its last checkpoint at a new epoch: the client forgets every other entity,
+   * since the frames that follow describe its view from scratch.
+   */
+  Restored = 2
+}
+
 export enum ServerBody {
   NONE = 0,
   Welcome = 1,
@@ -101,13 +128,14 @@ export enum ServerBody {
   Notice = 4,
   ServerError = 5,
   Pong = 6,
-  Inventory = 7
+  Inventory = 7,
+  WorldStatus = 8
 }
 
 export function unionToServerBody(
   type: ServerBody,
-  accessor: (obj:ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome) => ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|null
-): ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|null {
+  accessor: (obj:ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|WorldStatus) => ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|WorldStatus|null
+): ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|WorldStatus|null {
   switch(ServerBody[type]) {
     case 'NONE': return null; 
     case 'Welcome': return accessor(new Welcome())! as Welcome;
@@ -117,15 +145,16 @@ export function unionToServerBody(
     case 'ServerError': return accessor(new ServerError())! as ServerError;
     case 'Pong': return accessor(new Pong())! as Pong;
     case 'Inventory': return accessor(new Inventory())! as Inventory;
+    case 'WorldStatus': return accessor(new WorldStatus())! as WorldStatus;
     default: return null;
   }
 }
 
 export function unionListToServerBody(
   type: ServerBody, 
-  accessor: (index: number, obj:ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome) => ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|null, 
+  accessor: (index: number, obj:ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|WorldStatus) => ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|WorldStatus|null, 
   index: number
-): ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|null {
+): ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|WorldStatus|null {
   switch(ServerBody[type]) {
     case 'NONE': return null; 
     case 'Welcome': return accessor(index, new Welcome())! as Welcome;
@@ -135,6 +164,7 @@ export function unionListToServerBody(
     case 'ServerError': return accessor(index, new ServerError())! as ServerError;
     case 'Pong': return accessor(index, new Pong())! as Pong;
     case 'Inventory': return accessor(index, new Inventory())! as Inventory;
+    case 'WorldStatus': return accessor(index, new WorldStatus())! as WorldStatus;
     default: return null;
   }
 }
@@ -1465,6 +1495,49 @@ static createInventory(builder:flatbuffers.Builder, itemsOffset:flatbuffers.Offs
   Inventory.startInventory(builder);
   Inventory.addItems(builder, itemsOffset);
   return Inventory.endInventory(builder);
+}
+}
+
+export class WorldStatus {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):WorldStatus {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsWorldStatus(bb:flatbuffers.ByteBuffer, obj?:WorldStatus):WorldStatus {
+  return (obj || new WorldStatus()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsWorldStatus(bb:flatbuffers.ByteBuffer, obj?:WorldStatus):WorldStatus {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new WorldStatus()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+state():WorldState {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : WorldState.Live;
+}
+
+static startWorldStatus(builder:flatbuffers.Builder) {
+  builder.startObject(1);
+}
+
+static addState(builder:flatbuffers.Builder, state:WorldState) {
+  builder.addFieldInt8(0, state, WorldState.Live);
+}
+
+static endWorldStatus(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createWorldStatus(builder:flatbuffers.Builder, state:WorldState):flatbuffers.Offset {
+  WorldStatus.startWorldStatus(builder);
+  WorldStatus.addState(builder, state);
+  return WorldStatus.endWorldStatus(builder);
 }
 }
 

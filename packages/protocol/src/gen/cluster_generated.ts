@@ -2186,3 +2186,174 @@ static createZoneHeartbeat(builder:flatbuffers.Builder, zoneOffset:flatbuffers.O
 }
 }
 
+/**
+ * The real players a zone holds for one gateway, each with the epoch it holds them at.
+ */
+export class PresentPlayer {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):PresentPlayer {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+player():number {
+  return this.bb!.readUint32(this.bb_pos);
+}
+
+epoch():number {
+  return this.bb!.readUint32(this.bb_pos + 4);
+}
+
+static sizeOf():number {
+  return 8;
+}
+
+static createPresentPlayer(builder:flatbuffers.Builder, player: number, epoch: number):flatbuffers.Offset {
+  builder.prep(4, 8);
+  builder.writeInt32(epoch);
+  builder.writeInt32(player);
+  return builder.offset();
+}
+
+}
+
+export class PresenceQuery {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):PresenceQuery {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsPresenceQuery(bb:flatbuffers.ByteBuffer, obj?:PresenceQuery):PresenceQuery {
+  return (obj || new PresenceQuery()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsPresenceQuery(bb:flatbuffers.ByteBuffer, obj?:PresenceQuery):PresenceQuery {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new PresenceQuery()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+zone():string|null
+zone(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+zone(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+players(index: number, obj?:PresentPlayer):PresentPlayer|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? (obj || new PresentPlayer()).__init(this.bb!.__vector(this.bb_pos + offset) + index * 8, this.bb!) : null;
+}
+
+playersLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+static startPresenceQuery(builder:flatbuffers.Builder) {
+  builder.startObject(2);
+}
+
+static addZone(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, zoneOffset, 0);
+}
+
+static addPlayers(builder:flatbuffers.Builder, playersOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, playersOffset, 0);
+}
+
+static startPlayersVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(8, numElems, 4);
+}
+
+static endPresenceQuery(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createPresenceQuery(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset, playersOffset:flatbuffers.Offset):flatbuffers.Offset {
+  PresenceQuery.startPresenceQuery(builder);
+  PresenceQuery.addZone(builder, zoneOffset);
+  PresenceQuery.addPlayers(builder, playersOffset);
+  return PresenceQuery.endPresenceQuery(builder);
+}
+}
+
+/**
+ * The players of the query without a playing session at that epoch or later on the gateway: the zone saves and
+ * removes them (they left while the bus was down, or their gateway restored them elsewhere).
+ */
+export class PresenceReply {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):PresenceReply {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsPresenceReply(bb:flatbuffers.ByteBuffer, obj?:PresenceReply):PresenceReply {
+  return (obj || new PresenceReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsPresenceReply(bb:flatbuffers.ByteBuffer, obj?:PresenceReply):PresenceReply {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new PresenceReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+absent(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
+}
+
+absentLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+absentArray():Uint32Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+static startPresenceReply(builder:flatbuffers.Builder) {
+  builder.startObject(1);
+}
+
+static addAbsent(builder:flatbuffers.Builder, absentOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, absentOffset, 0);
+}
+
+static createAbsentVector(builder:flatbuffers.Builder, data:number[]|Uint32Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createAbsentVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createAbsentVector(builder:flatbuffers.Builder, data:number[]|Uint32Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addInt32(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startAbsentVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static endPresenceReply(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createPresenceReply(builder:flatbuffers.Builder, absentOffset:flatbuffers.Offset):flatbuffers.Offset {
+  PresenceReply.startPresenceReply(builder);
+  PresenceReply.addAbsent(builder, absentOffset);
+  return PresenceReply.endPresenceReply(builder);
+}
+}
+

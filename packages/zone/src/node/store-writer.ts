@@ -12,6 +12,8 @@ export interface StoreWriterOptions {
   maxPending?: number;
   /** Entities per save request. */
   batchSize?: number;
+  /** Saves the store refused as stale (another owner has a newer epoch), with the epoch each was sent at. */
+  onStale?: (refused: { id: number; epoch: number }[]) => void;
 }
 
 export interface StoreWriterCounters {
@@ -135,6 +137,9 @@ export class StoreWriter {
     }
     this.counters.saved += reply.saved;
     this.counters.stale += reply.stale.length;
-    if (reply.stale.length > 0) this.o.log.warn({ stale: reply.stale }, 'the store refused stale saves');
+    if (reply.stale.length === 0) return;
+    this.o.log.warn({ stale: reply.stale }, 'the store refused stale saves');
+    const sent = new Map(batch.map((e) => [e.id, e.epoch]));
+    this.o.onStale?.(reply.stale.map((id) => ({ id, epoch: sent.get(id) ?? 0 })));
   }
 }

@@ -5,13 +5,15 @@ import { type Clock, type Config, ConfigError, type Logger, seedFrom, serveMetri
 import { encodeZoneHeartbeat, type NpcQueryData, type NpcReplyData } from '@mmo/protocol';
 import { findZone, partitionFromWorld, type WorldMap } from '@mmo/world';
 import type { Subscription } from 'nats';
-import { Inbox } from '../sim/inbox.js';
+import { Cmd, Inbox } from '../sim/inbox.js';
 import { checkpoint } from '../sim/persistence.js';
+import { presenceByGateway } from '../sim/presence.js';
 import { Simulation } from '../sim/simulation.js';
 import { subscribeZone } from './inbound.js';
 import { startItemSync } from './item-sync.js';
 import { createZoneMetrics } from './metrics.js';
 import { NatsZoneOutput } from './nats-output.js';
+import { startPresenceCheck } from './presence-check.js';
 import { StoreWriter } from './store-writer.js';
 import { Ticker } from './ticker.js';
 
@@ -64,8 +66,13 @@ export async function startZone(o: ZoneNodeOptions): Promise<ZoneNode> {
     );
   }
   const store = new StoreClient(bus, subjects, config.store.requestTimeoutMs);
-  const writer = new StoreWriter({ zoneId, store, log });
   const inbox = new Inbox(config.zone.inputQueue);
+  const writer = new StoreWriter({
+    zoneId,
+    store,
+    log,
+    onStale: (refused) => inbox.push({ cmd: Cmd.Fenced, refused }),
+  });
   const output = new NatsZoneOutput({
     zoneId,
     bus,
@@ -117,6 +124,16 @@ export async function startZone(o: ZoneNodeOptions): Promise<ZoneNode> {
   heartbeat();
   const heartbeatTimer = setInterval(heartbeat, config.zone.heartbeatMs);
   const stopItemSync = startItemSync(store, () => sim.itemSyncRequest(), sim.inbox, config.zone.itemSyncMs, log);
+  const stopPresence = startPresenceCheck({
+    zoneId,
+    bus,
+    subjects,
+    inbox: sim.inbox,
+    players: () => presenceByGateway(sim),
+    everyMs: config.zone.presenceCheckMs,
+    timeoutMs: config.store.requestTimeoutMs,
+    log,
+  });
   log.info(
     { rect: sim.rect, npcs, neighbours: sim.neighbours.map((n) => n.id), metrics: metricsServer.url },
     'zone running',
@@ -128,6 +145,7 @@ export async function startZone(o: ZoneNodeOptions): Promise<ZoneNode> {
       ticker.stop();
       clearInterval(heartbeatTimer);
       stopItemSync();
+      stopPresence();
       for (const s of subscriptions) s.unsubscribe();
       stopWatch();
       const saved = checkpoint(sim, { allPlayers: true, npcs: true });

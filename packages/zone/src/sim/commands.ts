@@ -17,7 +17,8 @@ import { ingestGhosts } from './ghosts.js';
 import { receiveOffer, receiveOutcome, receiveQuery } from './handoff.js';
 import { Cmd, type Command } from './inbox.js';
 import { itemOutcome, requestItem, syncItems } from './items.js';
-import { saveOne } from './persistence.js';
+import { logOut } from './persistence.js';
+import { dropFenced, removeAbsent } from './presence.js';
 import type { Simulation } from './simulation.js';
 import { View } from './view.js';
 
@@ -75,6 +76,10 @@ export function applyCommand(sim: Simulation, c: Command): void {
       return itemOutcome(sim, c.change, c.outcome);
     case Cmd.ItemsSynced:
       return syncItems(sim, c.reply);
+    case Cmd.Absent:
+      return void removeAbsent(sim, c.players);
+    case Cmd.Fenced:
+      return void dropFenced(sim, c.refused);
   }
 }
 
@@ -183,9 +188,7 @@ function placeInZone(sim: Simulation, x: number, y: number): { x: number; y: num
 function leave(sim: Simulation, e: Entity, epoch: number): void {
   // A leave from an older session than the entity's (a login that was replaced since) is ignored.
   if (epoch < e.loginEpoch) return;
-  saveOne(sim, e, false);
-  sim.remove(e);
-  sim.output.audit({ entity: e.id, fromZone: sim.zoneId, toZone: '', epoch: e.epoch, at: sim.now });
+  logOut(sim, e);
   sim.log.debug({ player: e.id }, 'player left');
 }
 

@@ -14,6 +14,7 @@ import type {
   PlayerChatData,
   PlayerInputData,
   PlayerItemRequestData,
+  PresentPlayerData,
   ZoneInspectionData,
 } from '@mmo/protocol';
 
@@ -33,6 +34,8 @@ export const Cmd = {
   ItemOutcome: 13,
   ItemsSynced: 14,
   Attack: 15,
+  Absent: 16,
+  Fenced: 17,
 } as const;
 
 export type Command =
@@ -53,7 +56,11 @@ export type Command =
   /** The store's answer to an item change this zone asked for; null when none came. */
   | { cmd: typeof Cmd.ItemOutcome; change: ItemChangeData; outcome: ItemOutcomeData | null }
   | { cmd: typeof Cmd.ItemsSynced; reply: ItemSyncReplyData }
-  | { cmd: typeof Cmd.Attack; attack: PlayerAttackData };
+  | { cmd: typeof Cmd.Attack; attack: PlayerAttackData }
+  /** Players a gateway has no session for (answer to a presence check). */
+  | { cmd: typeof Cmd.Absent; players: PresentPlayerData[] }
+  /** Saves the store refused as stale: the entity and the epoch of the refused save. */
+  | { cmd: typeof Cmd.Fenced; refused: { id: number; epoch: number }[] };
 
 export class Inbox {
   private queue: Command[] = [];

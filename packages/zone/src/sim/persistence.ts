@@ -36,3 +36,10 @@ export function checkpoint(sim: Simulation, scope: CheckpointScope): number {
   if (batch.length > 0) sim.output.save(batch);
   return batch.length;
 }
+
+/** Takes a player out of the world: saved as offline, removed, and the change of owner audited. */
+export function logOut(sim: Simulation, e: Entity): void {
+  saveOne(sim, e, false);
+  sim.remove(e);
+  sim.output.audit({ entity: e.id, fromZone: sim.zoneId, toZone: '', epoch: e.epoch, at: sim.now });
+}
