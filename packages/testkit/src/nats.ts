@@ -3,7 +3,12 @@ import { type TempDir, tempDir } from './temp-dir.js';
 
 export interface TestNats {
   url: string;
-  server: LocalNatsServer;
+  /** The running server (a new one after `restart`). */
+  readonly server: LocalNatsServer;
+  /** SIGKILL: an outage, as a crash of the server makes it. Its folder stays for `restart`. */
+  kill(): Promise<void>;
+  /** Starts the server again on the same port and JetStream folder (after `kill`). */
+  restart(): Promise<void>;
   /** Stops the server and deletes its folder. */
   stop(): Promise<void>;
 }
@@ -12,10 +17,20 @@ export interface TestNats {
 export async function startTestNats(): Promise<TestNats> {
   const dir: TempDir = tempDir('mmo-nats-');
   try {
-    const server = await startLocalNatsServer({ dir: dir.path });
+    let server = await startLocalNatsServer({ dir: dir.path });
+    const port = server.port;
     return {
       url: server.url,
-      server,
+      get server() {
+        return server;
+      },
+      kill: async () => {
+        server.kill();
+        await server.exited;
+      },
+      restart: async () => {
+        server = await startLocalNatsServer({ dir: dir.path, port });
+      },
       stop: async () => {
         await server.stop(3000);
         dir.remove();
