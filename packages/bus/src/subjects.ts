@@ -91,6 +91,11 @@ export class Subjects {
     return `${this.prefix}.gw.${checkToken('gateway id', gateway)}.presence`;
   }
 
+  /** (empty request) -> DirectorReply: asks zone worker `worker` to hand its regions to others and exit. */
+  workerDrain(worker: string): string {
+    return `${this.prefix}.worker.${checkToken('worker id', worker)}.drain`;
+  }
+
   /** Store request/reply. */
   store(op: StoreOp): string {
     return `${this.prefix}.store.${op}`;
@@ -99,6 +104,21 @@ export class Subjects {
   /** JetStream KV bucket that holds the partition map. */
   partitionBucket(): string {
     return `mmo_${this.world}_partition`;
+  }
+
+  /** JetStream KV bucket of leases: the director's role and each zone worker's liveness. */
+  leaseBucket(): string {
+    return `mmo_${this.world}_leases`;
+  }
+
+  /** JetStream KV bucket of the director's decisions (the ops history). */
+  opsBucket(): string {
+    return `mmo_${this.world}_ops`;
+  }
+
+  /** DirectorRequest -> DirectorReply (request/reply): operator commands for the active director. */
+  directorRequest(): string {
+    return `${this.prefix}.director.request`;
   }
 }
 

@@ -7,11 +7,22 @@ import { runMapValidate } from './verbs/map-validate.js';
 import { runStore } from './verbs/store.js';
 import { runStoreBackup } from './verbs/store-backup.js';
 import { runUp } from './verbs/up.js';
+import { runDrain, runWorker } from './verbs/worker.js';
+import { runWorkersRestart } from './verbs/workers-restart.js';
 import { runZone } from './verbs/zone.js';
+import { runZones, runZonesHistory, runZonesMerge, runZonesMove, runZonesSplit } from './verbs/zones.js';
 
 const VERBS: Record<string, { run: (argv: string[]) => Promise<void>; summary: string }> = {
-  up: { run: runUp, summary: 'run the whole world on this machine (nats-server, store, zones, gateway)' },
-  zone: { run: runZone, summary: 'run one zone worker' },
+  up: { run: runUp, summary: 'run the whole world on this machine (nats-server, store, zone workers, gateway)' },
+  worker: { run: runWorker, summary: 'run a zone worker (it runs the regions the director gives it)' },
+  'worker drain': { run: runDrain, summary: "hand a worker's regions to others by live handoff, then stop it" },
+  'workers restart': { run: runWorkersRestart, summary: 'restart every zone worker in turn, nobody kicked' },
+  zone: { run: runZone, summary: 'run a zone worker that asks for one region' },
+  zones: { run: runZones, summary: 'print the partition map: regions, workers, players, tick p99' },
+  'zones history': { run: runZonesHistory, summary: "the director's decisions" },
+  'zones split': { run: runZonesSplit, summary: 'cut a region in two, live' },
+  'zones merge': { run: runZonesMerge, summary: 'join two neighbouring regions, live' },
+  'zones move': { run: runZonesMove, summary: 'move a region to another worker, live' },
   gateway: { run: runGateway, summary: 'run a gateway (WebSocket + HTTP)' },
   store: { run: runStore, summary: 'run the store (SQLite over NATS)' },
   'store backup': { run: runStoreBackup, summary: 'copy the world database while the world runs' },

@@ -17,7 +17,7 @@ afterAll(async () => {
 
 interface Health {
   ready: boolean;
-  zones: { id: string; pid: number; lastSeenMs: number }[];
+  zones: { id: string; pid: number; lastSeenMs: number; worker: string }[];
 }
 
 async function start(): Promise<{ url: string; ws: string }> {
@@ -50,16 +50,19 @@ async function stop(): Promise<string> {
 }
 
 describe('mmo up', () => {
-  test('brings up nats-server, the store, four zones and a gateway; stops them all in order; keeps players', async () => {
+  test('brings up nats-server, the store, four workers with a region each and a gateway; stops them all in order; keeps players', async () => {
     const { url, ws } = await start();
     const out = (up as Running).output();
     expect(out).toMatch(/✓ nats-server\s+nats:\/\/127\.0\.0\.1:\d+/);
     expect(out).toMatch(/✓ store\s+\S+world\.sqlite/);
-    for (const zone of ['nw', 'ne', 'sw', 'se']) expect(out).toMatch(new RegExp(`✓ zone ${zone}\\s+metrics http://`));
+    for (const worker of ['w1', 'w2', 'w3', 'w4']) expect(out).toMatch(new RegExp(`✓ worker ${worker}\\s+zone worker`));
+    for (const zone of ['nw', 'ne', 'sw', 'se']) expect(out).toMatch(new RegExp(`✓ region ${zone}\\s+on worker w\\d`));
 
     const health = (await (await fetch(`${url}/healthz`)).json()) as Health;
     expect(health.ready).toBe(true);
     expect(health.zones.map((z) => z.id)).toEqual(['ne', 'nw', 'se', 'sw']);
+    // The director spreads the regions: one per worker.
+    expect(new Set(health.zones.map((z) => z.worker)).size).toBe(4);
     const pids = health.zones.map((z) => z.pid);
 
     // A killed nats-server comes back on its port; the world is healthy again and the player below plays through it.
@@ -82,7 +85,7 @@ describe('mmo up', () => {
 
     const stopped = await stop();
     expect(stopped).toMatch(
-      /✓ gateway stopped[\s\S]*✓ zone \w+ stopped[\s\S]*✓ store stopped[\s\S]*✓ nats-server stopped/,
+      /✓ gateway stopped[\s\S]*✓ worker \w+ stopped[\s\S]*✓ store stopped[\s\S]*✓ nats-server stopped/,
     );
     for (const pid of pids) expect(alive(pid)).toBe(false);
 

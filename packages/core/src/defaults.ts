@@ -97,6 +97,23 @@ export const DEFAULTS = {
     metricsHost: '127.0.0.1',
     metricsPort: 0,
   },
+  worker: {
+    /** How often a zone worker renews its lease (its sign of life to the director). */
+    leaseRenewMs: 200,
+    /**
+     * A worker whose lease was not renewed for this long is taken for lost: the director gives its regions to other
+     * workers, and the worker itself stops acting on them (it may have been paused, not killed).
+     */
+    leaseTtlMs: 1_000,
+    /** Run for the director's role (one worker at a time holds it). */
+    director: true,
+  },
+  director: {
+    /** How often the director looks at worker leases and region load. */
+    checkMs: 100,
+    /** The map must stand this long before the director moves a region to even out the workers. */
+    settleMs: 5_000,
+  },
   store: {
     /** SQLite file, relative to dataDir. */
     file: 'world.sqlite',

@@ -42,15 +42,18 @@ export class StallWatch {
       this.o.play.sendStatus(s, WorldState.Reconnecting);
       this.counters.stalls++;
     }
-    if (gap >= restoreAfterMs && !s.restoring && this.mayRestore(s, now)) void this.restore(s);
+    if (s.restoring || this.o.bus.upForMs() < stallNoticeMs) return;
+    // A region that now runs on another worker (a takeover) or restarted cannot have the player: no need to wait.
+    const { registry } = this.o;
+    if (registry.startedSince(s.zone, s.lastFrameAt, now)) return void this.restore(s);
+    if (gap >= restoreAfterMs && this.mayRestore(s, now)) void this.restore(s);
   }
 
   /**
-   * Only when the bus has been up long enough for frames to flow, and the player's zone has been heard from since
-   * its last frame (a zone that still holds the player would have sent one), or no longer exists.
+   * When the player's zone has been heard from since its last frame (a zone that still holds the player would have
+   * sent one), or no longer exists.
    */
   private mayRestore(s: Session, now: number): boolean {
-    if (this.o.bus.upForMs() < this.o.config.stallNoticeMs) return false;
     const { registry } = this.o;
     return !registry.exists(s.zone) || registry.heardSince(s.zone, s.lastFrameAt, now);
   }

@@ -12,11 +12,14 @@ export interface ZoneStatus {
   lastSeenMs: number;
   pid: number;
   metricsUrl: string;
+  /** The zone worker that runs the region. */
+  worker: string;
+  tickP99Ms: number;
 }
 
 export class ZoneRegistry {
   partition: PartitionMap | null = null;
-  private readonly beats = new Map<string, { beat: ZoneHeartbeatData; at: number }>();
+  private readonly beats = new Map<string, { beat: ZoneHeartbeatData; at: number; since: number }>();
 
   constructor(private readonly aliveMs: number) {}
 
@@ -25,7 +28,15 @@ export class ZoneRegistry {
   }
 
   heard(beat: ZoneHeartbeatData, now: number): void {
-    this.beats.set(beat.zone, { beat, at: now });
+    const before = this.beats.get(beat.zone);
+    const same = before && before.beat.startedAt === beat.startedAt && before.beat.worker === beat.worker;
+    this.beats.set(beat.zone, { beat, at: now, since: same ? before.since : now });
+  }
+
+  /** Whether `zone` is run by a new incarnation (another worker, or the same restarted) first heard after `since`. */
+  startedSince(zone: string, since: number, now: number): boolean {
+    const seen = this.beats.get(zone);
+    return seen !== undefined && seen.since > since && now - seen.at <= this.aliveMs;
   }
 
   isAlive(zone: string, now: number): boolean {
@@ -64,6 +75,8 @@ export class ZoneRegistry {
         lastSeenMs: Math.round(now - at),
         pid: beat.pid,
         metricsUrl: beat.metricsUrl,
+        worker: beat.worker,
+        tickP99Ms: beat.tickP99Ms,
       });
     }
     return list.sort((a, b) => a.id.localeCompare(b.id));

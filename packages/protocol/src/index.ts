@@ -11,6 +11,13 @@ export {
 } from './audit-codec.js';
 export type { ClientMessageData } from './client-codec.js';
 export { ClientMessageEncoder, decodeClientMessage, encodeClientMessage } from './client-codec.js';
+export type { DirectorReplyData, DirectorRequestData } from './cluster/director.js';
+export {
+  decodeDirectorReply,
+  decodeDirectorRequest,
+  encodeDirectorReply,
+  encodeDirectorRequest,
+} from './cluster/director.js';
 export type { ChatEventData, ZoneEventData } from './cluster/events.js';
 export { decodeZoneEvent, encodeChatEvent } from './cluster/events.js';
 export type {

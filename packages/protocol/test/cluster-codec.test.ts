@@ -168,6 +168,8 @@ describe('zone <-> zone', () => {
       pid: 9,
       metricsUrl: 'http://x',
       startedAt: 10,
+      worker: 'w2',
+      tickP99Ms: 1.5,
     };
     expect(decodeZoneHeartbeat(encodeZoneHeartbeat(hb))).toEqual(hb);
   });

@@ -60,6 +60,8 @@ export async function startCluster(o: ClusterOptions = {}): Promise<TestCluster>
       'gateway.port': 0,
       'gateway.host': '127.0.0.1',
       'store.scryptCost': 1024,
+      // One worker per zone, each asking for its zone; tests that want the director's takeovers turn it on.
+      'worker.director': false,
       ...o.settings,
     },
   });

@@ -3,7 +3,18 @@ export { containsPoint, depthInside, distanceToRect, formatRect, rectDistance, r
 export { loadWorldMap, worldMapPath } from './load-map.js';
 export { isFree, moveWithCollision, nearestFreePoint } from './movement.js';
 export type { PartitionMap, ZoneEntry } from './partition.js';
-export { findZone, neighboursOf, partitionFromWorld, validatePartition, zoneAt } from './partition.js';
+export { findZone, neighboursOf, partitionFromWorld, validatePartition, zoneAt, zonesNear } from './partition.js';
+export type { Axis } from './partition-edits.js';
+export {
+  assignRegions,
+  defaultCut,
+  MIN_REGION_SIDE,
+  mergeRegions,
+  moveRegion,
+  regionsOf,
+  splitRegion,
+  successorId,
+} from './partition-edits.js';
 export type { IndexedPoint } from './spatial-index.js';
 export { SpatialIndex } from './spatial-index.js';
 export { parseWorldMap } from './tiled/parse-map.js';

@@ -5,8 +5,13 @@ import type { WorldMap } from './world-map.js';
 export interface ZoneEntry {
   id: string;
   rect: Rect;
-  /** Name of the worker (host) meant to run this zone, if assigned. */
+  /** The zone worker that runs this region, once the director has assigned one. */
   worker?: string;
+  /**
+   * Regions that hand their entities over to this one (it took their ground in a move, split or merge). A region
+   * with predecessors starts empty and is filled by handoffs; one without loads its NPCs from the store.
+   */
+  from?: string[];
 }
 
 /** Which zone owns which rectangle. Versioned: every change makes a new version. */
@@ -39,7 +44,12 @@ export function findZone(partition: PartitionMap, id: string): ZoneEntry | undef
 export function neighboursOf(partition: PartitionMap, id: string, radius: number): ZoneEntry[] {
   const self = findZone(partition, id);
   if (!self) return [];
-  return partition.zones.filter((z) => z.id !== id && rectDistance(z.rect, self.rect) <= radius);
+  return zonesNear(partition, self.rect, radius, id);
+}
+
+/** Zones other than `except` whose rectangle lies within `radius` of `rect`. */
+export function zonesNear(partition: PartitionMap, rect: Rect, radius: number, except: string): ZoneEntry[] {
+  return partition.zones.filter((z) => z.id !== except && rectDistance(z.rect, rect) <= radius);
 }
 
 /**

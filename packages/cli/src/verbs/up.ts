@@ -1,9 +1,10 @@
-// `mmo up`: the whole world on one machine: nats-server (unless NATS_URL is given), the store, one zone worker per
-// zone and a gateway, each its own process. Ctrl-C or SIGTERM stops them in order: the gateway first (players leave
-// and are saved), then the zones (they save everyone left), then the store, then nats-server.
+// `mmo up`: the whole world on one machine: nats-server (unless NATS_URL is given), the store, a pool of zone
+// workers (one of them is the director, which gives them the regions of the map) and a gateway, each its own
+// process. Ctrl-C or SIGTERM stops them in order: the gateway first (players leave and are saved), then the workers
+// (they save everyone left), then the store, then nats-server.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Config } from '@mmo/core';
+import { type Config, UsageError } from '@mmo/core';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
 import { ChildRole } from '../launcher/child-role.js';
 import { waitForHealthy } from '../launcher/health.js';
@@ -12,10 +13,11 @@ import { loadConfiguredWorld } from '../world-file.js';
 
 export const upVerb: VerbSpec = {
   name: 'up',
-  summary: 'run the whole world on this machine: nats-server, store, zone workers and a gateway',
+  summary: 'run the whole world on this machine: nats-server, store, a pool of zone workers and a gateway',
   usage: 'mmo up [--port 8080] [options]',
   options: {
     port: { type: 'string', key: 'gateway.port', help: 'gateway HTTP/WebSocket port (default 8080)' },
+    workers: { type: 'string', help: 'zone workers in the pool (default: one per region of the world map)' },
     host: { type: 'string', key: 'gateway.host', help: 'gateway address (default 0.0.0.0)' },
     profile: {
       type: 'string',
@@ -24,7 +26,10 @@ export const upVerb: VerbSpec = {
   },
 };
 
+/** Crashes in a row (each within STABLE_MS of its start) after which `mmo up` gives up. */
 const MAX_RESTARTS = 5;
+/** A role that ran this long before it crashed starts its count of restarts again. */
+const STABLE_MS = 60_000;
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -61,13 +66,14 @@ export async function runUp(argv: string[]): Promise<void> {
   const roles: ChildRole[] = [];
   let shuttingDown: Promise<void> | null = null;
   const restarts = new Map<ChildRole, number>();
+  const startedAt = new Map<ChildRole, number>();
 
   const shutdown = (why: string, exitCode: number): Promise<void> => {
     shuttingDown ??= (async () => {
       nats?.stopRestarts();
       say(`\nmmo up: stopping (${why})`);
       const gateway = roles.filter((r) => r.o.label === 'gateway');
-      const zones = roles.filter((r) => r.o.label.startsWith('zone'));
+      const zones = roles.filter((r) => r.o.label.startsWith('worker'));
       const store = roles.filter((r) => r.o.label === 'store');
       for (const group of [gateway, zones, store]) {
         await Promise.all(group.map((r) => r.stop()));
@@ -84,7 +90,18 @@ export async function runUp(argv: string[]): Promise<void> {
 
   const onCrash = (role: ChildRole, code: number | null, signal: string | null) => {
     if (shuttingDown) return;
-    const count = (restarts.get(role) ?? 0) + 1;
+    if (code === 0 && role.o.label.startsWith('worker')) {
+      // A drained worker (rolling restart): it handed its regions over and comes back empty, ready for more.
+      say(`  ↻ ${role.o.label} drained and stopped; starting it again`);
+      startedAt.set(role, Date.now());
+      role.start().then(
+        () => say(`  ✓ ${role.o.label} restarted`),
+        (error: Error) => say(`  ✗ ${role.o.label}: ${error.message}`),
+      );
+      return;
+    }
+    const stable = Date.now() - (startedAt.get(role) ?? 0) >= STABLE_MS;
+    const count = (stable ? 0 : (restarts.get(role) ?? 0)) + 1;
     restarts.set(role, count);
     say(`  ✗ ${role.o.label} exited (${signal ?? `code ${code}`}); see ${role.o.logFile}`);
     if (count > MAX_RESTARTS) {
@@ -93,6 +110,7 @@ export async function runUp(argv: string[]): Promise<void> {
     }
     setTimeout(() => {
       if (shuttingDown) return;
+      startedAt.set(role, Date.now());
       role.start().then(
         () => say(`  ✓ ${role.o.label} restarted`),
         (error: Error) => say(`  ✗ ${role.o.label}: ${error.message}`),
@@ -118,22 +136,34 @@ export async function runUp(argv: string[]): Promise<void> {
     const store = role('store', ['store'], 'store.log');
     const storeInfo = await store.start();
     say(`  ✓ store         ${storeInfo.file}`);
+    const pool = workerCount(values.workers, map.zones.length);
     await Promise.all(
-      map.zones.map(async (z) => {
-        const info = await role(`zone ${z.id}`, ['zone', '--id', z.id], `zone-${z.id}.log`).start();
-        say(`  ✓ zone ${z.id.padEnd(8)} metrics ${info.metrics}`);
+      Array.from({ length: pool }, async (_, i) => {
+        const id = `w${i + 1}`;
+        const worker = role(`worker ${id}`, ['worker', '--id', id], `worker-${id}.log`);
+        startedAt.set(worker, Date.now());
+        await worker.start();
+        say(`  ✓ worker ${id.padEnd(6)} zone worker (regions come from the director)`);
       }),
     );
     const gateway = role('gateway', ['gateway'], 'gateway.log');
     const gw = await gateway.start();
     say(`  ✓ gateway       ${gw.url}`);
-    await waitForHealthy(`${gw.url}/healthz`, 30_000);
+    const health = (await waitForHealthy(`${gw.url}/healthz`, 30_000)) as { zones?: { id: string; worker: string }[] };
+    for (const z of health.zones ?? []) say(`  ✓ region ${z.id.padEnd(6)} on worker ${z.worker}`);
     say(`\nWorld ready. Play: ${gw.url}/   Health: ${gw.url}/healthz   Metrics: ${gw.url}/metrics`);
     say(`Logs in ${logDir}. Stop with Ctrl-C.`);
   } catch (error) {
     say(`  ✗ ${(error as Error).message}`);
     await shutdown('start failed', 1);
   }
+}
+
+function workerCount(given: unknown, regions: number): number {
+  if (given === undefined) return regions;
+  const n = Number(given);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError('--workers expects a whole number from 1 to 64.');
+  return n;
 }
 
 function profileArgs(dir: string): string[] {

@@ -11,14 +11,31 @@ export interface ZoneHeartbeatData {
   pid: number;
   metricsUrl: string;
   startedAt: number;
+  /** The zone worker that runs this region. */
+  worker: string;
+  /** 99th percentile of the tick's duration over the last interval, ms. */
+  tickP99Ms: number;
 }
 
 export function encodeZoneHeartbeat(h: ZoneHeartbeatData): Uint8Array {
   const b = new Builder(128);
   const zone = b.createString(h.zone);
   const url = b.createString(h.metricsUrl);
+  const worker = b.createString(h.worker);
   b.finish(
-    ZoneHeartbeat.createZoneHeartbeat(b, zone, h.tick, h.entities, h.players, h.ghosts, h.pid, url, h.startedAt),
+    ZoneHeartbeat.createZoneHeartbeat(
+      b,
+      zone,
+      h.tick,
+      h.entities,
+      h.players,
+      h.ghosts,
+      h.pid,
+      url,
+      h.startedAt,
+      worker,
+      h.tickP99Ms,
+    ),
   );
   return b.asUint8Array();
 }
@@ -34,5 +51,7 @@ export function decodeZoneHeartbeat(bytes: Uint8Array): ZoneHeartbeatData {
     pid: h.pid(),
     metricsUrl: h.metricsUrl() ?? '',
     startedAt: h.startedAt(),
+    worker: h.worker() ?? '',
+    tickP99Ms: h.tickP99Ms(),
   };
 }

@@ -2131,8 +2131,26 @@ startedAt():number {
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
 }
 
+/**
+ * The zone worker that runs this region.
+ */
+worker():string|null
+worker(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+worker(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 20);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+/**
+ * 99th percentile of the tick's duration over the last interval, ms.
+ */
+tickP99Ms():number {
+  const offset = this.bb!.__offset(this.bb_pos, 22);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
 static startZoneHeartbeat(builder:flatbuffers.Builder) {
-  builder.startObject(8);
+  builder.startObject(10);
 }
 
 static addZone(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset) {
@@ -2167,12 +2185,20 @@ static addStartedAt(builder:flatbuffers.Builder, startedAt:number) {
   builder.addFieldFloat64(7, startedAt, 0.0);
 }
 
+static addWorker(builder:flatbuffers.Builder, workerOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(8, workerOffset, 0);
+}
+
+static addTickP99Ms(builder:flatbuffers.Builder, tickP99Ms:number) {
+  builder.addFieldFloat32(9, tickP99Ms, 0.0);
+}
+
 static endZoneHeartbeat(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createZoneHeartbeat(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset, tick:number, entities:number, players:number, ghosts:number, pid:number, metricsUrlOffset:flatbuffers.Offset, startedAt:number):flatbuffers.Offset {
+static createZoneHeartbeat(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset, tick:number, entities:number, players:number, ghosts:number, pid:number, metricsUrlOffset:flatbuffers.Offset, startedAt:number, workerOffset:flatbuffers.Offset, tickP99Ms:number):flatbuffers.Offset {
   ZoneHeartbeat.startZoneHeartbeat(builder);
   ZoneHeartbeat.addZone(builder, zoneOffset);
   ZoneHeartbeat.addTick(builder, tick);
@@ -2182,6 +2208,8 @@ static createZoneHeartbeat(builder:flatbuffers.Builder, zoneOffset:flatbuffers.O
   ZoneHeartbeat.addPid(builder, pid);
   ZoneHeartbeat.addMetricsUrl(builder, metricsUrlOffset);
   ZoneHeartbeat.addStartedAt(builder, startedAt);
+  ZoneHeartbeat.addWorker(builder, workerOffset);
+  ZoneHeartbeat.addTickP99Ms(builder, tickP99Ms);
   return ZoneHeartbeat.endZoneHeartbeat(builder);
 }
 }
@@ -2354,6 +2382,192 @@ static createPresenceReply(builder:flatbuffers.Builder, absentOffset:flatbuffers
   PresenceReply.startPresenceReply(builder);
   PresenceReply.addAbsent(builder, absentOffset);
   return PresenceReply.endPresenceReply(builder);
+}
+}
+
+/**
+ * An operator's change of the map: op is move, split or merge. split cuts `region` at `at` along `axis` (x or y;
+ * the middle of its longer side when has_at is false); merge joins `region` and `other`; move gives `region` to
+ * `worker`.
+ */
+export class DirectorRequest {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):DirectorRequest {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsDirectorRequest(bb:flatbuffers.ByteBuffer, obj?:DirectorRequest):DirectorRequest {
+  return (obj || new DirectorRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsDirectorRequest(bb:flatbuffers.ByteBuffer, obj?:DirectorRequest):DirectorRequest {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new DirectorRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+op():string|null
+op(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+op(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+region():string|null
+region(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+region(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+other():string|null
+other(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+other(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+worker():string|null
+worker(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+worker(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+axis():string|null
+axis(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+axis(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+at():number {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+hasAt():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+static startDirectorRequest(builder:flatbuffers.Builder) {
+  builder.startObject(7);
+}
+
+static addOp(builder:flatbuffers.Builder, opOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, opOffset, 0);
+}
+
+static addRegion(builder:flatbuffers.Builder, regionOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, regionOffset, 0);
+}
+
+static addOther(builder:flatbuffers.Builder, otherOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, otherOffset, 0);
+}
+
+static addWorker(builder:flatbuffers.Builder, workerOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, workerOffset, 0);
+}
+
+static addAxis(builder:flatbuffers.Builder, axisOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, axisOffset, 0);
+}
+
+static addAt(builder:flatbuffers.Builder, at:number) {
+  builder.addFieldFloat32(5, at, 0.0);
+}
+
+static addHasAt(builder:flatbuffers.Builder, hasAt:boolean) {
+  builder.addFieldInt8(6, +hasAt, +false);
+}
+
+static endDirectorRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createDirectorRequest(builder:flatbuffers.Builder, opOffset:flatbuffers.Offset, regionOffset:flatbuffers.Offset, otherOffset:flatbuffers.Offset, workerOffset:flatbuffers.Offset, axisOffset:flatbuffers.Offset, at:number, hasAt:boolean):flatbuffers.Offset {
+  DirectorRequest.startDirectorRequest(builder);
+  DirectorRequest.addOp(builder, opOffset);
+  DirectorRequest.addRegion(builder, regionOffset);
+  DirectorRequest.addOther(builder, otherOffset);
+  DirectorRequest.addWorker(builder, workerOffset);
+  DirectorRequest.addAxis(builder, axisOffset);
+  DirectorRequest.addAt(builder, at);
+  DirectorRequest.addHasAt(builder, hasAt);
+  return DirectorRequest.endDirectorRequest(builder);
+}
+}
+
+/**
+ * ok with the map version the change made, or a message that says what is wrong and how to fix it.
+ */
+export class DirectorReply {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):DirectorReply {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsDirectorReply(bb:flatbuffers.ByteBuffer, obj?:DirectorReply):DirectorReply {
+  return (obj || new DirectorReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsDirectorReply(bb:flatbuffers.ByteBuffer, obj?:DirectorReply):DirectorReply {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new DirectorReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+ok():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+message():string|null
+message(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+message(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+version():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+static startDirectorReply(builder:flatbuffers.Builder) {
+  builder.startObject(3);
+}
+
+static addOk(builder:flatbuffers.Builder, ok:boolean) {
+  builder.addFieldInt8(0, +ok, +false);
+}
+
+static addMessage(builder:flatbuffers.Builder, messageOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, messageOffset, 0);
+}
+
+static addVersion(builder:flatbuffers.Builder, version:number) {
+  builder.addFieldInt32(2, version, 0);
+}
+
+static endDirectorReply(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createDirectorReply(builder:flatbuffers.Builder, ok:boolean, messageOffset:flatbuffers.Offset, version:number):flatbuffers.Offset {
+  DirectorReply.startDirectorReply(builder);
+  DirectorReply.addOk(builder, ok);
+  DirectorReply.addMessage(builder, messageOffset);
+  DirectorReply.addVersion(builder, version);
+  return DirectorReply.endDirectorReply(builder);
 }
 }
 

@@ -11,10 +11,12 @@ export function startItemSync(
   inbox: Inbox,
   everyMs: number,
   log: Logger,
+  /** Syncs only while this holds (a region that retires or may not act asks nothing). */
+  active: () => boolean = () => true,
 ): () => void {
   let busy = false;
   const sync = () => {
-    if (busy) return;
+    if (busy || !active()) return;
     busy = true;
     store.itemSync(request()).then(
       (reply) => {

@@ -83,6 +83,12 @@ export function reviveFallen(sim: Simulation): void {
   }
 }
 
+/** Brings every fallen NPC back at its spawner at once (a retiring region hands them over standing). */
+export function reviveAllFallen(sim: Simulation): void {
+  for (const f of sim.fallen.values()) f.ticksLeft = 1;
+  reviveFallen(sim);
+}
+
 /** A fallen NPC's save: at its spawner (whose zone takes it over after a restart), with the time left. */
 export function fallenSave(sim: Simulation, f: FallenNpc): EntitySaveData {
   const spawner = sim.map.spawners[f.spawner];

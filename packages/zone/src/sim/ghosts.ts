@@ -1,33 +1,38 @@
 // Ghosts: copies of neighbours' entities near our borders (in), and of our entities near theirs (out).
 import type { GhostBatchData } from '@mmo/protocol';
-import { distanceToRect, type Rect } from '@mmo/world';
+import { distanceToRect, type Rect, type ZoneEntry } from '@mmo/world';
 import { Entity } from './entity.js';
 import { completeHandoff, yieldTo } from './handoff.js';
 import type { Simulation } from './simulation.js';
 
 /**
  * Sends each neighbour the real entities within the interest radius of its rectangle. A batch is the owner's
- * complete list for that neighbour, so it is sent even when empty.
+ * complete list for that neighbour, so it is sent even when empty. Predecessors that still run (they hand their
+ * entities over to this region) get them too, so that their players keep seeing what was handed over already.
  */
 export function publishGhosts(sim: Simulation): void {
+  for (const n of sim.neighbours) publishTo(sim, n);
+  for (const p of sim.predecessors) if (sim.isZoneAlive(p.id)) publishTo(sim, p);
+}
+
+const grown: Rect = { x0: 0, y0: 0, x1: 0, y1: 0 };
+
+function publishTo(sim: Simulation, n: ZoneEntry): void {
   const writer = sim.ghostWriter;
   const scratch = sim.scratch;
   const r = sim.config.interestRadius;
-  const grown: Rect = { x0: 0, y0: 0, x1: 0, y1: 0 };
-  for (const n of sim.neighbours) {
-    grown.x0 = n.rect.x0 - r;
-    grown.y0 = n.rect.y0 - r;
-    grown.x1 = n.rect.x1 + r;
-    grown.y1 = n.rect.y1 + r;
-    const count = sim.index.within(grown, scratch);
-    for (let i = 0; i < count; i++) {
-      const e = scratch[i] as Entity;
-      if (!e.real || distanceToRect(n.rect, e.x, e.y) > r) continue;
-      writer.add(e.id, e.epoch, e.kind, e.x, e.y, e.nameUtf8);
-    }
-    sim.counters.ghostsPublished += writer.count;
-    sim.output.ghosts(n.id, writer.finish(sim.tick));
+  grown.x0 = n.rect.x0 - r;
+  grown.y0 = n.rect.y0 - r;
+  grown.x1 = n.rect.x1 + r;
+  grown.y1 = n.rect.y1 + r;
+  const count = sim.index.within(grown, scratch);
+  for (let i = 0; i < count; i++) {
+    const e = scratch[i] as Entity;
+    if (!e.real || distanceToRect(n.rect, e.x, e.y) > r) continue;
+    writer.add(e.id, e.epoch, e.kind, e.x, e.y, e.nameUtf8);
   }
+  sim.counters.ghostsPublished += writer.count;
+  sim.output.ghosts(n.id, writer.finish(sim.tick));
 }
 
 /** Applies a neighbour's ghost batch: adds and moves its ghosts, drops the ones it no longer sends. */

@@ -32,11 +32,14 @@ export function selfOnlyFrameDue(t: Transit, tick: number): boolean {
   return tick - t.startedTick !== 1;
 }
 
-/** Starts a handoff for every real entity that stands far enough inside a live neighbour. */
+/**
+ * Starts a handoff for every real entity that stands far enough inside a live neighbour; in a retiring region, for
+ * every entity, to whichever live region now owns its spot.
+ */
 export function checkHandoffs(sim: Simulation): void {
-  const margin = sim.config.handoffMargin;
+  const margin = sim.retiring ? 0 : sim.config.handoffMargin;
   for (const e of sim.entities.values()) {
-    if (!e.real || e.transit || containsPoint(sim.rect, e.x, e.y)) continue;
+    if (!e.real || e.transit || (!sim.retiring && containsPoint(sim.rect, e.x, e.y))) continue;
     const owner = zoneAt(sim.partition, e.x, e.y);
     if (!owner || owner.id === sim.zoneId) continue;
     if (depthInside(owner.rect, e.x, e.y) < margin || !sim.isZoneAlive(owner.id)) continue;

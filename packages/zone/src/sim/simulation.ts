@@ -2,6 +2,7 @@
 // no NATS: commands come in through the inbox, everything going out goes through ZoneOutput.
 import type { Config, Logger } from '@mmo/core';
 import {
+  EntityKind,
   emptyGatewayToZone,
   FrameWriter,
   type GatewayToZoneData,
@@ -13,14 +14,14 @@ import {
 } from '@mmo/protocol';
 import {
   findZone,
-  neighboursOf,
   type PartitionMap,
   type Rect,
   SpatialIndex,
   type WorldMap,
   type ZoneEntry,
+  zonesNear,
 } from '@mmo/world';
-import { type FallenNpc, reviveFallen } from './combat.js';
+import { type FallenNpc, reviveAllFallen, reviveFallen } from './combat.js';
 import { applyCommand } from './commands.js';
 import type { Entity } from './entity.js';
 import { publishGhosts } from './ghosts.js';
@@ -138,21 +139,48 @@ export class Simulation {
     this.inbox = options.inbox ?? new Inbox(options.config.inputQueue);
     this.ghostWriter = new GhostBatchWriter(options.zoneId);
     this.partition = options.partition;
-    this.rect = this.ownRect(options.partition);
+    const own = findZone(options.partition, options.zoneId);
+    if (!own) throw new Error(`zone ${options.zoneId} is not in partition map version ${options.partition.version}`);
+    this.rect = { ...own.rect };
     this.setPartition(options.partition);
   }
 
-  /** Adopts a new partition map (a later version). */
+  /**
+   * Adopts a new partition map (a later version). A map without this region retires it: its ground belongs to
+   * other regions now (a move, split or merge), so it hands every entity over to whichever region owns the spot.
+   */
   setPartition(partition: PartitionMap): void {
     this.partition = partition;
-    this.rect = this.ownRect(partition);
-    this.neighbours = neighboursOf(partition, this.zoneId, this.config.interestRadius);
+    const own = findZone(partition, this.zoneId);
+    if (own) this.rect = { ...own.rect };
+    else if (!this.retiring) this.retire();
+    this.neighbours = zonesNear(partition, this.rect, this.config.interestRadius, this.zoneId);
+    // Regions still handing their entities over to this one see what it already holds, on ground that was theirs.
+    const gone = (own?.from ?? []).filter((id) => !findZone(partition, id));
+    this.predecessors = gone.map((id) => ({ id, rect: { ...this.rect } }));
   }
 
-  private ownRect(partition: PartitionMap): Rect {
-    const own = findZone(partition, this.zoneId);
-    if (!own) throw new Error(`zone ${this.zoneId} is not in partition map version ${partition.version}`);
-    return { ...own.rect };
+  /** Regions that hand their entities over to this one (gone from the map, maybe still running). */
+  predecessors: ZoneEntry[] = [];
+
+  /**
+   * Whether this region has been taken off the map and is handing its entities over. Its items stay with the
+   * store (the regions that took the ground show them), and its fallen NPCs come back now, to be handed over too.
+   */
+  retiring = false;
+
+  private retire(): void {
+    this.retiring = true;
+    for (const e of [...this.entities.values()]) if (e.kind === EntityKind.Item) this.remove(e);
+    reviveAllFallen(this);
+    this.log.info({ zone: this.zoneId, version: this.partition.version }, 'region retired: handing everything over');
+  }
+
+  /** A retiring region that holds nothing any more (not even an entity in a handoff) can stop. */
+  get retired(): boolean {
+    if (!this.retiring) return false;
+    for (const e of this.entities.values()) if (e.real) return false;
+    return true;
   }
 
   /** Creates the NPCs of the spawners inside this zone (a fresh world). */

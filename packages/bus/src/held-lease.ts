@@ -1,0 +1,128 @@
+// One lease held by this process: acquired (created, or taken over by compare-and-set once its holder stopped
+// renewing it), renewed on a timer, and reported lost when a renewal finds that the key moved on. The holder may act
+// only while `mayAct` says so: until one time-to-live after the last renewal was sent, so that it stops before any
+// watcher, whose clock starts later, can judge the lease lapsed.
+import type { Logger } from '@mmo/core';
+import type { Bus } from './bus.js';
+import type { LeaseBoard } from './leases.js';
+
+export interface HeldLeaseOptions<T> {
+  board: LeaseBoard;
+  bus: Bus;
+  key: string;
+  value: () => T;
+  renewMs: number;
+  ttlMs: number;
+  log: Logger;
+  /**
+   * How long a holder's revision must stand still before this one takes the lease over (default: one ttl). A
+   * worker waits longer, so that the director, which revokes a lapsed worker lease after one ttl, acts first: a
+   * worker restarted under the same id then starts afresh instead of inheriting regions already given to others.
+   */
+  takeoverAfterMs?: number;
+  /** Called once when a renewal finds the lease taken (revoked by the director, or taken over). */
+  onLost: () => void;
+  now?: () => number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class HeldLease<T> {
+  private revision = 0;
+  private validUntil = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private renewing = false;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly o: HeldLeaseOptions<T>) {
+    this.now = o.now ?? Date.now;
+  }
+
+  get held(): boolean {
+    return this.timer !== null;
+  }
+
+  /**
+   * Resolves once the lease is ours: created, or taken over by compare-and-set from a holder whose revision stood
+   * still for `takeoverAfterMs`. Resolves false if stopped meanwhile.
+   */
+  async acquire(): Promise<boolean> {
+    const { board, key, renewMs } = this.o;
+    const takeoverAfterMs = this.o.takeoverAfterMs ?? this.o.ttlMs;
+    let seenRevision = -1;
+    let seenAt = this.now();
+    while (!this.stopped) {
+      try {
+        const sent = this.now();
+        const created = await board.claim(key, this.o.value());
+        if (created !== null) return this.hold(created, sent);
+        const current = await board.get(key);
+        if (current && current.revision !== seenRevision) {
+          seenRevision = current.revision;
+          seenAt = this.now();
+        } else if (current && this.now() - seenAt >= takeoverAfterMs) {
+          const takenAt = this.now();
+          const taken = await board.renew(key, this.o.value(), seenRevision);
+          if (taken !== null) return this.hold(taken, takenAt);
+        }
+      } catch (error) {
+        this.o.log.warn({ err: error, key }, 'cannot reach the lease bucket yet; trying again');
+      }
+      await sleep(renewMs);
+    }
+    return false;
+  }
+
+  /**
+   * Whether the holder may act now: the lease was renewed within its time-to-live, or the bus is down or came back
+   * less than a time-to-live ago (nobody can have judged the lease lapsed meanwhile without judging every lease so,
+   * the director included, and anything sent by a holder whose lease was taken is fenced by epoch).
+   */
+  mayAct(now = this.now()): boolean {
+    if (this.timer === null) return false;
+    return now < this.validUntil || this.o.bus.upForMs(now) < this.o.ttlMs;
+  }
+
+  /** Stops renewing and deletes the key (a clean exit: watchers learn at once). */
+  async release(): Promise<void> {
+    this.stop();
+    if (this.revision > 0) await this.o.board.revoke(this.o.key, this.revision).catch(() => false);
+  }
+
+  /** Stops renewing; the lease lapses by itself. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private hold(revision: number, sentAt: number): true {
+    this.revision = revision;
+    this.validUntil = sentAt + this.o.ttlMs;
+    this.timer = setInterval(() => void this.renew(), this.o.renewMs);
+    return true;
+  }
+
+  private async renew(): Promise<void> {
+    if (this.renewing || this.stopped) return;
+    this.renewing = true;
+    const sent = this.now();
+    try {
+      const next = await this.o.board.renew(this.o.key, this.o.value(), this.revision);
+      if (this.stopped) return;
+      if (next === null) {
+        this.stop();
+        this.o.log.warn({ key: this.o.key }, 'lease lost: it was revoked or taken over');
+        this.o.onLost();
+        return;
+      }
+      this.revision = next;
+      this.validUntil = sent + this.o.ttlMs;
+    } catch (error) {
+      this.o.log.debug({ err: error, key: this.o.key }, 'lease renewal failed; trying again');
+    } finally {
+      this.renewing = false;
+    }
+  }
+}
