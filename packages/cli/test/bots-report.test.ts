@@ -28,6 +28,8 @@ function report(o: Partial<SwarmReport> & { latencies?: number[] }): SwarmReport
     missingSelf: 0,
     jumps: 0,
     chats: 0,
+    restores: 0,
+    restoreShiftM: 0,
     frameGapsMs: [],
     errors: [],
     cpuSeconds: 1,
@@ -92,5 +94,17 @@ describe('the bots summary', () => {
     expect(hasProblems(summarise([report({ failed: 1 })], 10))).toBe(true);
     expect(hasProblems(summarise([report({ disconnected: 1 })], 10))).toBe(true);
     expect(hasProblems(summarise([report({ missingSelf: 1 })], 10))).toBe(true);
+  });
+});
+
+describe('restores', () => {
+  test('are summed over swarms with the largest shift of any bot, and are not anomalies', () => {
+    const s = summarise(
+      [report({ restores: 3, restoreShiftM: 2.34 }), report({ restores: 1, restoreShiftM: 5.01 })],
+      10,
+    );
+    expect(s.restores).toEqual({ count: 4, maxShiftM: 5 });
+    expect(hasProblems(s)).toBe(false);
+    expect(formatSummary(s)).toContain('restored from a checkpoint: 4 times, put back at most 5 m');
   });
 });

@@ -113,6 +113,20 @@ export const DEFAULTS = {
     checkMs: 100,
     /** The map must stand this long before the director moves a region to even out the workers. */
     settleMs: 5_000,
+    /** Split hot regions and merge cold ones by themselves. */
+    rebalance: true,
+    /** A region with more players than this is hot. */
+    splitPlayers: 200,
+    /** A region whose tick p99 is over this is hot (a 20 Hz tick has 50 ms). */
+    splitTickP99Ms: 20, // ms
+    /** A region hot for this long is split in two (along its longer side). */
+    hotForMs: 10_000,
+    /** Regions are not split below this side. */
+    minRegionSide: 64, // m
+    /** Two neighbouring regions with fewer players than this together are cold... */
+    mergePlayers: 50,
+    /** ...and merged back after this long (never beyond one region of the world map). */
+    coldForMs: 60_000,
   },
   store: {
     /** SQLite file, relative to dataDir. */

@@ -46,3 +46,8 @@ export function rectArea(r: Rect): number {
 export function formatRect(r: Rect): string {
   return `(${r.x0}, ${r.y0})-(${r.x1}, ${r.y1})`;
 }
+
+/** Whether `inner` lies wholly inside `outer`. */
+export function containsRect(outer: Rect, inner: Rect): boolean {
+  return inner.x0 >= outer.x0 && inner.y0 >= outer.y0 && inner.x1 <= outer.x1 && inner.y1 <= outer.y1;
+}

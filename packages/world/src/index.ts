@@ -1,5 +1,13 @@
 export type { Point, Rect } from './geometry.js';
-export { containsPoint, depthInside, distanceToRect, formatRect, rectDistance, rectsOverlap } from './geometry.js';
+export {
+  containsPoint,
+  containsRect,
+  depthInside,
+  distanceToRect,
+  formatRect,
+  rectDistance,
+  rectsOverlap,
+} from './geometry.js';
 export { loadWorldMap, worldMapPath } from './load-map.js';
 export { isFree, moveWithCollision, nearestFreePoint } from './movement.js';
 export type { PartitionMap, ZoneEntry } from './partition.js';

@@ -22,6 +22,10 @@ export interface BotCounters {
   jumps: number;
   chats: number;
   frames: number;
+  /** Times the server restored this bot from its checkpoint (its zone worker was lost). */
+  restores: number;
+  /** The largest step between the last frame before a restore and the first after it, in metres. */
+  restoreShiftM: number;
 }
 
 export interface BotOptions {
@@ -39,7 +43,18 @@ export interface BotOptions {
 
 export class Bot {
   client: GameClient | null = null;
-  readonly counters: BotCounters = { handoffs: 0, duplicateSelf: 0, missingSelf: 0, jumps: 0, chats: 0, frames: 0 };
+  readonly counters: BotCounters = {
+    handoffs: 0,
+    duplicateSelf: 0,
+    missingSelf: 0,
+    jumps: 0,
+    chats: 0,
+    frames: 0,
+    restores: 0,
+    restoreShiftM: 0,
+  };
+  /** A restore was announced: the next frame starts over from the checkpoint, at a new epoch. */
+  private restored = false;
   /** Set when the server closed the connection while the bot was running. */
   disconnected = false;
   private readonly sent = new SentInputs();
@@ -63,6 +78,9 @@ export class Bot {
       this.halt();
     });
     client.on('frame', (frame, at) => this.onFrame(frame, at));
+    client.on('world', (state) => {
+      if (state === 'restored') this.restored = true;
+    });
     await this.logIn(client);
     this.gaps.watchFrom(performance.now());
     this.timer = setInterval(() => this.step(), this.o.inputEveryMs ?? 200);
@@ -89,6 +107,13 @@ export class Bot {
     this.last = { tick: f.tick, x: f.x, y: f.y, epoch: f.epoch };
     const welcome = this.client?.welcome;
     if (!prev || !welcome) return;
+    if (this.restored) {
+      // Not an anomaly but a known pause: the player is back where its last checkpoint saw it.
+      this.restored = false;
+      this.counters.restores++;
+      this.counters.restoreShiftM = Math.max(this.counters.restoreShiftM, Math.hypot(f.x - prev.x, f.y - prev.y));
+      return;
+    }
     const v = checkSelf(prev, f, welcome.maxSpeed, welcome.tickRate);
     if (v.duplicate) this.counters.duplicateSelf++;
     if (v.handoff) this.counters.handoffs++;

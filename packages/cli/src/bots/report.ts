@@ -22,6 +22,8 @@ export interface BotsSummary {
   frameGapMs: { p50: number; p99: number; max: number };
   /** Bots whose longest time without a frame was over FROZEN_GAP_MS. */
   frozenBots: number;
+  /** Times bots were restored from their checkpoint, and the largest shift that put them back (m). */
+  restores: { count: number; maxShiftM: number };
   errors: string[];
 }
 
@@ -69,6 +71,10 @@ export function summarise(reports: readonly SwarmReport[], durationSec: number):
       max: Math.max(0, ...reports.map((r) => r.loopDelayMaxMs)),
     },
     ...summariseFrameGaps(reports.flatMap((r) => r.frameGapsMs)),
+    restores: {
+      count: sum((r) => r.restores),
+      maxShiftM: round1(Math.max(0, ...reports.map((r) => r.restoreShiftM))),
+    },
     errors: reports.flatMap((r) => r.errors).slice(0, 10),
   };
 }
@@ -99,6 +105,7 @@ export function formatSummary(s: BotsSummary): string {
     `handoffs seen: ${s.handoffs}; chats sent: ${s.chats}; the bots themselves used ${s.botCpuPercent} % of a core`,
     `anomalies: ${a.duplicateSelf} duplicate self, ${a.missingSelf} missing self, ${a.jumps} jumps`,
     `longest gap between frames per bot: p50 ${g.p50} ms, p99 ${g.p99} ms, max ${g.max} ms; ${s.frozenBots} bots frozen (over ${FROZEN_GAP_MS} ms without a frame)`,
+    `restored from a checkpoint: ${s.restores.count} times, put back at most ${s.restores.maxShiftM} m`,
     ...(s.botLoopDelayMs.p99 > BOT_LOOP_WARN_MS
       ? [
           `  ! the bots' own event loop ran up to ${s.botLoopDelayMs.p99} ms late (p99): latency includes that delay; use more --workers or another machine`,

@@ -35,6 +35,9 @@ export interface SwarmReport {
   missingSelf: number;
   jumps: number;
   chats: number;
+  restores: number;
+  /** The largest shift of a bot at a restore (m). */
+  restoreShiftM: number;
   /** Per bot that joined: the longest it went without a frame (whole ms, rounded up), by its own clock. */
   frameGapsMs: number[];
   /** The first few reasons bots failed or were disconnected. */
@@ -170,6 +173,8 @@ export class Swarm {
       missingSelf: 0,
       jumps: 0,
       chats: 0,
+      restores: 0,
+      restoreShiftM: 0,
       frameGapsMs: this.running.map((r) => Math.ceil(r.bot.longestFrameGapMs)),
       errors: this.errors,
       cpuSeconds: cpuSecondsSince(this.cpuAtStart),
@@ -185,6 +190,8 @@ export class Swarm {
       report.missingSelf += c.missingSelf;
       report.jumps += c.jumps;
       report.chats += c.chats;
+      report.restores += c.restores;
+      report.restoreShiftM = Math.max(report.restoreShiftM, c.restoreShiftM);
       report.clientSeconds += ((r.leftAt && r.leftAt < end ? r.leftAt : end) - r.joinedAt) / 1000;
     }
     return report;

@@ -1,7 +1,8 @@
 // The active director: watches the workers' leases and the partition map, gives regions without a live worker to
 // live ones (a takeover after a crash keeps the region's id, so its new worker loads it from the last checkpoint),
-// moves the regions of draining workers away, and carries out operators' splits, merges and moves. Every decision
-// is one new map version, written to the log and to the ops history.
+// moves the regions of draining workers away, splits hot regions and merges cold ones, evens regions out over the
+// workers, and carries out operators' splits, merges and moves. Every decision is one new map version, written to
+// the log and to the ops history.
 import {
   type Bus,
   type LeaseBoard,
@@ -16,6 +17,7 @@ import {
   type DirectorReplyData,
   type DirectorRequestData,
   decodeDirectorRequest,
+  decodeZoneHeartbeat,
   encodeDirectorReply,
 } from '@mmo/protocol';
 import {
@@ -25,10 +27,18 @@ import {
   mergeRegions,
   moveRegion,
   type PartitionMap,
+  type Rect,
   splitRegion,
 } from '@mmo/world';
 import type { Subscription } from 'nats';
 import { planAssignments, planDrain, planSpread, type WorkerView } from './plan.js';
+import { Rebalancer } from './rebalance.js';
+
+/** Workers with fewer regions first (ties by id). */
+function byLoad(map: PartitionMap): (a: WorkerView, b: WorkerView) => number {
+  const count = (id: string) => map.zones.filter((z) => z.worker === id).length;
+  return (a, b) => count(a.id) - count(b.id) || a.id.localeCompare(b.id);
+}
 
 /** What a worker writes into its lease. */
 export interface WorkerLeaseValue {
@@ -49,6 +59,8 @@ export interface DirectorOptions {
   history: OpsHistory;
   config: Config;
   log: Logger;
+  /** The regions of the world map: automatic merges never go beyond one of them. */
+  original: readonly Rect[];
 }
 
 interface Seen {
@@ -66,6 +78,7 @@ export class Director {
   private readonly stops: (() => void)[] = [];
   private subscription: Subscription | null = null;
   private readonly startedAt = Date.now();
+  private readonly rebalancer: Rebalancer;
   /** The map version the spreading last looked at, and since when it has stood. */
   private spreadVersion = 0;
   private spreadSince = 0;
@@ -73,12 +86,21 @@ export class Director {
 
   constructor(private readonly o: DirectorOptions) {
     this.log = o.log.child({ director: o.workerId });
+    this.rebalancer = new Rebalancer(o.config.director, o.original);
   }
 
-  /** Starts watching the workers' leases and the map (a candidate does this before it holds the role). */
+  /**
+   * Starts watching the workers' leases, the regions' heartbeats and the map (a candidate does this before it holds
+   * the role, so that it knows who went silent when it takes over).
+   */
   async observe(): Promise<void> {
     this.stops.push(await this.o.board.watch<WorkerLeaseValue>(LeaseKeys.allWorkers, (r) => this.seen(r), this.log));
     this.stops.push(await this.o.directory.watch((map) => this.adopt(map)));
+    const beats = this.o.bus.subscribe(this.o.subjects.allZoneHeartbeats(), (data) => {
+      const b = decodeZoneHeartbeat(data);
+      this.rebalancer.heard(b.zone, b.players, b.tickP99Ms, Date.now());
+    });
+    this.stops.push(() => beats.unsubscribe());
   }
 
   get active(): boolean {

@@ -185,7 +185,8 @@ export async function startWorker(o: WorkerNodeOptions): Promise<WorkerNode> {
    * already knows who went silent and when), and acts only while it holds the role.
    */
   function standForDirector() {
-    const director = new Director({ workerId, bus, subjects, board, directory, history, config, log });
+    const original = o.map.zones.map((z) => z.rect);
+    const director = new Director({ workerId, bus, subjects, board, directory, history, config, log, original });
     let role: HeldLease<unknown> | null = null;
     let active = true;
     const contend = async () => {

@@ -1,0 +1,123 @@
+// Automatic rebalancing: a region whose players or tick p99 stay over their limits for a while is split in two,
+// down to a minimum size; two neighbouring regions that stay cold are merged back, never into something coarser
+// than one region of the world map. Pure: the director feeds it heartbeats and asks it what to do.
+import type { Config } from '@mmo/core';
+import {
+  type Axis,
+  containsRect,
+  defaultCut,
+  mergeRegions,
+  type PartitionMap,
+  type Rect,
+  splitRegion,
+  type ZoneEntry,
+} from '@mmo/world';
+
+export type RebalanceSettings = Config['director'];
+
+interface Load {
+  players: number;
+  tickP99Ms: number;
+  /** Since when (ms) the region has been over its limits without a break; null when it is not. */
+  hotSince: number | null;
+  /** Since when it has been under the merge limit without a break; null when it is not. */
+  coldSince: number | null;
+}
+
+export interface RebalanceDecision {
+  action: 'split' | 'merge';
+  next: PartitionMap;
+  detail: string;
+}
+
+export class Rebalancer {
+  private readonly loads = new Map<string, Load>();
+
+  /** `original`: the regions of the world map, the coarsest a merge may make. */
+  constructor(
+    private readonly s: RebalanceSettings,
+    private readonly original: readonly Rect[],
+  ) {}
+
+  /** A region's heartbeat at `now` (ms). */
+  heard(region: string, players: number, tickP99Ms: number, now: number): void {
+    const before = this.loads.get(region);
+    const hot = players > this.s.splitPlayers || tickP99Ms > this.s.splitTickP99Ms;
+    // A region over its tick limit is not cold however few its players: merging it would only make it hotter.
+    const cold = !hot && players < this.s.mergePlayers;
+    this.loads.set(region, {
+      players,
+      tickP99Ms,
+      hotSince: hot ? (before?.hotSince ?? now) : null,
+      coldSince: cold ? (before?.coldSince ?? now) : null,
+    });
+  }
+
+  /** Forgets regions that left the map (their successors start with a clean slate). */
+  forgetAllBut(map: PartitionMap): void {
+    const ids = new Set(map.zones.map((z) => z.id));
+    for (const id of this.loads.keys()) if (!ids.has(id)) this.loads.delete(id);
+  }
+
+  /**
+   * What to do now, if anything: a split of the region hot the longest (its second half to `spareWorker`), else a
+   * merge of two cold neighbours.
+   */
+  decide(
+    map: PartitionMap,
+    now: number,
+    spareWorker: (exceptWorker?: string) => string | undefined,
+  ): RebalanceDecision | null {
+    if (!this.s.rebalance) return null;
+    return this.split(map, now, spareWorker) ?? this.merge(map, now);
+  }
+
+  private split(
+    map: PartitionMap,
+    now: number,
+    spare: (except?: string) => string | undefined,
+  ): RebalanceDecision | null {
+    const hot = map.zones
+      .map((z) => ({ z, load: this.loads.get(z.id) }))
+      .filter(({ load }) => load?.hotSince != null && now - load.hotSince >= this.s.hotForMs)
+      .sort((a, b) => (a.load?.hotSince ?? 0) - (b.load?.hotSince ?? 0));
+    for (const { z, load } of hot) {
+      const cut = defaultCut(z.rect);
+      if (side(z.rect, cut.axis) / 2 < this.s.minRegionSide) continue;
+      const next = splitRegion(map, z.id, cut, [z.worker, spare(z.worker) ?? z.worker]);
+      const why = `${load?.players} players, tick p99 ${load?.tickP99Ms.toFixed(1)} ms for ${Math.round((now - (load?.hotSince ?? now)) / 1000)} s`;
+      return { action: 'split', next, detail: `${z.id} at ${cut.axis} ${cut.at} (${why})` };
+    }
+    return null;
+  }
+
+  private merge(map: PartitionMap, now: number): RebalanceDecision | null {
+    const cold = map.zones.filter((z) => {
+      const c = this.loads.get(z.id)?.coldSince;
+      return c != null && now - c >= this.s.coldForMs;
+    });
+    for (const a of cold) {
+      for (const b of cold) {
+        if (a.id >= b.id || !this.mayMerge(a, b)) continue;
+        const players = (this.loads.get(a.id)?.players ?? 0) + (this.loads.get(b.id)?.players ?? 0);
+        if (players >= this.s.mergePlayers) continue;
+        try {
+          const next = mergeRegions(map, a.id, b.id);
+          return { action: 'merge', next, detail: `${a.id} + ${b.id} (${players} players, cold)` };
+        } catch {
+          // not neighbours whose union is a rectangle
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Merges stay inside one region of the world map. */
+  private mayMerge(a: ZoneEntry, b: ZoneEntry): boolean {
+    return this.original.some((o) => containsRect(o, a.rect) && containsRect(o, b.rect));
+  }
+}
+
+function side(r: Rect, axis: Axis): number {
+  return axis === 'x' ? r.x1 - r.x0 : r.y1 - r.y0;
+}
