@@ -194,16 +194,21 @@ export class Director {
     if (map.version !== this.spreadVersion) {
       this.spreadVersion = map.version;
       this.spreadSince = now;
+      this.rebalancer.forgetAllBut(map);
       return;
     }
     if (now - this.spreadSince < this.o.config.director.settleMs) return;
+    const open = live.filter((w) => !w.draining);
+    const spare = (except?: string) => open.filter((w) => w.id !== except).sort(byLoad(map))[0]?.id;
+    const decision = this.rebalancer.decide(map, now, spare);
+    if (decision) {
+      await this.publish(decision.next, decision.action, decision.detail);
+      return;
+    }
     const move = planSpread(map, live);
     if (!move) return;
-    await this.publish(
-      moveRegion(map, move.region.id, move.to),
-      'spread',
-      `${move.region.id} of ${move.region.worker} -> ${move.to}`,
-    );
+    const detail = `${move.region.id} of ${move.region.worker} -> ${move.to}`;
+    await this.publish(moveRegion(map, move.region.id, move.to), 'spread', detail);
   }
 
   private async revokeLapsed(now: number, ttl: number): Promise<void> {
