@@ -7,6 +7,7 @@ export { Cmd, Inbox } from './sim/inbox.js';
 export { NpcBrain } from './sim/npc-brain.js';
 export type { ZoneOutput } from './sim/output.js';
 export { checkpoint } from './sim/persistence.js';
-export type { SimulationOptions, ZoneConfig, ZoneCounters } from './sim/simulation.js';
+export type { SimulationOptions } from './sim/simulation.js';
 export { Simulation } from './sim/simulation.js';
+export type { ZoneConfig, ZoneCounters } from './sim/state.js';
 export { View } from './sim/view.js';

@@ -3,62 +3,62 @@ import type { GhostBatchData } from '@mmo/protocol';
 import { distanceToRect, type Rect, type ZoneEntry } from '@mmo/world';
 import { Entity } from './entity.js';
 import { completeHandoff, yieldTo } from './handoff.js';
-import type { Simulation } from './simulation.js';
+import type { RegionState } from './state.js';
 
 /**
  * Sends each neighbour the real entities within the interest radius of its rectangle. A batch is the owner's
  * complete list for that neighbour, so it is sent even when empty. Predecessors that still run (they hand their
  * entities over to this region) get them too, so that their players keep seeing what was handed over already.
  */
-export function publishGhosts(sim: Simulation): void {
-  for (const n of sim.neighbours) publishTo(sim, n);
-  for (const p of sim.predecessors) if (sim.isZoneAlive(p.id)) publishTo(sim, p);
+export function publishGhosts(state: RegionState): void {
+  for (const n of state.neighbours) publishTo(state, n);
+  for (const p of state.predecessors) if (state.isZoneAlive(p.id)) publishTo(state, p);
 }
 
 const grown: Rect = { x0: 0, y0: 0, x1: 0, y1: 0 };
 
-function publishTo(sim: Simulation, n: ZoneEntry): void {
-  const writer = sim.ghostWriter;
-  const scratch = sim.scratch;
-  const r = sim.config.interestRadius;
+function publishTo(state: RegionState, n: ZoneEntry): void {
+  const writer = state.ghostWriter;
+  const scratch = state.scratch;
+  const r = state.config.interestRadius;
   grown.x0 = n.rect.x0 - r;
   grown.y0 = n.rect.y0 - r;
   grown.x1 = n.rect.x1 + r;
   grown.y1 = n.rect.y1 + r;
-  const count = sim.index.within(grown, scratch);
+  const count = state.index.within(grown, scratch);
   for (let i = 0; i < count; i++) {
     const e = scratch[i] as Entity;
     if (!e.real || distanceToRect(n.rect, e.x, e.y) > r) continue;
     writer.add(e.id, e.epoch, e.kind, e.x, e.y, e.nameUtf8);
   }
-  sim.counters.ghostsPublished += writer.count;
-  sim.output.ghosts(n.id, writer.finish(sim.tick));
+  state.counters.ghostsPublished += writer.count;
+  state.output.ghosts(n.id, writer.finish(state.tick));
 }
 
 /** Applies a neighbour's ghost batch: adds and moves its ghosts, drops the ones it no longer sends. */
-export function ingestGhosts(sim: Simulation, batch: GhostBatchData): void {
+export function ingestGhosts(state: RegionState, batch: GhostBatchData): void {
   const owner = batch.zone;
-  const expires = sim.now + sim.config.ghostTtlMs;
+  const expires = state.now + state.config.ghostTtlMs;
   const seen = new Set<number>();
   for (const g of batch.ghosts) {
     seen.add(g.id);
-    const existing = sim.entities.get(g.id);
+    const existing = state.entities.get(g.id);
     if (existing?.real) {
       // We own it. An older epoch is a late copy from the previous owner; a newer one means we were superseded.
       if (g.epoch <= existing.epoch) {
-        sim.counters.staleGhosts++;
+        state.counters.staleGhosts++;
         continue;
       }
       // A handoff whose reply is still on its way: the target's ghost shows it installed the entity.
       if (existing.transit?.target === owner && existing.transit.epoch === g.epoch) {
-        completeHandoff(sim, existing);
+        completeHandoff(state, existing);
       } else {
-        sim.counters.fenced++;
-        sim.log.warn(
+        state.counters.fenced++;
+        state.log.warn(
           { entity: g.id, ours: existing.epoch, theirs: g.epoch, owner },
           'entity owned elsewhere at a newer epoch',
         );
-        yieldTo(sim, existing, owner, g.epoch);
+        yieldTo(state, existing, owner, g.epoch);
       }
       existing.ghostExpiresAt = expires;
       existing.setPosition(g.x, g.y);
@@ -68,22 +68,34 @@ export function ingestGhosts(sim: Simulation, batch: GhostBatchData): void {
     }
     let ghost = existing && !existing.real ? existing : undefined;
     if (ghost && ghost.owner !== owner) {
-      sim.remove(ghost);
+      state.remove(ghost);
       ghost = undefined;
     }
     if (!ghost) {
       ghost = new Entity(g.id, g.kind, g.name, g.epoch, false, owner);
-      sim.add(ghost);
+      state.add(ghost);
     }
     ghost.epoch = g.epoch;
     ghost.name = g.name;
     ghost.setPosition(g.x, g.y);
     ghost.ghostExpiresAt = expires;
   }
-  const set = sim.ghostSet(owner);
+  const set = state.ghostSet(owner);
   for (const ghost of set) {
     if (seen.has(ghost.id)) continue;
     set.delete(ghost);
-    sim.entities.delete(ghost.id);
+    state.entities.delete(ghost.id);
+  }
+}
+
+/** Drops the ghosts whose owner has not sent them again within their time to live. */
+export function expireGhosts(state: RegionState): void {
+  for (const set of state.ghostsByOwner.values()) {
+    for (const ghost of set) {
+      if (ghost.ghostExpiresAt <= state.now) {
+        set.delete(ghost);
+        state.entities.delete(ghost.id);
+      }
+    }
   }
 }

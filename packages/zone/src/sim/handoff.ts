@@ -12,7 +12,7 @@ import { Entity, type Transit } from './entity.js';
 import { Cmd, type Command } from './inbox.js';
 import { NpcBrain } from './npc-brain.js';
 import { saveOne } from './persistence.js';
-import type { Simulation } from './simulation.js';
+import type { RegionState } from './state.js';
 import { View } from './view.js';
 
 type Offer = Extract<Command, { cmd: typeof Cmd.HandoffOffer }>;
@@ -36,23 +36,23 @@ export function selfOnlyFrameDue(t: Transit, tick: number): boolean {
  * Starts a handoff for every real entity that stands far enough inside a live neighbour; in a retiring region, for
  * every entity, to whichever live region now owns its spot.
  */
-export function checkHandoffs(sim: Simulation): void {
-  const margin = sim.retiring ? 0 : sim.config.handoffMargin;
-  for (const e of sim.entities.values()) {
-    if (!e.real || e.transit || (!sim.retiring && containsPoint(sim.rect, e.x, e.y))) continue;
-    const owner = zoneAt(sim.partition, e.x, e.y);
-    if (!owner || owner.id === sim.zoneId) continue;
-    if (depthInside(owner.rect, e.x, e.y) < margin || !sim.isZoneAlive(owner.id)) continue;
-    offer(sim, e, owner.id);
+export function checkHandoffs(state: RegionState): void {
+  const margin = state.retiring ? 0 : state.config.handoffMargin;
+  for (const e of state.entities.values()) {
+    if (!e.real || e.transit || (!state.retiring && containsPoint(state.rect, e.x, e.y))) continue;
+    const owner = zoneAt(state.partition, e.x, e.y);
+    if (!owner || owner.id === state.zoneId) continue;
+    if (depthInside(owner.rect, e.x, e.y) < margin || !state.isZoneAlive(owner.id)) continue;
+    offer(state, e, owner.id);
   }
 }
 
-function offer(sim: Simulation, e: Entity, target: string): void {
+function offer(state: RegionState, e: Entity, target: string): void {
   const transit: Transit = {
     target,
     epoch: e.epoch + 1,
-    startedAt: sim.now,
-    startedTick: sim.tick,
+    startedAt: state.now,
+    startedTick: state.tick,
     attempts: 1,
     inputs: [],
     chats: [],
@@ -61,8 +61,8 @@ function offer(sim: Simulation, e: Entity, target: string): void {
     items: [],
   };
   e.transit = transit;
-  sim.counters.handoffsStarted++;
-  sim.output.offer(target, stateOf(e, transit.epoch));
+  state.counters.handoffsStarted++;
+  state.output.offer(target, stateOf(e, transit.epoch));
 }
 
 function stateOf(e: Entity, epoch: number): EntityStateData {
@@ -85,124 +85,124 @@ function stateOf(e: Entity, epoch: number): EntityStateData {
 }
 
 /** Target side: an offer arrived. Answers idempotently by entity id and epoch. */
-export function receiveOffer(sim: Simulation, c: Offer): void {
+export function receiveOffer(state: RegionState, c: Offer): void {
   const s = c.entity;
   const answer = (result: HandoffResult, reason = '') => c.reply({ id: s.id, epoch: s.epoch, result, reason });
-  if ((sim.aborted.get(s.id) ?? -1) >= s.epoch) {
-    sim.counters.staleOffers++;
+  if ((state.aborted.get(s.id) ?? -1) >= s.epoch) {
+    state.counters.staleOffers++;
     return answer(HandoffResult.Aborted, 'this epoch was given up by an earlier query');
   }
-  const installedAt = sim.installed.get(s.id) ?? -1;
+  const installedAt = state.installed.get(s.id) ?? -1;
   if (installedAt >= s.epoch) {
     return answer(
       installedAt === s.epoch ? HandoffResult.Accepted : HandoffResult.Stale,
       `installed at epoch ${installedAt}`,
     );
   }
-  const existing = sim.entities.get(s.id);
+  const existing = state.entities.get(s.id);
   if (existing?.real && existing.epoch >= s.epoch) {
-    sim.counters.staleOffers++;
+    state.counters.staleOffers++;
     return answer(HandoffResult.Stale, `owned here at epoch ${existing.epoch}`);
   }
-  if (!containsPoint(sim.rect, s.x, s.y)) return answer(HandoffResult.Refused, 'the position is outside this zone');
-  if (existing) sim.remove(existing);
-  install(sim, s, c.from);
+  if (!containsPoint(state.rect, s.x, s.y)) return answer(HandoffResult.Refused, 'the position is outside this zone');
+  if (existing) state.remove(existing);
+  install(state, s, c.from);
   answer(HandoffResult.Accepted);
 }
 
-function install(sim: Simulation, s: EntityStateData, from: string): void {
-  const e = new Entity(s.id, s.kind, s.name, s.epoch, true, sim.zoneId);
+function install(state: RegionState, s: EntityStateData, from: string): void {
+  const e = new Entity(s.id, s.kind, s.name, s.epoch, true, state.zoneId);
   e.setPosition(s.x, s.y);
   e.setMove(s.moveX, s.moveY);
   e.lastInputSeq = s.lastInputSeq;
   e.gateway = s.gateway;
   e.loginEpoch = s.loginEpoch;
   e.data = s.data;
-  if (s.npc) e.brain = NpcBrain.fromData(s.npc, sim.map.spawners[s.npc.spawner]?.radius ?? 10);
+  if (s.npc) e.brain = NpcBrain.fromData(s.npc, state.map.spawners[s.npc.spawner]?.radius ?? 10);
   if (e.isPlayer) e.view = View.fromEntries(s.view);
-  sim.add(e);
-  sim.installed.set(e.id, e.epoch);
-  sim.counters.handoffsIn++;
-  sim.output.audit({ entity: e.id, fromZone: from, toZone: sim.zoneId, epoch: e.epoch, at: sim.now });
-  if (e.isPlayer) sim.output.route(e.gateway, { player: e.id, epoch: e.epoch, zone: sim.zoneId });
-  saveOne(sim, e, true);
+  state.add(e);
+  state.installed.set(e.id, e.epoch);
+  state.counters.handoffsIn++;
+  state.output.audit({ entity: e.id, fromZone: from, toZone: state.zoneId, epoch: e.epoch, at: state.now });
+  if (e.isPlayer) state.output.route(e.gateway, { player: e.id, epoch: e.epoch, zone: state.zoneId });
+  saveOne(state, e, true);
 }
 
 /** Target side: the owner asks whether an offer was installed. If not, it never will be. */
-export function receiveQuery(sim: Simulation, c: Query): void {
+export function receiveQuery(state: RegionState, c: Query): void {
   const answer = (result: HandoffResult, reason = '') => c.reply({ id: c.id, epoch: c.epoch, result, reason });
-  const installedAt = sim.installed.get(c.id) ?? -1;
+  const installedAt = state.installed.get(c.id) ?? -1;
   if (installedAt >= c.epoch) return answer(HandoffResult.Accepted, `installed at epoch ${installedAt}`);
-  sim.aborted.set(c.id, Math.max(c.epoch, sim.aborted.get(c.id) ?? -1));
+  state.aborted.set(c.id, Math.max(c.epoch, state.aborted.get(c.id) ?? -1));
   answer(HandoffResult.Aborted, 'not installed; it will not be');
 }
 
 /** Owner side: the answer to an offer or query, or null when none came in time. */
-export function receiveOutcome(sim: Simulation, c: Outcome): void {
-  const e = sim.entities.get(c.id);
+export function receiveOutcome(state: RegionState, c: Outcome): void {
+  const e = state.entities.get(c.id);
   const t = e?.transit;
   if (!e || !t || t.epoch !== c.epoch || t.target !== c.target) return;
   const result = c.reply?.result ?? HandoffResult.Unknown;
-  if (result === HandoffResult.Accepted) return completeHandoff(sim, e);
-  if (result === HandoffResult.Stale) return yieldTo(sim, e, t.target, t.epoch);
-  if (result === HandoffResult.Aborted || result === HandoffResult.Refused) return resume(sim, e, t);
+  if (result === HandoffResult.Accepted) return completeHandoff(state, e);
+  if (result === HandoffResult.Stale) return yieldTo(state, e, t.target, t.epoch);
+  if (result === HandoffResult.Aborted || result === HandoffResult.Refused) return resume(state, e, t);
   // No answer: the offer or the reply may be lost, or just late. Ask; never assume.
-  if (c.reply === null) sim.counters.handoffTimeouts++;
+  if (c.reply === null) state.counters.handoffTimeouts++;
   t.attempts++;
-  sim.counters.handoffRetries++;
-  sim.output.query(t.target, e.id, t.epoch);
+  state.counters.handoffRetries++;
+  state.output.query(t.target, e.id, t.epoch);
 }
 
 /** The handoff in progress for `e` succeeded. */
-export function completeHandoff(sim: Simulation, e: Entity): void {
+export function completeHandoff(state: RegionState, e: Entity): void {
   const t = e.transit as Transit;
-  sim.counters.handoffsOut++;
-  sim.handoffLatencies.push(sim.now - t.startedAt);
-  yieldTo(sim, e, t.target, t.epoch);
+  state.counters.handoffsOut++;
+  state.handoffLatencies.push(state.now - t.startedAt);
+  yieldTo(state, e, t.target, t.epoch);
 }
 
 /**
  * `owner` holds the entity at `epoch` now: keep a ghost, point a player's gateway there, and pass on whatever
  * arrived for it during a handoff.
  */
-export function yieldTo(sim: Simulation, e: Entity, owner: string, epoch: number): void {
+export function yieldTo(state: RegionState, e: Entity, owner: string, epoch: number): void {
   const t = e.transit;
-  sim.remove(e);
+  state.remove(e);
   e.transit = null;
   e.real = false;
   e.owner = owner;
   e.epoch = epoch;
   e.view = null;
   e.brain = null;
-  e.ghostExpiresAt = sim.now + sim.config.ghostTtlMs;
-  sim.add(e);
-  sim.movedTo.set(e.id, { zone: owner, epoch, until: sim.now + FORWARD_MS });
-  if (e.isPlayer) sim.output.route(e.gateway, { player: e.id, epoch, zone: owner });
+  e.ghostExpiresAt = state.now + state.config.ghostTtlMs;
+  state.add(e);
+  state.movedTo.set(e.id, { zone: owner, epoch, until: state.now + FORWARD_MS });
+  if (e.isPlayer) state.output.route(e.gateway, { player: e.id, epoch, zone: owner });
   if (!t) return;
-  const pending = sim.forwardBatch(owner);
+  const pending = state.forwardBatch(owner);
   pending.inputs.push(...t.inputs);
   pending.chats.push(...t.chats);
   pending.leaves.push(...t.leaves);
   pending.items.push(...t.items);
   // A join carries the gateway of the new session, so each goes in a batch of its own.
-  for (const j of t.joins) sim.output.forward(owner, { ...emptyGatewayToZone(j.gateway), joins: [j.join] });
+  for (const j of t.joins) state.output.forward(owner, { ...emptyGatewayToZone(j.gateway), joins: [j.join] });
 }
 
 /** The target refused or gave the offer up: the entity stays here, at an epoch newer than the one offered. */
-function resume(sim: Simulation, e: Entity, t: Transit): void {
+function resume(state: RegionState, e: Entity, t: Transit): void {
   e.transit = null;
   e.epoch = t.epoch + 1;
-  sim.counters.handoffsAborted++;
-  sim.output.audit({ entity: e.id, fromZone: sim.zoneId, toZone: sim.zoneId, epoch: e.epoch, at: sim.now });
+  state.counters.handoffsAborted++;
+  state.output.audit({ entity: e.id, fromZone: state.zoneId, toZone: state.zoneId, epoch: e.epoch, at: state.now });
   // What arrived meanwhile is applied from the next tick on, as if it had just come.
-  for (const input of t.inputs) sim.inbox.push({ cmd: Cmd.Input, input });
-  for (const chat of t.chats) sim.inbox.push({ cmd: Cmd.Chat, chat });
-  for (const j of t.joins) sim.inbox.push({ cmd: Cmd.Join, gateway: j.gateway, join: j.join });
-  for (const leave of t.leaves) sim.inbox.push({ cmd: Cmd.Leave, leave });
-  for (const request of t.items) sim.inbox.push({ cmd: Cmd.ItemRequest, request });
+  for (const input of t.inputs) state.inbox.push({ cmd: Cmd.Input, input });
+  for (const chat of t.chats) state.inbox.push({ cmd: Cmd.Chat, chat });
+  for (const j of t.joins) state.inbox.push({ cmd: Cmd.Join, gateway: j.gateway, join: j.join });
+  for (const leave of t.leaves) state.inbox.push({ cmd: Cmd.Leave, leave });
+  for (const request of t.items) state.inbox.push({ cmd: Cmd.ItemRequest, request });
 }
 
 /** Drops forwarding records and tombstones that are no longer needed. */
-export function forgetOldHandoffs(sim: Simulation): void {
-  for (const [id, moved] of sim.movedTo) if (moved.until <= sim.now) sim.movedTo.delete(id);
+export function forgetOldHandoffs(state: RegionState): void {
+  for (const [id, moved] of state.movedTo) if (moved.until <= state.now) state.movedTo.delete(id);
 }

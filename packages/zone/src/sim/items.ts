@@ -18,33 +18,33 @@ import {
 } from '@mmo/protocol';
 import { containsPoint } from '@mmo/world';
 import { Entity } from './entity.js';
-import type { Simulation } from './simulation.js';
+import type { RegionState } from './state.js';
 
 export const itemEntityId = (item: number): number => ITEM_ID_BASE + item;
 
 /** What to ask the store every second: this zone's rectangle and the item spots inside it. */
-export function itemSyncRequest(sim: Simulation): ItemSyncData {
-  const spots = sim.map.itemSpots.filter((s) => containsPoint(sim.rect, s.x, s.y));
-  return { zone: sim.zoneId, ...sim.rect, spots };
+export function itemSyncRequest(state: RegionState): ItemSyncData {
+  const spots = state.map.itemSpots.filter((s) => containsPoint(state.rect, s.x, s.y));
+  return { zone: state.zoneId, ...state.rect, spots };
 }
 
 /** The store's list of items lying in this zone: adds the new ones, removes those gone. */
-export function syncItems(sim: Simulation, reply: ItemSyncReplyData): void {
+export function syncItems(state: RegionState, reply: ItemSyncReplyData): void {
   // Older than a change this zone already applied: it could bring back an item just picked up.
-  if (reply.seq < sim.itemSeq) return;
-  sim.itemSeq = reply.seq;
+  if (reply.seq < state.itemSeq) return;
+  state.itemSeq = reply.seq;
   const present = new Set<number>();
   for (const record of reply.ground) {
     present.add(itemEntityId(record.id));
-    placeItem(sim, record);
+    placeItem(state, record);
   }
-  for (const e of sim.entities.values()) {
-    if (e.real && e.kind === EntityKind.Item && !present.has(e.id)) sim.remove(e);
+  for (const e of state.entities.values()) {
+    if (e.real && e.kind === EntityKind.Item && !present.has(e.id)) state.remove(e);
   }
 }
 
 /** A player's item request, from its gateway (or forwarded by the zone it came from). */
-export function requestItem(sim: Simulation, player: Entity, r: PlayerItemRequestData): void {
+export function requestItem(state: RegionState, player: Entity, r: PlayerItemRequestData): void {
   const change: ItemChangeData = {
     action: r.action,
     item: r.item,
@@ -54,90 +54,90 @@ export function requestItem(sim: Simulation, player: Entity, r: PlayerItemReques
     x: player.x,
     y: player.y,
   };
-  const reach = sim.config.reach;
+  const reach = state.config.reach;
   if (r.action === ItemAction.PickUp) {
-    const item = sim.entities.get(itemEntityId(r.item));
+    const item = state.entities.get(itemEntityId(r.item));
     if (!item || item.kind !== EntityKind.Item || distance(player, item) > reach) {
-      return refuse(sim, player, 'That item is not within reach.');
+      return refuse(state, player, 'That item is not within reach.');
     }
   } else if (r.action === ItemAction.Give) {
-    const to = sim.entities.get(r.toPlayer);
+    const to = state.entities.get(r.toPlayer);
     if (!to || to.kind !== EntityKind.Player || to.id === player.id || distance(player, to) > reach) {
-      return refuse(sim, player, 'That player is not within reach.');
+      return refuse(state, player, 'That player is not within reach.');
     }
     change.target = to.id;
   } else if (r.action === ItemAction.List && r.toPlayer !== 0) {
     // Forwarded by another zone: `toPlayer` gave this player item `item` there.
     change.target = r.toPlayer;
   }
-  sim.output.itemChange(change);
+  state.output.itemChange(change);
 }
 
 /** The store's answer to a change this zone asked for (null: no answer; the outcome is then asked for again). */
-export function itemOutcome(sim: Simulation, change: ItemChangeData, outcome: ItemOutcomeData | null): void {
-  const actor = sim.entities.get(change.actor);
+export function itemOutcome(state: RegionState, change: ItemChangeData, outcome: ItemOutcomeData | null): void {
+  const actor = state.entities.get(change.actor);
   const here = actor?.real && actor.view !== null ? actor : null;
   if (!outcome) {
-    if (here) refuse(sim, here, 'The world could not record that just now. Please try again.');
+    if (here) refuse(state, here, 'The world could not record that just now. Please try again.');
     // The change may have been written all the same: fetch the truth for the player.
-    if (change.action !== ItemAction.List) sim.output.itemChange({ ...change, action: ItemAction.List, target: 0 });
+    if (change.action !== ItemAction.List) state.output.itemChange({ ...change, action: ItemAction.List, target: 0 });
     return;
   }
-  sim.itemSeq = Math.max(sim.itemSeq, outcome.seq);
-  if (outcome.ok) applyToGround(sim, change, outcome.item);
+  state.itemSeq = Math.max(state.itemSeq, outcome.seq);
+  if (outcome.ok) applyToGround(state, change, outcome.item);
   if (!here) {
     // The player moved on to another zone meanwhile: its new owner shows it the result.
-    const moved = sim.movedTo.get(change.actor);
-    if (moved) sim.forwardBatch(moved.zone).items.push(listFor(change.actor, 0, 0));
+    const moved = state.movedTo.get(change.actor);
+    if (moved) state.forwardBatch(moved.zone).items.push(listFor(change.actor, 0, 0));
   } else {
-    sim.output.deliver(here.gateway, here.id, encodeInventory(outcome.actorItems.map(toInventory)));
-    if (!outcome.ok) refuse(sim, here, `${capitalise(outcome.reason)}.`);
-    else tell(sim, here, doneMessage(sim, change, outcome));
+    state.output.deliver(here.gateway, here.id, encodeInventory(outcome.actorItems.map(toInventory)));
+    if (!outcome.ok) refuse(state, here, `${capitalise(outcome.reason)}.`);
+    else tell(state, here, doneMessage(state, change, outcome));
   }
-  if (outcome.ok && change.action === ItemAction.Give) tellReceiver(sim, change, outcome);
+  if (outcome.ok && change.action === ItemAction.Give) tellReceiver(state, change, outcome);
 }
 
-function tellReceiver(sim: Simulation, change: ItemChangeData, outcome: ItemOutcomeData): void {
-  const target = sim.entities.get(change.target);
+function tellReceiver(state: RegionState, change: ItemChangeData, outcome: ItemOutcomeData): void {
+  const target = state.entities.get(change.target);
   if (target?.real && target.view !== null) {
-    sim.output.deliver(target.gateway, target.id, encodeInventory(outcome.targetItems.map(toInventory)));
-    tell(sim, target, `${nameOf(sim, change.actor)} gave you ${article(outcome.item?.kind ?? 'something')}.`);
+    state.output.deliver(target.gateway, target.id, encodeInventory(outcome.targetItems.map(toInventory)));
+    tell(state, target, `${nameOf(state, change.actor)} gave you ${article(outcome.item?.kind ?? 'something')}.`);
   } else if (target) {
     // A ghost: the receiver lives in the neighbouring zone, which lists its inventory and tells it.
-    sim.forwardBatch(target.owner).items.push(listFor(target.id, change.item, change.actor));
+    state.forwardBatch(target.owner).items.push(listFor(target.id, change.item, change.actor));
   }
 }
 
 /** Shows on the ground what the change did to it: a picked-up item vanishes, a dropped one appears. */
-function applyToGround(sim: Simulation, change: ItemChangeData, item: ItemRecordData | null): void {
+function applyToGround(state: RegionState, change: ItemChangeData, item: ItemRecordData | null): void {
   if (!item) return;
   if (change.action === ItemAction.PickUp) {
-    const e = sim.entities.get(itemEntityId(item.id));
-    if (e) sim.remove(e);
+    const e = state.entities.get(itemEntityId(item.id));
+    if (e) state.remove(e);
   } else if (change.action === ItemAction.Drop && item.holder === 0) {
-    placeItem(sim, item);
+    placeItem(state, item);
   }
 }
 
-function placeItem(sim: Simulation, record: ItemRecordData): void {
-  if (!containsPoint(sim.rect, record.x, record.y)) return;
+function placeItem(state: RegionState, record: ItemRecordData): void {
+  if (!containsPoint(state.rect, record.x, record.y)) return;
   const id = itemEntityId(record.id);
-  const existing = sim.entities.get(id);
+  const existing = state.entities.get(id);
   if (existing?.real) return;
-  if (existing) sim.remove(existing);
-  const item = new Entity(id, EntityKind.Item, record.kind, 1, true, sim.zoneId);
+  if (existing) state.remove(existing);
+  const item = new Entity(id, EntityKind.Item, record.kind, 1, true, state.zoneId);
   item.setPosition(record.x, record.y);
-  sim.add(item);
+  state.add(item);
 }
 
-function doneMessage(sim: Simulation, change: ItemChangeData, outcome: ItemOutcomeData): string {
+function doneMessage(state: RegionState, change: ItemChangeData, outcome: ItemOutcomeData): string {
   const what = article(outcome.item?.kind ?? 'it');
   if (change.action === ItemAction.PickUp) return `You picked up ${what}.`;
   if (change.action === ItemAction.Drop) return `You dropped ${what}.`;
-  if (change.action === ItemAction.Give) return `You gave ${what} to ${nameOf(sim, change.target)}.`;
+  if (change.action === ItemAction.Give) return `You gave ${what} to ${nameOf(state, change.target)}.`;
   if (change.target !== 0) {
     const kind = outcome.actorItems.find((i) => i.id === change.item)?.kind ?? 'something';
-    return `${nameOf(sim, change.target)} gave you ${article(kind)}.`;
+    return `${nameOf(state, change.target)} gave you ${article(kind)}.`;
   }
   return '';
 }
@@ -146,16 +146,16 @@ function listFor(player: number, item: number, from: number): PlayerItemRequestD
   return { player, action: ItemAction.List, item, toPlayer: from };
 }
 
-function refuse(sim: Simulation, player: Entity, message: string): void {
-  sim.output.deliver(player.gateway, player.id, encodeServerError(ErrorCode.ItemRefused, message));
+function refuse(state: RegionState, player: Entity, message: string): void {
+  state.output.deliver(player.gateway, player.id, encodeServerError(ErrorCode.ItemRefused, message));
 }
 
-function tell(sim: Simulation, player: Entity, message: string): void {
-  if (message) sim.output.deliver(player.gateway, player.id, encodeNotice(message));
+function tell(state: RegionState, player: Entity, message: string): void {
+  if (message) state.output.deliver(player.gateway, player.id, encodeNotice(message));
 }
 
-function nameOf(sim: Simulation, id: number): string {
-  return sim.entities.get(id)?.name ?? 'someone';
+function nameOf(state: RegionState, id: number): string {
+  return state.entities.get(id)?.name ?? 'someone';
 }
 
 function distance(a: Entity, b: Entity): number {

@@ -4,13 +4,13 @@ import { containsPoint, isFree } from '@mmo/world';
 import type { FallenData } from './combat.js';
 import { Entity, MAX_NPCS_PER_SPAWNER, npcId } from './entity.js';
 import { NpcBrain } from './npc-brain.js';
-import type { Simulation } from './simulation.js';
+import type { RegionState } from './state.js';
 
 /** Ids of the NPCs that the spawners whose home lies in this zone create. */
-export function npcCandidates(sim: Simulation): number[] {
+export function npcCandidates(state: RegionState): number[] {
   const ids: number[] = [];
-  for (const spawner of sim.map.spawners) {
-    if (!containsPoint(sim.rect, spawner.x, spawner.y)) continue;
+  for (const spawner of state.map.spawners) {
+    if (!containsPoint(state.rect, spawner.x, spawner.y)) continue;
     const count = Math.min(spawner.count, MAX_NPCS_PER_SPAWNER);
     for (let n = 0; n < count; n++) ids.push(npcId(spawner.index, n));
   }
@@ -21,33 +21,34 @@ export function npcCandidates(sim: Simulation): number[] {
  * Creates the NPCs of every spawner whose home lies in this zone, except those in `existing` (the world already has
  * them, saved by an earlier run). Returns how many were created.
  */
-export function spawnNpcs(sim: Simulation, existing: ReadonlySet<number> = new Set()): number {
+export function spawnNpcs(state: RegionState, existing: ReadonlySet<number> = new Set()): number {
   let created = 0;
-  for (const spawner of sim.map.spawners) {
-    if (!containsPoint(sim.rect, spawner.x, spawner.y)) continue;
-    const rng = new Rng(sim.seed ^ Math.imul(spawner.index + 1, 0x9e3779b1));
+  for (const spawner of state.map.spawners) {
+    if (!containsPoint(state.rect, spawner.x, spawner.y)) continue;
+    const rng = new Rng(state.seed ^ Math.imul(spawner.index + 1, 0x9e3779b1));
     const count = Math.min(spawner.count, MAX_NPCS_PER_SPAWNER);
     for (let n = 0; n < count; n++) {
       const id = npcId(spawner.index, n);
-      if (sim.entities.has(id) || existing.has(id)) continue;
-      const npc = new Entity(id, EntityKind.Npc, spawner.name, 1, true, sim.zoneId);
-      const spot = freeSpotNear(sim, spawner.x, spawner.y, spawner.radius, rng);
+      if (state.entities.has(id) || existing.has(id)) continue;
+      const npc = new Entity(id, EntityKind.Npc, spawner.name, 1, true, state.zoneId);
+      const spot = freeSpotNear(state, spawner.x, spawner.y, spawner.radius, rng);
       npc.setPosition(spot.x, spot.y);
       npc.brain = new NpcBrain(spawner.index, spawner.x, spawner.y, spawner.radius, rng.int(0x7fffffff), spawner.hp);
-      sim.add(npc);
+      state.add(npc);
       created++;
     }
   }
   return created;
 }
 
-function freeSpotNear(sim: Simulation, x: number, y: number, radius: number, rng: Rng): { x: number; y: number } {
+function freeSpotNear(state: RegionState, x: number, y: number, radius: number, rng: Rng): { x: number; y: number } {
   for (let attempt = 0; attempt < 20; attempt++) {
     const angle = rng.next() * Math.PI * 2;
     const distance = Math.sqrt(rng.next()) * radius;
     const px = x + Math.cos(angle) * distance;
     const py = y + Math.sin(angle) * distance;
-    if (containsPoint(sim.rect, px, py) && isFree(sim.map, px, py, sim.config.entityRadius)) return { x: px, y: py };
+    if (containsPoint(state.rect, px, py) && isFree(state.map, px, py, state.config.entityRadius))
+      return { x: px, y: py };
   }
   return { x, y };
 }
@@ -56,34 +57,34 @@ function freeSpotNear(sim: Simulation, x: number, y: number, radius: number, rng
  * Takes over the NPCs the store saved inside this zone, at a newer epoch (so that a stale owner's saves and ghosts
  * lose to ours), then creates those of this zone's spawners that the world does not have yet.
  */
-export function restoreNpcs(sim: Simulation, reply: NpcReplyData): { restored: number; spawned: number } {
+export function restoreNpcs(state: RegionState, reply: NpcReplyData): { restored: number; spawned: number } {
   let restored = 0;
   for (const saved of reply.npcs) {
-    const npc = fromSave(sim, saved);
-    if (npc) sim.add(npc);
-    if (npc || sim.fallen.has(saved.id)) restored++;
+    const npc = fromSave(state, saved);
+    if (npc) state.add(npc);
+    if (npc || state.fallen.has(saved.id)) restored++;
   }
-  const spawned = spawnNpcs(sim, new Set(reply.known));
+  const spawned = spawnNpcs(state, new Set(reply.known));
   return { restored, spawned };
 }
 
-function fromSave(sim: Simulation, saved: EntitySaveData): Entity | null {
+function fromSave(state: RegionState, saved: EntitySaveData): Entity | null {
   let brain: NpcBrainData | FallenData;
   try {
     brain = JSON.parse(saved.data) as NpcBrainData | FallenData;
   } catch {
-    sim.log.warn({ npc: saved.id }, 'saved NPC has unreadable data; it is created afresh by its spawner');
+    state.log.warn({ npc: saved.id }, 'saved NPC has unreadable data; it is created afresh by its spawner');
     return null;
   }
-  const spawner = sim.map.spawners[brain.spawner];
-  if (!spawner || sim.entities.has(saved.id)) return null;
+  const spawner = state.map.spawners[brain.spawner];
+  if (!spawner || state.entities.has(saved.id)) return null;
   if ('fallen' in brain) {
     // It had fallen: its spawner brings it back when the time left has passed (the world was down meanwhile).
-    const ticksLeft = Math.max(1, Math.round(brain.respawnInMs / (1000 * sim.dt)));
-    sim.fallen.set(saved.id, { id: saved.id, spawner: brain.spawner, epoch: saved.epoch + 1, ticksLeft });
+    const ticksLeft = Math.max(1, Math.round(brain.respawnInMs / (1000 * state.dt)));
+    state.fallen.set(saved.id, { id: saved.id, spawner: brain.spawner, epoch: saved.epoch + 1, ticksLeft });
     return null;
   }
-  const npc = new Entity(saved.id, EntityKind.Npc, spawner.name, saved.epoch + 1, true, sim.zoneId);
+  const npc = new Entity(saved.id, EntityKind.Npc, spawner.name, saved.epoch + 1, true, state.zoneId);
   npc.setPosition(saved.x, saved.y);
   npc.brain = NpcBrain.fromData(brain, spawner.radius);
   if (!(brain.hp > 0)) npc.brain.hp = spawner.hp;

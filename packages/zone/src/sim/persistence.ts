@@ -1,7 +1,7 @@
 import { EntityKind, type EntitySaveData } from '@mmo/protocol';
 import { fallenSave } from './combat.js';
 import type { Entity } from './entity.js';
-import type { Simulation } from './simulation.js';
+import type { RegionState } from './state.js';
 
 function toSave(e: Entity, online: boolean): EntitySaveData {
   // An NPC's data is its brain, so that it goes on wandering the same way after a restart.
@@ -10,9 +10,9 @@ function toSave(e: Entity, online: boolean): EntitySaveData {
 }
 
 /** Saves one entity now (a player's logout; any handoff, so that the store learns the new epoch). */
-export function saveOne(sim: Simulation, e: Entity, online: boolean): void {
+export function saveOne(state: RegionState, e: Entity, online: boolean): void {
   e.dirty = false;
-  sim.output.save([toSave(e, online)]);
+  state.output.save([toSave(e, online)]);
 }
 
 export interface CheckpointScope {
@@ -23,23 +23,23 @@ export interface CheckpointScope {
 }
 
 /** Saves in one batch the players that changed since the last checkpoint, and NPCs when asked. */
-export function checkpoint(sim: Simulation, scope: CheckpointScope): number {
+export function checkpoint(state: RegionState, scope: CheckpointScope): number {
   const batch: EntitySaveData[] = [];
   const { allPlayers, npcs } = scope;
-  for (const e of sim.entities.values()) {
+  for (const e of state.entities.values()) {
     if (!e.real || e.kind === EntityKind.Item || (e.transit && !allPlayers)) continue;
     if (e.isPlayer ? !(allPlayers || e.dirty) : !npcs) continue;
     e.dirty = false;
     batch.push(toSave(e, !allPlayers));
   }
-  if (npcs) for (const f of sim.fallen.values()) batch.push(fallenSave(sim, f));
-  if (batch.length > 0) sim.output.save(batch);
+  if (npcs) for (const f of state.fallen.values()) batch.push(fallenSave(state, f));
+  if (batch.length > 0) state.output.save(batch);
   return batch.length;
 }
 
 /** Takes a player out of the world: saved as offline, removed, and the change of owner audited. */
-export function logOut(sim: Simulation, e: Entity): void {
-  saveOne(sim, e, false);
-  sim.remove(e);
-  sim.output.audit({ entity: e.id, fromZone: sim.zoneId, toZone: '', epoch: e.epoch, at: sim.now });
+export function logOut(state: RegionState, e: Entity): void {
+  saveOne(state, e, false);
+  state.remove(e);
+  state.output.audit({ entity: e.id, fromZone: state.zoneId, toZone: '', epoch: e.epoch, at: state.now });
 }

@@ -1,0 +1,28 @@
+// View frames: every tick each real player with a view gets one frame, the diff of the nearest entities within the
+// interest radius against what its client was told before.
+import { selfOnlyFrameDue } from './handoff.js';
+import type { RegionState } from './state.js';
+
+/** Writes and delivers this tick's frame for every player; the index must hold this tick's positions. */
+export function sendFrames(state: RegionState): void {
+  const { config, counters, output, index, scratch, findEntity, tick } = state;
+  const { interestRadius, viewCap } = config;
+  const writer = state.frameWriter;
+  for (const p of state.entities.values()) {
+    if (!p.real || p.view === null) continue;
+    if (p.transit && !selfOnlyFrameDue(p.transit, tick)) continue;
+    const ox = p.qx;
+    const oy = p.qy;
+    writer.begin(tick, p.lastInputSeq, p.epoch, ox, oy);
+    // In a slow handoff the frozen player still hears from us every tick, but only about itself: its view is
+    // the next owner's to continue, from exactly what the client was told before the offer.
+    if (!p.transit) {
+      const count = index.nearest(p.x, p.y, interestRadius, viewCap, p.id, scratch);
+      p.view.diff(scratch, count, ox, oy, writer, tick, config, findEntity);
+    }
+    const bytes = writer.finish();
+    counters.framesSent++;
+    counters.frameBytes += bytes.byteLength;
+    output.deliverFrame(p.gateway, p.id, bytes, p.epoch, tick);
+  }
+}

@@ -1,0 +1,10 @@
+// The region's spatial index, rebuilt once a tick after movement and before anything queries it (frames, ghosts).
+import type { SpatialIndex } from '@mmo/world';
+import type { Entity } from './entity.js';
+
+/** Rebuilds `index` from every entity, real and ghost; `all` is a reused array (no allocation per tick). */
+export function rebuildIndex(index: SpatialIndex<Entity>, entities: ReadonlyMap<number, Entity>, all: Entity[]): void {
+  all.length = 0;
+  for (const e of entities.values()) all.push(e);
+  index.rebuild(all);
+}
