@@ -4,6 +4,7 @@ export type { ConfigSources } from './config.js';
 export { findConfigFile, loadConfig } from './config.js';
 export type { Config } from './defaults.js';
 export { DEFAULTS } from './defaults.js';
+export { claimEpoch, EPOCHS_PER_CLAIM } from './epochs.js';
 export type { ErrorCode } from './errors.js';
 export {
   ConfigError,

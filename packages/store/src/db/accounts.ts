@@ -1,6 +1,7 @@
 // Accounts and sessions: register, log in, resume with a token. A successful one claims the character for a new
 // ownership epoch, so that anything still holding an older epoch (a lost session, a late save) is fenced off.
 import { createHash, randomBytes } from 'node:crypto';
+import { EPOCHS_PER_CLAIM } from '@mmo/core';
 import type { Database, Statement } from 'better-sqlite3';
 import { hashPassword, verifyPassword } from './passwords.js';
 import type { AuthOutcome, CharacterRecord } from './types.js';
@@ -14,7 +15,7 @@ export interface AccountOptions {
 
 const USERNAME = /^[A-Za-z0-9_-]{3,20}$/;
 /** Ownership epochs one session may use for handoffs before the next login's range begins. */
-export const EPOCHS_PER_LOGIN = 1024;
+export const EPOCHS_PER_LOGIN = EPOCHS_PER_CLAIM;
 const MIN_PASSWORD = 8;
 const MAX_PASSWORD = 128;
 

@@ -1,4 +1,4 @@
-import { Rng } from '@mmo/core';
+import { claimEpoch, Rng } from '@mmo/core';
 import { EntityKind, type EntitySaveData, type NpcBrainData, type NpcReplyData } from '@mmo/protocol';
 import { containsPoint, isFree } from '@mmo/world';
 import type { FallenData } from './combat.js';
@@ -54,8 +54,9 @@ function freeSpotNear(state: RegionState, x: number, y: number, radius: number, 
 }
 
 /**
- * Takes over the NPCs the store saved inside this zone, at a newer epoch (so that a stale owner's saves and ghosts
- * lose to ours), then creates those of this zone's spawners that the world does not have yet.
+ * Takes over the NPCs the store saved inside this zone, at a claimed epoch (above any handoff still in flight, so
+ * that a stale owner's saves and ghosts, and a neighbour that took one in just before a crash, lose to ours), then
+ * creates those of this zone's spawners that the world does not have yet.
  */
 export function restoreNpcs(state: RegionState, reply: NpcReplyData): { restored: number; spawned: number } {
   let restored = 0;
@@ -81,10 +82,10 @@ function fromSave(state: RegionState, saved: EntitySaveData): Entity | null {
   if ('fallen' in brain) {
     // It had fallen: its spawner brings it back when the time left has passed (the world was down meanwhile).
     const ticksLeft = Math.max(1, Math.round(brain.respawnInMs / (1000 * state.dt)));
-    state.fallen.set(saved.id, { id: saved.id, spawner: brain.spawner, epoch: saved.epoch + 1, ticksLeft });
+    state.fallen.set(saved.id, { id: saved.id, spawner: brain.spawner, epoch: claimEpoch(saved.epoch), ticksLeft });
     return null;
   }
-  const npc = new Entity(saved.id, EntityKind.Npc, spawner.name, saved.epoch + 1, true, state.zoneId);
+  const npc = new Entity(saved.id, EntityKind.Npc, spawner.name, claimEpoch(saved.epoch), true, state.zoneId);
   npc.setPosition(saved.x, saved.y);
   npc.brain = NpcBrain.fromData(brain, spawner.radius);
   if (!(brain.hp > 0)) npc.brain.hp = spawner.hp;
