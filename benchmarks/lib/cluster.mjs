@@ -7,8 +7,13 @@ import { snapshot } from './metrics.mjs';
 
 export const MMO = new URL('../../packages/cli/bin/mmo.js', import.meta.url).pathname;
 
-export async function startWorld(extraArgs = []) {
+/**
+ * `userDefaults`: run with the settings a user gets (password hashing cost included); otherwise the older
+ * benchmarks' lowered scrypt cost.
+ */
+export async function startWorld(extraArgs = [], { userDefaults = false } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'mmo-bench-'));
+  const cost = userDefaults ? [] : ['--set', 'store.scryptCost=1024'];
   const child = spawn(
     process.execPath,
     [
@@ -18,8 +23,7 @@ export async function startWorld(extraArgs = []) {
       '0',
       '--data',
       data,
-      '--set',
-      'store.scryptCost=1024',
+      ...cost,
       '--set',
       'gateway.clientSpawn=true',
       '--log-level',
@@ -40,6 +44,9 @@ export async function startWorld(extraArgs = []) {
   const url = output.match(/✓ gateway\s+(http:\/\/\S+)/)[1];
   return {
     url,
+    natsUrl: output.match(/✓ nats-server\s+(nats:\/\/\S+)/)?.[1],
+    data,
+    output: () => output,
     wsUrl: `${url.replace('http', 'ws')}/ws`,
     async stop() {
       child.kill('SIGTERM');
