@@ -33,7 +33,8 @@ try {
     '--workers',
     o.workers,
   ]);
-  const startVersion = regions.map()?.version ?? 0;
+  while (!regions.map()) await sleep(50);
+  const startVersion = regions.map().version;
   const samples = [];
   let done = false;
   void bots.finally(() => (done = true));
@@ -85,17 +86,18 @@ function shown(r) {
   return { region: r.region, worker: r.worker, players: r.players, 'tick p99 ms': r.tickP99Ms.toFixed(2) };
 }
 
-/** For each map version that split a region: how long until no retiring region held anything. */
+/** For each map version that split a region: which, and how long until no retiring region held anything. */
 function splitDurations(versions, samples, startVersion) {
   const out = [];
-  for (const v of versions) {
-    if (v.map.version <= startVersion) continue;
-    const halves = v.map.zones.filter((z) => z.from?.length === 1 && z.id.endsWith('a'));
-    if (halves.length === 0) continue;
+  for (const [i, v] of versions.entries()) {
+    if (v.map.version <= startVersion || i === 0) continue;
+    const before = new Set(versions[i - 1].map.zones.map((z) => z.id));
+    const added = v.map.zones.filter((z) => !before.has(z.id));
+    if (added.length !== 2 || added[0].from?.length !== 1) continue;
     const settled = samples.find((x) => x.at > v.at && (x.version ?? 0) >= v.map.version && x.retiring.length === 0);
     out.push({
       version: v.map.version,
-      split: `${halves[0].from[0]} -> ${halves[0].id.slice(0, -1)}a/b`,
+      split: `${added[0].from[0]} -> ${added.map((z) => z.id).join(' + ')}`,
       'took s': settled ? ((settled.at - v.at) / 1000).toFixed(1) : '-',
     });
   }

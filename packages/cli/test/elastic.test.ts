@@ -151,6 +151,28 @@ async function mmo(...args: string[]): Promise<string> {
 }
 
 describe('elastic regions', () => {
+  test('mmo zones prints every region with its worker and load, and the workers; --json the same as data', async () => {
+    const json = JSON.parse(await mmo('zones', '--json'));
+    const m = await map();
+    expect(json.version).toBe(m.version);
+    expect(json.regions.map((r: { region: string }) => r.region)).toEqual(m.zones.map((z) => z.id));
+    for (const r of json.regions) {
+      expect(r).toMatchObject({ alive: true, worker: expect.stringMatching(/^w\d$/) });
+      expect(r.tickP99Ms).toBeGreaterThan(0);
+    }
+    expect(json.workers.map((w: { id: string }) => w.id).sort()).toEqual(['w1', 'w2', 'w3', 'w4']);
+    expect(json.director).toMatch(/^w\d$/);
+    const table = await mmo('zones');
+    expect(table).toMatch(new RegExp(`partition map version ${m.version} \\(world default\\), director w\\d`));
+    for (const z of m.zones) expect(table).toMatch(new RegExp(`^${z.id}\\s+${z.worker}\\s+`, 'm'));
+    expect(await mmo('zones', 'history')).toMatch(/assign\s+v2\s+/);
+    // A bad request gets the reason and the fix, and changes nothing.
+    const bad = runMmo(['zones', 'merge', 'nw', 'se', '--nats', natsUrl]);
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toMatch(/cannot be merged: together they are not a rectangle\. Fix:/);
+    expect((await map()).version).toBe(m.version);
+  }, 30_000);
+
   test('a live split, then a merge, with 200 bots walking in the region: no anomaly, no disconnect, +1 version each', async () => {
     const before = await map();
     const walkers = bots(200, '140,140,372,372', 40);

@@ -101,15 +101,29 @@ describe('mmo up', () => {
 });
 
 describe('mmo verbs', () => {
-  test.each(['up', 'zone', 'gateway', 'store', 'store backup', 'map validate', 'audit', 'bots'])(
-    'mmo %s --help',
-    async (verb) => {
-      const run = runMmo([...verb.split(' '), '--help']);
-      expect(await run.exited).toBe(0);
-      expect(run.output()).toMatch(new RegExp(`^mmo ${verb}: `));
-      expect(run.output()).toMatch(/usage: mmo/);
-    },
-  );
+  test.each([
+    'up',
+    'worker',
+    'worker drain',
+    'workers restart',
+    'zone',
+    'zones',
+    'zones history',
+    'zones split',
+    'zones merge',
+    'zones move',
+    'gateway',
+    'store',
+    'store backup',
+    'map validate',
+    'audit',
+    'bots',
+  ])('mmo %s --help', async (verb) => {
+    const run = runMmo([...verb.split(' '), '--help']);
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(new RegExp(`^mmo ${verb}: `));
+    expect(run.output()).toMatch(/usage: mmo/);
+  });
 
   test('mmo --help lists the verbs', async () => {
     const run = runMmo(['--help']);
