@@ -6,7 +6,7 @@ import { loadConfiguredWorld } from '../world-file.js';
 
 export const zoneVerb: VerbSpec = {
   name: 'zone',
-  summary: 'run one zone worker (needs NATS_URL)',
+  summary: 'run a zone worker that asks for one region: it runs it whenever no other live worker does (needs NATS_URL)',
   usage: 'mmo zone --id <zone> [options]',
   options: {
     id: { type: 'string', help: 'zone id from the partition map (for the default world: nw, ne, sw, se)' },

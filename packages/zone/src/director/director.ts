@@ -113,7 +113,9 @@ export class Director {
     this.subscription = this.o.bus.serve(this.o.subjects.directorRequest(), (data) =>
       this.serialized(() => this.request(decodeDirectorRequest(data))).then(encodeDirectorReply),
     );
-    this.timer = setInterval(() => void this.serialized(() => this.check()), this.o.config.director.checkMs);
+    const check = () =>
+      this.serialized(() => this.check()).catch((error) => this.log.warn({ err: error }, 'director check failed'));
+    this.timer = setInterval(check, this.o.config.director.checkMs);
     this.log.info('director active');
   }
 

@@ -125,10 +125,12 @@ export async function startRegion(ctx: WorkerContext, id: string, partition: Par
     if (!loaded && clock.wallNow() - startedAt >= PREDECESSOR_GRACE_MS && !predecessors.some(sim.isZoneAlive, sim)) {
       // The regions whose ground this one took are gone: what they did not hand over is in the store.
       loaded = true;
-      void askForNpcs(store, sim.npcQuery(), log).then((reply) => {
-        const restored = sim.restoreNpcs(reply);
-        log.info({ predecessors, ...restored }, 'predecessors gone: the rest of the region loaded from the store');
-      });
+      void askForNpcs(store, sim.npcQuery(), log)
+        .then((reply) => {
+          const restored = sim.restoreNpcs(reply);
+          log.info({ predecessors, ...restored }, 'predecessors gone: the rest of the region loaded from the store');
+        })
+        .catch((error) => log.error({ err: error }, 'could not load the rest of the region'));
     }
   };
   ticker.start();

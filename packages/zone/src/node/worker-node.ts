@@ -95,7 +95,7 @@ export async function startWorker(o: WorkerNodeOptions): Promise<WorkerNode> {
       ttlMs: config.worker.leaseTtlMs,
       takeoverAfterMs: 2 * config.worker.leaseTtlMs,
       log,
-      onLost: () => void lostLease(),
+      onLost: () => void lostLease().catch((error) => log.error({ err: error }, 'could not recover from a lost lease')),
     });
   let lease = newLease();
   const ctx: WorkerContext = {
@@ -164,10 +164,13 @@ export async function startWorker(o: WorkerNodeOptions): Promise<WorkerNode> {
     }
     if (draining && regions.size === 0 && !stopping) {
       log.info('drained: every region handed over; stopping');
-      void stop();
+      void stop().catch((error) => log.error({ err: error }, 'drained worker did not stop cleanly'));
     }
   };
-  const sweepTimer = setInterval(() => void sweep(), 100);
+  const sweepTimer = setInterval(
+    () => void sweep().catch((error) => log.error({ err: error }, 'could not stop a retired region')),
+    100,
+  );
 
   if (!(await lease.acquire())) throw new Error('lease not acquired');
   const stopWatch = await directory.watch((map) => void apply(map));
@@ -206,7 +209,10 @@ export async function startWorker(o: WorkerNodeOptions): Promise<WorkerNode> {
       });
       if ((await role.acquire()) && active) director.activate();
     };
-    void director.observe().then(contend);
+    void director
+      .observe()
+      .then(contend)
+      .catch((error) => log.error({ err: error }, 'cannot stand for the director role'));
     return {
       isDirector: () => director.active,
       stop: async () => {
