@@ -51,6 +51,8 @@ export interface EntitySaveData {
   y: number;
   data: string;
   online: boolean;
+  /** The region that owns the entity after this save, when not the batch's own (a handoff saved by its old owner). */
+  zone?: string;
 }
 
 export interface SaveBatchData {
@@ -134,7 +136,9 @@ export function decodeAuthReply(bytes: Uint8Array): AuthReplyData {
 
 /** Writes one EntitySave table into `b` and returns its offset. */
 export function writeEntitySave(b: Builder, e: EntitySaveData): number {
-  return EntitySave.createEntitySave(b, e.id, e.epoch, e.kind, e.x, e.y, b.createString(e.data), e.online);
+  const data = b.createString(e.data);
+  const zone = e.zone ? b.createString(e.zone) : 0;
+  return EntitySave.createEntitySave(b, e.id, e.epoch, e.kind, e.x, e.y, data, e.online, zone);
 }
 
 export function readEntitySave(e: EntitySave): EntitySaveData {
@@ -146,6 +150,7 @@ export function readEntitySave(e: EntitySave): EntitySaveData {
     y: e.y(),
     data: e.data() ?? '{}',
     online: e.online(),
+    ...(e.zone() ? { zone: e.zone() as string } : {}),
   };
 }
 

@@ -26,6 +26,24 @@ const npc = (id: number, epoch: number, x: number, y: number, data = '{"rng":1}'
 });
 
 describe('saved NPCs', () => {
+  test('a region also gets the NPCs it owned last, wherever they stood; a later owner takes that over', () => {
+    const npcs = new Npcs(db);
+    const nw = { x0: 0, y0: 0, x1: 512, y1: 512 };
+    const ne = { x0: 512, y0: 0, x1: 1024, y1: 512 };
+    // nw saved it a step over the border, before handing it over.
+    npcs.save([{ ...npc(7, 3, 513, 10), zone: 'nw' }]);
+    expect(npcs.inside(nw, 'nw').map((n) => n.id)).toEqual([7]);
+    expect(npcs.inside(ne, 'ne').map((n) => n.id)).toEqual([7]);
+    expect(npcs.inside(nw).map((n) => n.id)).toEqual([]);
+    // The handoff saved as ne's: nw's takeover no longer claims it.
+    npcs.save([{ ...npc(7, 4, 515, 10), zone: 'ne' }]);
+    expect(npcs.inside(nw, 'nw')).toEqual([]);
+    expect(npcs.inside(ne, 'ne').map((n) => n.id)).toEqual([7]);
+    // No owner recorded (saved before regions were recorded): by position only.
+    npcs.save([npc(8, 1, 10, 10)]);
+    expect(npcs.inside({ x0: 600, y0: 0, x1: 700, y1: 100 }, '').map((n) => n.id)).toEqual([]);
+  });
+
   test('the first save creates the NPC; later saves move it; an older epoch changes nothing', () => {
     const npcs = new Npcs(db);
     expect(npcs.save([npc(1, 1, 10, 10), npc(2, 1, 600, 10)])).toEqual({ saved: 2, stale: [] });

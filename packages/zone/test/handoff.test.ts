@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { type FrameData, HandoffResult } from '@mmo/protocol';
+import { EntityKind, type FrameData, HandoffResult } from '@mmo/protocol';
 import { Cmd } from '@mmo/zone/internal';
 import { type Message, PureCluster } from './pure-cluster.js';
 
@@ -172,6 +172,27 @@ describe('handoff', () => {
     for (const id of ids) expect(net.owners(id)).toHaveLength(1);
     const fox = [...(net.sim('ne')?.entities.values() ?? [])].find((e) => e.real && e.brain);
     expect(fox?.brain?.homeX).toBe(62);
+  });
+
+  test('the old owner saves what it handed over at the new epoch, so that a takeover of the target finds it', () => {
+    const net = new PureCluster({ npcSpeed: 3 });
+    net.map.spawners.length = 0;
+    net.map.spawners.push({ index: 0, name: 'fox', x: 62, y: 30, count: 6, radius: 12, hp: 10, respawnSec: 30 });
+    for (const sim of net.sims.values()) sim.spawnInitialNpcs();
+    let handed: { id: number; epoch: number } | undefined;
+    for (let i = 0; i < 600 && !handed; i++) {
+      net.step();
+      const fox = [...(net.sim('ne')?.entities.values() ?? [])].find((e) => e.real && e.brain);
+      if (fox) handed = { id: fox.id, epoch: fox.epoch };
+    }
+    expect(handed).toBeDefined();
+    net.step(3); // the target's answer reaches the old owner
+    const { id, epoch } = handed as { id: number; epoch: number };
+    // nw's save of the handoff: ne's epoch, a position on ne's ground, and the brain (not a ghost's empty data).
+    const save = (net.outputs.get('nw')?.saves.flat() ?? []).find((s) => s.id === id && s.epoch === epoch);
+    expect(save).toMatchObject({ id, epoch, kind: EntityKind.Npc, online: true, zone: 'ne' });
+    expect(save?.x).toBeGreaterThanOrEqual(64);
+    expect(JSON.parse(save?.data ?? '{}')).toMatchObject({ spawner: 0, homeX: 62 });
   });
 });
 

@@ -438,8 +438,18 @@ online():boolean {
   return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : true;
 }
 
+/**
+ * The region that owns the entity after this save, when not the batch's (a handoff saved by its old owner).
+ */
+zone():string|null
+zone(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+zone(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startEntitySave(builder:flatbuffers.Builder) {
-  builder.startObject(7);
+  builder.startObject(8);
 }
 
 static addId(builder:flatbuffers.Builder, id:number) {
@@ -470,12 +480,16 @@ static addOnline(builder:flatbuffers.Builder, online:boolean) {
   builder.addFieldInt8(6, +online, +true);
 }
 
+static addZone(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(7, zoneOffset, 0);
+}
+
 static endEntitySave(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createEntitySave(builder:flatbuffers.Builder, id:number, epoch:number, kind:EntityKind, x:number, y:number, dataOffset:flatbuffers.Offset, online:boolean):flatbuffers.Offset {
+static createEntitySave(builder:flatbuffers.Builder, id:number, epoch:number, kind:EntityKind, x:number, y:number, dataOffset:flatbuffers.Offset, online:boolean, zoneOffset:flatbuffers.Offset):flatbuffers.Offset {
   EntitySave.startEntitySave(builder);
   EntitySave.addId(builder, id);
   EntitySave.addEpoch(builder, epoch);
@@ -484,6 +498,7 @@ static createEntitySave(builder:flatbuffers.Builder, id:number, epoch:number, ki
   EntitySave.addY(builder, y);
   EntitySave.addData(builder, dataOffset);
   EntitySave.addOnline(builder, online);
+  EntitySave.addZone(builder, zoneOffset);
   return EntitySave.endEntitySave(builder);
 }
 }

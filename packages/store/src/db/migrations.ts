@@ -98,6 +98,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'npc owner region',
+    up(db) {
+      // The region that last owned each NPC: a takeover of that region loads it wherever it stood (one that had
+      // just stepped over a border, not yet handed over, was saved on the neighbour's ground).
+      db.exec(`
+        ALTER TABLE npcs ADD COLUMN zone TEXT NOT NULL DEFAULT '';
+        CREATE INDEX npcs_by_zone ON npcs(zone);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

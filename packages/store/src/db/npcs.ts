@@ -28,13 +28,16 @@ export class Npcs {
   ) {
     this.s = {
       save: db.prepare(
-        `INSERT INTO npcs (id, epoch, x, y, data, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO npcs (id, epoch, x, y, data, zone, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET epoch = excluded.epoch, x = excluded.x, y = excluded.y, data = excluded.data,
-           updated_at = excluded.updated_at
+           zone = excluded.zone, updated_at = excluded.updated_at
          WHERE excluded.epoch >= npcs.epoch`,
       ),
-      // Half-open rectangle, like zone rectangles: a point on a shared edge belongs to one zone only.
-      inside: db.prepare('SELECT id, epoch, x, y, data FROM npcs WHERE x >= ? AND x < ? AND y >= ? AND y < ?'),
+      // Half-open rectangle, like zone rectangles: a point on a shared edge belongs to one zone only. Or owned by the
+      // region last, wherever it stood.
+      inside: db.prepare(
+        "SELECT id, epoch, x, y, data FROM npcs WHERE (x >= ? AND x < ? AND y >= ? AND y < ?) OR (zone = ? AND zone <> '')",
+      ),
       exists: db.prepare('SELECT 1 FROM npcs WHERE id = ?'),
     };
   }
@@ -42,13 +45,13 @@ export class Npcs {
   /** Writes a batch in one transaction; a save older than the stored epoch changes nothing and is listed in `stale`. */
   save(entries: readonly EntitySaveRecord[]): { saved: number; stale: number[] } {
     const write = (e: EntitySaveRecord, now: number) =>
-      this.s.save.run(e.id, e.epoch, e.x, e.y, e.data, now).changes === 1;
+      this.s.save.run(e.id, e.epoch, e.x, e.y, e.data, e.zone ?? '', now).changes === 1;
     return saveFenced(this.db, entries, write, this.now());
   }
 
-  /** Saved NPCs standing inside `rect`. */
-  inside(rect: Rect): NpcRecord[] {
-    return this.s.inside.all(rect.x0, rect.x1, rect.y0, rect.y1) as NpcRecord[];
+  /** Saved NPCs standing inside `rect`, and those region `zone` owned last (when given). */
+  inside(rect: Rect, zone = ''): NpcRecord[] {
+    return this.s.inside.all(rect.x0, rect.x1, rect.y0, rect.y1, zone) as NpcRecord[];
   }
 
   /** Which of `ids` have been saved (they exist somewhere in the world). */

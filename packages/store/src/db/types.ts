@@ -25,4 +25,6 @@ export interface EntitySaveRecord {
   y: number;
   data: string;
   online: boolean;
+  /** The region that owns it after this save (NPCs: a takeover of that region looks for it). */
+  zone?: string;
 }

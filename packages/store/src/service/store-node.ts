@@ -164,7 +164,8 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
         counters.requests++;
         const batch = decodeSaveBatch(data);
         try {
-          const result = saveBatch(db, characters, npcs, batch.entities);
+          const owned = batch.entities.map((e) => (e.zone ? e : { ...e, zone: batch.zone }));
+          const result = saveBatch(db, characters, npcs, owned);
           counters.saves += result.saved;
           counters.staleSaves += result.stale.length;
           if (result.stale.length > 0) log.warn({ zone: batch.zone, stale: result.stale }, 'stale saves refused');
@@ -203,7 +204,7 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
       (data) => {
         counters.requests++;
         const q = decodeNpcQuery(data);
-        const inside = npcs.inside(q).map((n) => ({ ...n, kind: EntityKind.Npc, online: true }));
+        const inside = npcs.inside(q, q.zone).map((n) => ({ ...n, kind: EntityKind.Npc, online: true }));
         return encodeNpcReply({ npcs: inside, known: npcs.known(q.candidates) });
       },
       STORE_QUEUE,

@@ -11,7 +11,7 @@ import { containsPoint, depthInside, zoneAt } from '@mmo/world';
 import { Entity, type Transit } from './entity.js';
 import { Cmd, type Command } from './inbox.js';
 import { NpcBrain } from './npc-brain.js';
-import { saveOne } from './persistence.js';
+import { saveHandedOver, saveOne } from './persistence.js';
 import type { RegionState } from './state.js';
 import { View } from './view.js';
 
@@ -158,6 +158,10 @@ export function completeHandoff(state: RegionState, e: Entity): void {
   const t = e.transit as Transit;
   state.counters.handoffsOut++;
   state.handoffLatencies.push(state.now - t.startedAt);
+  // The state handed over, at its new epoch and owned by the target, from this side too: if the target's worker is
+  // lost before its own save lands, the takeover of the target still finds it (an NPC whose last save was ours
+  // would otherwise be owned by nobody).
+  saveHandedOver(state, e, t.target, t.epoch);
   yieldTo(state, e, t.target, t.epoch);
 }
 

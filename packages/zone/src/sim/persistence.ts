@@ -15,6 +15,11 @@ export function saveOne(state: RegionState, e: Entity, online: boolean): void {
   state.output.save([toSave(e, online)]);
 }
 
+/** Saves an entity as handed over: owned by region `owner` at `epoch` from now on. */
+export function saveHandedOver(state: RegionState, e: Entity, owner: string, epoch: number): void {
+  state.output.save([{ ...toSave(e, true), epoch, zone: owner }]);
+}
+
 export interface CheckpointScope {
   /** Every real player, marked offline (shutdown), not only those that changed. */
   allPlayers: boolean;
