@@ -170,6 +170,8 @@ describe('zone <-> zone', () => {
       startedAt: 10,
       worker: 'w2',
       tickP99Ms: 1.5,
+      playerMedianX: 12.5,
+      playerMedianY: 300,
     };
     expect(decodeZoneHeartbeat(encodeZoneHeartbeat(hb))).toEqual(hb);
   });

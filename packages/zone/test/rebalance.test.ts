@@ -64,14 +64,34 @@ describe('Rebalancer: splits', () => {
     ]);
   });
 
-  test('a region over splitTickP99Ms is hot too, whatever its players', () => {
+  test('a region over splitTickP99Ms is hot too, when it has players to share out', () => {
     const r = new Rebalancer(settings(), ORIGINAL);
-    r.heard('se', 3, DEFAULTS.director.splitTickP99Ms + 10, 0);
+    r.heard('se', DEFAULTS.director.mergePlayers, DEFAULTS.director.splitTickP99Ms + 10, 0);
     const d = r.decide(quarters(), 1000, spareOf('w9'));
     expect(d?.action).toBe('split');
     expect(d?.next.zones.map((z) => z.id)).toEqual(['nw', 'ne', 'sw', 'se-v4a', 'se-v4b']);
     expect(d?.detail).toContain('se');
     expect(d?.detail).toContain(`tick p99 ${(DEFAULTS.director.splitTickP99Ms + 10).toFixed(1)} ms`);
+  });
+
+  test('a nearly empty region with a slow tick (a busy machine) is not split: a split would not help', () => {
+    const r = new Rebalancer(settings(), ORIGINAL);
+    r.heard('se', DEFAULTS.director.mergePlayers - 1, DEFAULTS.director.splitTickP99Ms + 10, 0);
+    expect(r.decide(quarters(), 1_000_000, spareOf('w9'))).toBeNull();
+  });
+
+  test("the cut goes through the players' median, each part at least minRegionSide wide", () => {
+    const r = new Rebalancer(settings(), ORIGINAL);
+    r.heard('nw', HOT, 5, 0, { x: 100, y: 300 });
+    const d = r.decide(quarters(), 1000, spareOf('w9'));
+    expect(d?.next.zones.filter((z) => z.id.startsWith('nw-')).map((z) => z.rect)).toEqual([
+      { x0: 0, y0: 0, x1: 100, y1: 512 },
+      { x0: 100, y0: 0, x1: 512, y1: 512 },
+    ]);
+    const edge = new Rebalancer(settings(), ORIGINAL);
+    edge.heard('nw', HOT, 5, 0, { x: 3, y: 300 });
+    const clamped = edge.decide(quarters(), 1000, spareOf('w9'));
+    expect(clamped?.next.zones.find((z) => z.id.endsWith('a'))?.rect.x1).toBe(DEFAULTS.director.minRegionSide);
   });
 
   test('without a spare worker both halves stay on the region’s worker', () => {
@@ -206,8 +226,8 @@ describe('Rebalancer: merges', () => {
   test('a half hot by its tick is not cold, even with few players', () => {
     // minRegionSide 512: the 256 x 512 m halves cannot be split again, so only a merge could happen.
     const r = new Rebalancer(settings({ minRegionSide: 512 }), ORIGINAL);
-    r.heard('nw-v4a', 5, DEFAULTS.director.splitTickP99Ms + 20, 0);
-    r.heard('nw-v4b', 5, 1, 0);
+    r.heard('nw-v4a', DEFAULTS.director.mergePlayers, DEFAULTS.director.splitTickP99Ms + 20, 0);
+    r.heard('nw-v4b', 0, 1, 0);
     expect(r.decide(splitQuarters(), 1_000_000, spareOf())).toBeNull();
   });
 

@@ -15,6 +15,9 @@ export interface ZoneHeartbeatData {
   worker: string;
   /** 99th percentile of the tick's duration over the last interval, ms. */
   tickP99Ms: number;
+  /** Median position of the region's players (0, 0 without players). */
+  playerMedianX: number;
+  playerMedianY: number;
 }
 
 export function encodeZoneHeartbeat(h: ZoneHeartbeatData): Uint8Array {
@@ -35,6 +38,8 @@ export function encodeZoneHeartbeat(h: ZoneHeartbeatData): Uint8Array {
       h.startedAt,
       worker,
       h.tickP99Ms,
+      h.playerMedianX,
+      h.playerMedianY,
     ),
   );
   return b.asUint8Array();
@@ -53,5 +58,7 @@ export function decodeZoneHeartbeat(bytes: Uint8Array): ZoneHeartbeatData {
     startedAt: h.startedAt(),
     worker: h.worker() ?? '',
     tickP99Ms: h.tickP99Ms(),
+    playerMedianX: h.playerMedianX(),
+    playerMedianY: h.playerMedianY(),
   };
 }

@@ -2149,8 +2149,21 @@ tickP99Ms():number {
   return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
 }
 
+/**
+ * Median position of the region's players (where the director cuts it when it splits it); 0 without players.
+ */
+playerMedianX():number {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+playerMedianY():number {
+  const offset = this.bb!.__offset(this.bb_pos, 26);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
 static startZoneHeartbeat(builder:flatbuffers.Builder) {
-  builder.startObject(10);
+  builder.startObject(12);
 }
 
 static addZone(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset) {
@@ -2193,12 +2206,20 @@ static addTickP99Ms(builder:flatbuffers.Builder, tickP99Ms:number) {
   builder.addFieldFloat32(9, tickP99Ms, 0.0);
 }
 
+static addPlayerMedianX(builder:flatbuffers.Builder, playerMedianX:number) {
+  builder.addFieldFloat32(10, playerMedianX, 0.0);
+}
+
+static addPlayerMedianY(builder:flatbuffers.Builder, playerMedianY:number) {
+  builder.addFieldFloat32(11, playerMedianY, 0.0);
+}
+
 static endZoneHeartbeat(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createZoneHeartbeat(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset, tick:number, entities:number, players:number, ghosts:number, pid:number, metricsUrlOffset:flatbuffers.Offset, startedAt:number, workerOffset:flatbuffers.Offset, tickP99Ms:number):flatbuffers.Offset {
+static createZoneHeartbeat(builder:flatbuffers.Builder, zoneOffset:flatbuffers.Offset, tick:number, entities:number, players:number, ghosts:number, pid:number, metricsUrlOffset:flatbuffers.Offset, startedAt:number, workerOffset:flatbuffers.Offset, tickP99Ms:number, playerMedianX:number, playerMedianY:number):flatbuffers.Offset {
   ZoneHeartbeat.startZoneHeartbeat(builder);
   ZoneHeartbeat.addZone(builder, zoneOffset);
   ZoneHeartbeat.addTick(builder, tick);
@@ -2210,6 +2231,8 @@ static createZoneHeartbeat(builder:flatbuffers.Builder, zoneOffset:flatbuffers.O
   ZoneHeartbeat.addStartedAt(builder, startedAt);
   ZoneHeartbeat.addWorker(builder, workerOffset);
   ZoneHeartbeat.addTickP99Ms(builder, tickP99Ms);
+  ZoneHeartbeat.addPlayerMedianX(builder, playerMedianX);
+  ZoneHeartbeat.addPlayerMedianY(builder, playerMedianY);
   return ZoneHeartbeat.endZoneHeartbeat(builder);
 }
 }

@@ -98,7 +98,7 @@ export class Director {
     this.stops.push(await this.o.directory.watch((map) => this.adopt(map)));
     const beats = this.o.bus.subscribe(this.o.subjects.allZoneHeartbeats(), (data) => {
       const b = decodeZoneHeartbeat(data);
-      this.rebalancer.heard(b.zone, b.players, b.tickP99Ms, Date.now());
+      this.rebalancer.heard(b.zone, b.players, b.tickP99Ms, Date.now(), { x: b.playerMedianX, y: b.playerMedianY });
     });
     this.stops.push(() => beats.unsubscribe());
   }

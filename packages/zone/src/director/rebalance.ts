@@ -18,6 +18,8 @@ export type RebalanceSettings = Config['director'];
 interface Load {
   players: number;
   tickP99Ms: number;
+  /** Median position of the players: where a split cuts, so that the halves get as many each. */
+  median: { x: number; y: number } | null;
   /** Since when (ms) the region has been over its limits without a break; null when it is not. */
   hotSince: number | null;
   /** Since when it has been under the merge limit without a break; null when it is not. */
@@ -39,15 +41,20 @@ export class Rebalancer {
     private readonly original: readonly Rect[],
   ) {}
 
-  /** A region's heartbeat at `now` (ms). */
-  heard(region: string, players: number, tickP99Ms: number, now: number): void {
+  /**
+   * A region's heartbeat at `now` (ms). A slow tick makes a region hot only when it has players to share out: a
+   * nearly empty region is slow because the machine is busy, and splitting it would not help.
+   */
+  heard(region: string, players: number, tickP99Ms: number, now: number, median?: { x: number; y: number }): void {
     const before = this.loads.get(region);
-    const hot = players > this.s.splitPlayers || tickP99Ms > this.s.splitTickP99Ms;
+    const slow = tickP99Ms > this.s.splitTickP99Ms && players >= this.s.mergePlayers;
+    const hot = players > this.s.splitPlayers || slow;
     // A region over its tick limit is not cold however few its players: merging it would only make it hotter.
     const cold = !hot && players < this.s.mergePlayers;
     this.loads.set(region, {
       players,
       tickP99Ms,
+      median: median && players > 0 ? median : null,
       hotSince: hot ? (before?.hotSince ?? now) : null,
       coldSince: cold ? (before?.coldSince ?? now) : null,
     });
@@ -82,8 +89,8 @@ export class Rebalancer {
       .filter(({ load }) => load?.hotSince != null && now - load.hotSince >= this.s.hotForMs)
       .sort((a, b) => (a.load?.hotSince ?? 0) - (b.load?.hotSince ?? 0));
     for (const { z, load } of hot) {
-      const cut = defaultCut(z.rect);
-      if (side(z.rect, cut.axis) / 2 < this.s.minRegionSide) continue;
+      const cut = this.cutOf(z.rect, load?.median ?? null);
+      if (!cut) continue;
       const next = splitRegion(map, z.id, cut, [z.worker, spare(z.worker) ?? z.worker]);
       const why = `${load?.players} players, tick p99 ${load?.tickP99Ms.toFixed(1)} ms for ${Math.round((now - (load?.hotSince ?? now)) / 1000)} s`;
       return { action: 'split', next, detail: `${z.id} at ${cut.axis} ${cut.at} (${why})` };
@@ -112,12 +119,21 @@ export class Rebalancer {
     return null;
   }
 
+  /**
+   * Along the longer side, at the players' median (the middle when unknown), so that each part is at least
+   * minRegionSide wide; null when the region is too small to cut.
+   */
+  private cutOf(rect: Rect, median: { x: number; y: number } | null): { axis: Axis; at: number } | null {
+    const { axis, at: middle } = defaultCut(rect);
+    const min = this.s.minRegionSide;
+    const [lo, hi] = axis === 'x' ? [rect.x0, rect.x1] : [rect.y0, rect.y1];
+    if (hi - lo < 2 * min) return null;
+    const wanted = median ? (axis === 'x' ? median.x : median.y) : middle;
+    return { axis, at: Math.round(Math.min(hi - min, Math.max(lo + min, wanted))) };
+  }
+
   /** Merges stay inside one region of the world map. */
   private mayMerge(a: ZoneEntry, b: ZoneEntry): boolean {
     return this.original.some((o) => containsRect(o, a.rect) && containsRect(o, b.rect));
   }
-}
-
-function side(r: Rect, axis: Axis): number {
-  return axis === 'x' ? r.x1 - r.x0 : r.y1 - r.y0;
 }

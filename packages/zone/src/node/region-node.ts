@@ -107,6 +107,7 @@ export async function startRegion(ctx: WorkerContext, id: string, partition: Par
   const heartbeat = () => {
     if (!ctx.mayAct()) return;
     const c = sim.counts();
+    const median = sim.playerMedian();
     bus.publish(
       subjects.zoneHeartbeat(id),
       encodeZoneHeartbeat({
@@ -120,6 +121,8 @@ export async function startRegion(ctx: WorkerContext, id: string, partition: Par
         startedAt,
         worker: ctx.workerId,
         tickP99Ms: window.p99(),
+        playerMedianX: median.x,
+        playerMedianY: median.y,
       }),
     );
     if (!loaded && clock.wallNow() - startedAt >= PREDECESSOR_GRACE_MS && !predecessors.some(sim.isZoneAlive, sim)) {

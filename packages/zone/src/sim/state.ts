@@ -229,4 +229,17 @@ export class RegionState {
     }
     return { real, players, npcs: real - players, ghosts };
   }
+
+  /** The median position of the real players (0, 0 without any): where a split divides them evenly. */
+  playerMedian(): { x: number; y: number } {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (const e of this.entities.values()) {
+      if (!e.real || !e.isPlayer) continue;
+      xs.push(e.x);
+      ys.push(e.y);
+    }
+    const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1] ?? 0;
+    return { x: median(xs), y: median(ys) };
+  }
 }
