@@ -111,6 +111,8 @@ describe('a zone worker crash', () => {
     const victim = beforeCrash.get('nw') as string;
     process.kill(workerPid(dir, victim), 'SIGKILL');
     await run.waitFor(new RegExp(`✗ worker ${victim} exited`));
+    // A login into the lost region while it is being taken over waits for it instead of being turned away.
+    const newcomer = playerAt(ws, 'nw-late', 240, 240);
     for (const p of lost) await waitFor(() => p.states.includes('reconnecting'), { what: 'the reconnecting notice' });
     for (const p of lost) {
       await waitFor(() => p.client.worldState === 'live', {
@@ -122,6 +124,8 @@ describe('a zone worker crash', () => {
     }
     // The issue's bound for a crash: no frame gap over 2 s (measured: 1.2-1.4 s, most of it the 1 s lease).
     for (const p of lost) expect(p.longestGapMs).toBeLessThanOrEqual(2000);
+    const late = await newcomer;
+    expect(late.client.isOpen).toBe(true);
     // Another worker of the pool runs nw now (same region id: it was loaded from the store).
     const afterCrash = await regionsOn(url as string);
     expect(afterCrash.get('nw')).toBeDefined();
@@ -146,7 +150,7 @@ describe('a zone worker crash', () => {
     } finally {
       await bus.close();
     }
-    for (const p of [...lost, other]) p.client.close();
+    for (const p of [...lost, other, late]) p.client.close();
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   }, 90_000);

@@ -24,6 +24,7 @@ const RULES: Record<string, Rule> = {
   'gateway.zoneAliveMs': { min: 100, max: 600_000 },
   'gateway.inputBatchMs': { min: 0, max: 1_000 },
   'gateway.stallNoticeMs': { min: 100, max: 600_000 },
+  'gateway.enterWaitMs': { min: 0, max: 600_000 },
   'gateway.restoreAfterMs': { min: 100, max: 600_000 },
   'zone.tickHz': { min: 1, max: 120 },
   'zone.interestRadius': { min: 1, max: 2000 },

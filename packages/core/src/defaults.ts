@@ -41,6 +41,8 @@ export const DEFAULTS = {
      * a crash, or the bus came back), is restored from its last checkpoint.
      */
     restoreAfterMs: 1_500,
+    /** A login whose zone is not running (being taken over) waits this long for it before being told to retry. */
+    enterWaitMs: 5_000,
     /** Inputs for a zone leave in one batch at most this often (0: after every turn of the event loop). */
     inputBatchMs: 4,
     /**

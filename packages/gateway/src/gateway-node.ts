@@ -49,7 +49,7 @@ export function gatewayIdFor(config: Config): string {
 }
 
 /** How often every player's last frame is looked at. */
-const STALL_CHECK_MS = 250;
+const STALL_CHECK_MS = 100;
 
 /** How long a stopping gateway waits for its sockets to report closed. */
 const SHUTDOWN_CLOSE_WAIT_MS = 2_000;
@@ -78,7 +78,10 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const stallTimer = setInterval(() => stalls.check(clock.now()), STALL_CHECK_MS);
 
   const subscriptions: Subscription[] = [
-    bus.subscribe(subjects.allZoneHeartbeats(), (data) => registry.heard(decodeZoneHeartbeat(data), clock.now())),
+    bus.subscribe(subjects.allZoneHeartbeats(), (data) => {
+      // A region that runs anew (a takeover) cannot have its old players: restore them now, not at the next check.
+      if (registry.heard(decodeZoneHeartbeat(data), clock.now())) stalls.check(clock.now());
+    }),
     bus.subscribe(subjects.gatewayOut(id), (data) => {
       readZoneToGateway(data, {
         delivery: (player, bytes, epoch, tick) => play.deliver(player, bytes, epoch, tick),

@@ -48,6 +48,9 @@ const AUTH_ERRORS: Partial<Record<AuthStatus, ErrorCode>> = {
   [AuthStatus.SessionExpired]: ErrorCode.SessionExpired,
 };
 
+/** How often a login waiting for its zone to run again looks. */
+const ENTER_POLL_MS = 100;
+
 /** How far (in tiles) a chosen spawn point may move to reach walkable ground. */
 const CHOSEN_SPAWN_SEARCH = 8;
 
@@ -181,7 +184,22 @@ export class PlayService {
     }
     if (s.state !== SessionState.Authenticating) return; // closed meanwhile
     if (reply.status !== AuthStatus.Ok || !reply.character) return this.refuse(s, reply);
-    this.enterWorld(s, reply.character, reply.token, reply.worldClock);
+    const place = await this.waitForZone(reply.character);
+    if (s.state !== SessionState.Authenticating) return; // closed meanwhile
+    this.enterWorld(s, reply.character, reply.token, reply.worldClock, place);
+  }
+
+  /**
+   * The character's zone, waiting up to gateway.enterWaitMs while it is not running (its worker was just lost and
+   * another is taking it over), so that a login at that moment gets in instead of being turned away.
+   */
+  private async waitForZone(c: CharacterData): Promise<ReturnType<PlayService['zoneFor']>> {
+    const deadline = this.o.clock.now() + this.o.config.gateway.enterWaitMs;
+    for (;;) {
+      const place = this.zoneFor(c);
+      if (!('error' in place) || place.error !== ErrorCode.Unavailable || this.o.clock.now() >= deadline) return place;
+      await new Promise((r) => setTimeout(r, ENTER_POLL_MS));
+    }
   }
 
   /** Where a character belongs now: the zone that owns its position, when that zone is running. */
@@ -230,8 +248,13 @@ export class PlayService {
     }
   }
 
-  private enterWorld(s: Session, c: CharacterData, token: string, worldClock: number): void {
-    const place = this.zoneFor(c);
+  private enterWorld(
+    s: Session,
+    c: CharacterData,
+    token: string,
+    worldClock: number,
+    place: ReturnType<PlayService['zoneFor']>,
+  ): void {
     if ('error' in place) {
       s.state = SessionState.Anonymous;
       return this.error(s, place.error, `Cannot enter the world: ${place.why}. Try again later.`);

@@ -27,10 +27,12 @@ export class ZoneRegistry {
     if (!this.partition || map.version > this.partition.version) this.partition = map;
   }
 
-  heard(beat: ZoneHeartbeatData, now: number): void {
+  /** Records a heartbeat; true when it comes from a new incarnation of the region (another worker, or restarted). */
+  heard(beat: ZoneHeartbeatData, now: number): boolean {
     const before = this.beats.get(beat.zone);
     const same = before && before.beat.startedAt === beat.startedAt && before.beat.worker === beat.worker;
     this.beats.set(beat.zone, { beat, at: now, since: same ? before.since : now });
+    return before !== undefined && !same;
   }
 
   /** Whether `zone` is run by a new incarnation (another worker, or the same restarted) first heard after `since`. */
