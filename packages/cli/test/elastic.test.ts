@@ -59,14 +59,17 @@ async function map(): Promise<PartitionMap> {
 /** Every region seen in the map so far: a retiring one still answers while it hands over. */
 const regionsSeen = new Set<string>();
 
-/** Every region that answers: those of the map, and those it named before that still run. */
+/** Every region that answers: those of the map, and those it named before that still run. A region that does not
+ * answer in time counts as holding nothing in that sample; losses are confirmed over several samples. */
 async function inspectAll(): Promise<ZoneInspectionData[]> {
   for (const z of (await map()).zones) regionsSeen.add(z.id);
   const replies = await Promise.all(
     [...regionsSeen].map((id) =>
       bus.request(subjects.zoneInspect(id), new Uint8Array(0), 2000).then(
         (bytes) => decodeZoneInspection(bytes),
-        (error: RequestError) => (error.reason === 'no-responders' ? null : Promise.reject(error)),
+        // A region that is stopping (handed everything over, or its worker exits) may not answer any more.
+        (error: RequestError) =>
+          error.reason === 'no-responders' || error.reason === 'timeout' ? null : Promise.reject(error),
       ),
     ),
   );
