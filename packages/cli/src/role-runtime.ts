@@ -35,7 +35,8 @@ export async function runRole(
       log.error({ err: error }, `${role} failed to stop cleanly`);
       process.exitCode = 1;
     }
-    process.disconnect?.();
+    // The launcher may be gone already (it exited first): then there is no channel left to close.
+    if (process.connected) process.disconnect?.();
     setImmediate(() => process.exit());
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
