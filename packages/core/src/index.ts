@@ -22,6 +22,7 @@ export {
   StoreUnavailableError,
   UsageError,
 } from './errors.js';
+export { processInstanceId } from './instance-id.js';
 export type { Logger, LoggerOptions, LogLevel } from './log.js';
 export { createLogger, silentLogger } from './log.js';
 export type { MetricsServer } from './metrics-server.js';

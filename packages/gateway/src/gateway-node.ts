@@ -1,9 +1,8 @@
 // Composition root of a gateway: uWebSockets.js for clients, NATS for the cluster.
 
 import type { us_listen_socket } from 'uWebSockets.js';
-import { hostname } from 'node:os';
 import { Bus, PartitionDirectory, StoreClient, Subjects } from '@mmo/bus';
-import { type Clock, type Config, ConfigError, type Logger, systemClock } from '@mmo/core';
+import { type Clock, type Config, ConfigError, type Logger, processInstanceId, systemClock } from '@mmo/core';
 import {
   CloseCode,
   decodePresenceQuery,
@@ -45,7 +44,7 @@ export interface GatewayNode {
 /** A gateway id usable in subjects: the configured one, else host name and process id. */
 export function gatewayIdFor(config: Config): string {
   if (config.gateway.id) return config.gateway.id;
-  return `${hostname().replace(/[^A-Za-z0-9_-]/g, '-')}-${process.pid}`;
+  return processInstanceId();
 }
 
 /** How often every player's last frame is looked at. */

@@ -2,7 +2,6 @@
 // gives it (starting, retiring and giving them up as the map changes), stands for the director's role, and shuts
 // down in order. A worker that loses its lease (it was paused, or cut off, long enough for the director to give
 // its regions away) stops acting at once and gives its regions up without a save.
-import { hostname } from 'node:os';
 import {
   Bus,
   type FaultHook,
@@ -14,7 +13,7 @@ import {
   StoreClient,
   Subjects,
 } from '@mmo/bus';
-import { type Clock, type Config, ConfigError, type Logger, systemClock } from '@mmo/core';
+import { type Clock, type Config, ConfigError, type Logger, processInstanceId, systemClock } from '@mmo/core';
 import { encodeDirectorReply } from '@mmo/protocol';
 import { assignRegions, findZone, type PartitionMap, partitionFromWorld, type WorldMap } from '@mmo/world';
 import type { Subscription } from 'nats';
@@ -50,7 +49,7 @@ export interface WorkerNode {
 
 /** A worker id usable in subjects and KV keys: the given one, else host name and process id. */
 export function workerIdFor(given: string | undefined): string {
-  return given || `${hostname().replace(/[^A-Za-z0-9_-]/g, '-')}-${process.pid}`;
+  return given || processInstanceId();
 }
 
 export async function startWorker(o: WorkerNodeOptions): Promise<WorkerNode> {
