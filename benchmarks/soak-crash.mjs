@@ -3,6 +3,8 @@
 // ownership check across every region finds entities owned twice or held nowhere (players and NPCs; a player held
 // nowhere is confirmed over 2.5 s, the time a takeover may take). Prints the counts, and one JSON line at the end.
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Bus, Subjects } from '@mmo/bus';
 import { silentLogger } from '@mmo/core';
 import { decodeZoneInspection, ITEM_ID_BASE } from '@mmo/protocol';
@@ -58,17 +60,45 @@ try {
   }
   await killer;
   const { summary: s } = await bots;
-  const out = { ...result, bots: s };
+  const server = fromServerLogs(join(world.data, 'logs'));
+  const out = { ...result, server, bots: s };
   log(
     `soak done: ${result.kills} kills, ${result.checks} ownership checks, ${result.duplicated} duplicated, ${result.lost} lost; ` +
       `bots ${s.connected} connected, ${s.disconnected} disconnected, frame gaps ${JSON.stringify(s.frameGapMs)}, ` +
-      `${s.frozenBots} frozen, ${s.restores.count} restores (shift at most ${s.restores.maxShiftM} m)`,
+      `${s.frozenBots} frozen, ${s.restores.count} restores (shift at most ${s.restores.maxShiftM} m); ` +
+      `server: ${server.ticksSkipped} ticks skipped by late loops, ${server.displacedJoins.length} joins moved away`,
   );
+  for (const d of server.displacedJoins.slice(0, 10)) log(`  join moved: ${JSON.stringify(d)}`);
   console.log(JSON.stringify(out));
 } finally {
   await bus.close();
   await regions.stop();
   await world.stop();
+}
+
+/** What the servers' warnings tell: ticks skipped by loops that fell behind, joins moved off their saved spot. */
+function fromServerLogs(dir) {
+  const found = { ticksSkipped: 0, displacedJoins: [] };
+  const text = readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+  for (const line of text.split('\n')) {
+    const at = line.indexOf('{');
+    if (at < 0) continue;
+    let entry;
+    try {
+      entry = JSON.parse(line.slice(at));
+    } catch {
+      continue;
+    }
+    if (typeof entry.skipped === 'number') found.ticksSkipped += entry.skipped;
+    if (typeof entry.moved === 'number') {
+      const { zone, x, y, toX, toY, moved } = entry;
+      found.displacedJoins.push({ zone, x, y, toX, toY, moved });
+    }
+  }
+  return found;
 }
 
 async function inspectAll() {

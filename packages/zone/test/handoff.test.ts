@@ -78,6 +78,17 @@ describe('handoff', () => {
     );
   });
 
+  test('a join routed to the wrong region (an older map) keeps its saved position and is handed to the owner', () => {
+    const net = new PureCluster();
+    joinAt(net, 'nw', 100, 30);
+    stepChecked(net, 20);
+    expect(net.outputs.get('nw')?.offers.map((o) => o.zone)).toEqual(['ne']);
+    expect(expectOneOwner(net)).toBe('ne');
+    const frames = clientFrames(net);
+    for (const f of frames) expect(Math.hypot(f.x - 100, f.y - 30)).toBeLessThan(0.01);
+    expectContinuous(frames);
+  });
+
   test('across the handoff each owner sends at most one frame a tick, and the client is never two ticks short', () => {
     const net = new PureCluster();
     joinAt(net, 'nw', 60, 30);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { decodeGhostBatch, EntityKind, GhostBatchWriter } from '@mmo/protocol';
 import { Cmd, NPC_ID_BASE } from '@mmo/zone/internal';
-import { makeSim } from './helpers.js';
+import { makeSim, smallWorld } from './helpers.js';
 
 const join = (player: number, x: number, y: number, epoch = 1, name = `p${player}`) => ({
   cmd: Cmd.Join,
@@ -84,6 +84,25 @@ describe('simulation: players, movement, views', () => {
     const f = output.lastFrame(1);
     expect(f.x).toBeLessThan(80);
     expect(f.x).toBeGreaterThan(79);
+  });
+
+  test('a join at a blocked saved position stands on the nearest free point, not at a far spawn point', () => {
+    const { sim, output, step } = makeSim('nw');
+    // Inside the wall column (x 80..84, y 0..40) of the small world; the spawn point is at (30, 30).
+    sim.inbox.push(join(1, 82, 20));
+    step(1);
+    const f = output.lastFrame(1);
+    expect(Math.hypot(f.x - 82, f.y - 20)).toBeLessThanOrEqual(6);
+    expect(f.x < 80 || f.x > 84).toBe(true);
+  });
+
+  test("a join whose saved position has no free point near it goes to the region's nearest spawn point", () => {
+    const map = smallWorld();
+    map.blocked.fill(1, 0, map.cols * 12);
+    const { sim, output, step } = makeSim('nw', {}, map);
+    sim.inbox.push(join(1, 20, 8));
+    step(1);
+    expect(output.lastFrame(1)).toMatchObject({ x: 30, y: 30 });
   });
 
   test('a player may walk past the border; without a live neighbour it stays with this zone', () => {

@@ -91,16 +91,21 @@ export async function startRegion(ctx: WorkerContext, id: string, partition: Par
   await bus.flush();
 
   const window = new TickWindow(config.zone.tickHz * Math.max(1, config.zone.heartbeatMs / 1000));
-  const ticker = new Ticker(config.zone.tickHz, clock, (tick, due) => {
-    if (!ctx.mayAct()) return;
-    const started = clock.now();
-    metrics.tickLateness.observe(Math.max(0, clock.wallNow() - due) / 1000);
-    sim.step(due, tick >>> 0);
-    const spent = clock.now() - started;
-    window.add(spent);
-    metrics.tickDuration.observe(spent / 1000);
-    for (const ms of sim.handoffLatencies.splice(0)) metrics.handoffLatency.observe(ms / 1000);
-  });
+  const ticker = new Ticker(
+    config.zone.tickHz,
+    clock,
+    (tick, due) => {
+      if (!ctx.mayAct()) return;
+      const started = clock.now();
+      metrics.tickLateness.observe(Math.max(0, clock.wallNow() - due) / 1000);
+      sim.step(due, tick >>> 0);
+      const spent = clock.now() - started;
+      window.add(spent);
+      metrics.tickDuration.observe(spent / 1000);
+      for (const ms of sim.handoffLatencies.splice(0)) metrics.handoffLatency.observe(ms / 1000);
+    },
+    (skipped) => log.warn({ skipped }, 'the tick loop fell behind and skipped ticks'),
+  );
   const metrics = createZoneMetrics(sim, ticker.stats, bus, writer, id);
   const metricsServer = await serveMetrics(metrics.registry, config.zone.metricsHost, config.zone.metricsPort);
   const startedAt = clock.wallNow();

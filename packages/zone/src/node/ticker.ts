@@ -21,6 +21,8 @@ export class Ticker {
     private readonly clock: Clock,
     /** Runs tick number `tick`, due at wall-clock time `due` (ms). */
     private readonly onTick: (tick: number, due: number) => void,
+    /** Told when the loop fell too far behind and skipped `ticks` ticks (clients see a gap in their frames). */
+    private readonly onSkip: (ticks: number) => void = () => {},
   ) {}
 
   get periodMs(): number {
@@ -56,6 +58,7 @@ export class Ticker {
     if (behind > MAX_LAG_TICKS) {
       this.stats.skipped += behind;
       this.nextTick += behind;
+      this.onSkip(behind);
     }
     if (this.timer) this.schedule();
   }

@@ -10,7 +10,7 @@ import {
   type PlayerInputData,
   type ZoneInspectionData,
 } from '@mmo/protocol';
-import { containsPoint, distanceToRect, isFree } from '@mmo/world';
+import { containsPoint, distanceToRect, nearestFreePoint } from '@mmo/world';
 import { relayedStrike, strikeFrom } from './combat.js';
 import { Entity } from './entity.js';
 import { ingestGhosts } from './ghosts.js';
@@ -168,10 +168,27 @@ function join(state: RegionState, gateway: string, j: JoinData): void {
   state.log.debug({ player: j.player, epoch: j.epoch, x: spot.x, y: spot.y }, 'player joined');
 }
 
-/** Keeps a saved position when it is free and inside this zone; otherwise the nearest spawn point of the zone. */
+/**
+ * Where a joining player stands: its saved position whenever that is free, even outside this region (a gateway that
+ * routed by an older map; the handoff then passes the player on to the region that owns the spot), so that a join
+ * never moves anyone further than it must. A blocked position (the map changed) moves to the nearest free point
+ * close by; failing that, to the nearest spawn point of this region.
+ */
 function placeInZone(state: RegionState, x: number, y: number): { x: number; y: number } {
   const radius = state.config.entityRadius;
-  if (containsPoint(state.rect, x, y) && isFree(state.map, x, y, radius)) return { x, y };
+  const near = nearestFreePoint(state.map, x, y, radius, JOIN_SEARCH_TILES);
+  const spot = near ?? nearestSpawn(state, x, y);
+  const moved = Math.hypot(spot.x - x, spot.y - y);
+  if (moved > state.map.tileSize) {
+    state.log.warn({ x, y, toX: spot.x, toY: spot.y, moved }, 'a joining player could not stand where it was saved');
+  }
+  return spot;
+}
+
+/** How far (in tiles) a join looks for a free point around a blocked saved position. */
+const JOIN_SEARCH_TILES = 4;
+
+function nearestSpawn(state: RegionState, x: number, y: number): { x: number; y: number } {
   let best = { x: (state.rect.x0 + state.rect.x1) / 2, y: (state.rect.y0 + state.rect.y1) / 2 };
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const s of state.map.spawns) {
