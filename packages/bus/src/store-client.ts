@@ -1,27 +1,32 @@
 // Typed requests to the store process. Gateways use the account calls, zones the saves.
 import {
+  type AccountQueryData,
   type AuditEntryData,
   type AuthReplyData,
+  type CredentialsReplyData,
   decodeAuditReply,
   decodeAuthReply,
+  decodeCredentialsReply,
   decodeItemOutcome,
   decodeItemSyncReply,
   decodeNpcReply,
   decodeSaveReply,
   encodeAuditBatch,
   encodeAuditQuery,
+  encodeCredentialsRequest,
+  encodeGrantRequest,
   encodeItemChange,
   encodeItemSync,
-  encodeLoginRequest,
   encodeNpcQuery,
+  encodeRegisterCheck,
   encodeRegisterRequest,
   encodeResumeRequest,
   encodeSaveBatch,
+  type GrantRequestData,
   type ItemChangeData,
   type ItemOutcomeData,
   type ItemSyncData,
   type ItemSyncReplyData,
-  type LoginRequestData,
   type NpcQueryData,
   type NpcReplyData,
   type RegisterRequestData,
@@ -38,6 +43,17 @@ export class StoreClient {
     private readonly timeoutMs: number,
   ) {}
 
+  /** May `q.address` register `q.username` now? Asked before a password is hashed for it. */
+  async registerCheck(q: AccountQueryData): Promise<CredentialsReplyData> {
+    const reply = await this.bus.request(
+      this.subjects.store(StoreOps.registerCheck),
+      encodeRegisterCheck(q),
+      this.timeoutMs,
+    );
+    return decodeCredentialsReply(reply);
+  }
+
+  /** Creates an account whose password was hashed by the caller, and logs it in. */
   async register(r: RegisterRequestData): Promise<AuthReplyData> {
     const reply = await this.bus.request(
       this.subjects.store(StoreOps.register),
@@ -47,8 +63,19 @@ export class StoreClient {
     return decodeAuthReply(reply);
   }
 
-  async login(r: LoginRequestData): Promise<AuthReplyData> {
-    const reply = await this.bus.request(this.subjects.store(StoreOps.login), encodeLoginRequest(r), this.timeoutMs);
+  /** An account's password hash and character, for a login attempt from `q.address` (counted by the store). */
+  async credentials(q: AccountQueryData): Promise<CredentialsReplyData> {
+    const reply = await this.bus.request(
+      this.subjects.store(StoreOps.credentials),
+      encodeCredentialsRequest(q),
+      this.timeoutMs,
+    );
+    return decodeCredentialsReply(reply);
+  }
+
+  /** Logs in a character whose password the caller checked. */
+  async grant(g: GrantRequestData): Promise<AuthReplyData> {
+    const reply = await this.bus.request(this.subjects.store(StoreOps.grant), encodeGrantRequest(g), this.timeoutMs);
     return decodeAuthReply(reply);
   }
 

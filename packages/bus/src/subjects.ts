@@ -4,10 +4,14 @@ import { ConfigError } from '@mmo/core';
 
 /** Store operations served over request/reply. */
 export const StoreOps = {
+  /** RegisterCheck -> CredentialsReply */
+  registerCheck: 'register-check',
   /** RegisterRequest -> AuthReply */
   register: 'register',
-  /** LoginRequest -> AuthReply */
-  login: 'login',
+  /** CredentialsRequest -> CredentialsReply */
+  credentials: 'credentials',
+  /** GrantRequest -> AuthReply */
+  grant: 'grant',
   /** ResumeRequest -> AuthReply */
   resume: 'resume',
   /** SaveBatch -> SaveReply */
@@ -114,6 +118,16 @@ export class Subjects {
   /** JetStream KV bucket of the director's decisions (the ops history). */
   opsBucket(): string {
     return `mmo_${this.world}_ops`;
+  }
+
+  /** JetStream KV bucket of the world's maintenance announcement. */
+  maintenanceBucket(): string {
+    return `mmo_${this.world}_maintenance`;
+  }
+
+  /** JetStream KV bucket of players who were in the world lately (the login queue lets them in first). */
+  returningBucket(): string {
+    return `mmo_${this.world}_returning`;
   }
 
   /** DirectorRequest -> DirectorReply (request/reply): operator commands for the active director. */

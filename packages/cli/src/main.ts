@@ -3,6 +3,7 @@ import { MmoError } from '@mmo/core';
 import { runAudit } from './verbs/audit.js';
 import { runBotsVerb } from './verbs/bots.js';
 import { runGateway } from './verbs/gateway.js';
+import { runAnnounce, runCancel, runEnd, runStatus } from './verbs/maintenance.js';
 import { runMapValidate } from './verbs/map-validate.js';
 import { runStore } from './verbs/store.js';
 import { runStoreBackup } from './verbs/store-backup.js';
@@ -29,6 +30,13 @@ const VERBS: Record<string, { run: (argv: string[]) => Promise<void>; summary: s
   'map validate': { run: runMapValidate, summary: 'check a world map' },
   audit: { run: runAudit, summary: "show an entity's changes of owner" },
   bots: { run: runBotsVerb, summary: 'load test with bots (latency, bandwidth, anomalies)' },
+  'maintenance announce': {
+    run: runAnnounce,
+    summary: 'announce maintenance; at the time everyone is saved and closed',
+  },
+  'maintenance cancel': { run: runCancel, summary: 'take a maintenance announcement back' },
+  'maintenance end': { run: runEnd, summary: 'open the world again after maintenance' },
+  'maintenance status': { run: runStatus, summary: 'print the maintenance announced' },
 };
 
 function usage(): string {

@@ -31,6 +31,10 @@ function report(o: Partial<SwarmReport> & { latencies?: number[] }): SwarmReport
     restores: 0,
     restoreShiftM: 0,
     frameGapsMs: [],
+    loginMs: [],
+    queued: 0,
+    queueMaxPosition: 0,
+    queuePositionRises: 0,
     errors: [],
     cpuSeconds: 1,
     wallSeconds: 10,
@@ -41,6 +45,18 @@ function report(o: Partial<SwarmReport> & { latencies?: number[] }): SwarmReport
 }
 
 describe('the bots summary', () => {
+  test('logins: quantiles over every bot, the queue figures added up or maxed', () => {
+    const s = summarise(
+      [
+        report({ loginMs: [100, 200, 300], queued: 2, queueMaxPosition: 40, queuePositionRises: 0 }),
+        report({ loginMs: [5000], queued: 1, queueMaxPosition: 90, queuePositionRises: 1 }),
+      ],
+      10,
+    );
+    expect(s.login).toEqual({ ms: { p50: 200, p99: 5000, max: 5000 }, queued: 3, maxPosition: 90, positionRises: 1 });
+    expect(formatSummary(s)).toMatch(/3 waited in the queue \(first place at most 90, 1 places that went up\)/);
+  });
+
   test('merges the workers: counts add up, rates are per client-second, latency comes from every sample', () => {
     const s = summarise(
       [

@@ -118,6 +118,10 @@ describe('mmo verbs', () => {
     'map validate',
     'audit',
     'bots',
+    'maintenance announce',
+    'maintenance cancel',
+    'maintenance end',
+    'maintenance status',
   ])('mmo %s --help', async (verb) => {
     const run = runMmo([...verb.split(' '), '--help']);
     expect(await run.exited).toBe(0);

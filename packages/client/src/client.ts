@@ -9,6 +9,8 @@ import {
   FrameReader,
   type InventoryItemData,
   ItemAction,
+  type MaintenanceData,
+  type QueueStatusData,
   ServerBody,
   type WelcomeData,
   WorldState,
@@ -41,6 +43,8 @@ export class ServerErrorReply extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** When the server asks the client to wait before trying again (ErrorCode.Throttled), in milliseconds. */
+    readonly retryAfterMs = 0,
   ) {
     super(message);
     this.name = 'ServerErrorReply';
@@ -65,6 +69,16 @@ export interface ClientEvents {
    * flow again.
    */
   world: (state: WorldLinkState) => void;
+  /**
+   * A login is waiting its turn in the login queue: its place (1: next), how many wait, and the expected wait.
+   * Comes when the wait starts and then at least every 2 s, until the login's answer.
+   */
+  queue: (status: QueueStatusData) => void;
+  /**
+   * Maintenance was announced (again at each reminder), or taken back (`cancelled`). Times are the server's wall
+   * clock in ms; `maintenance` holds the current announcement.
+   */
+  maintenance: (m: MaintenanceData) => void;
 }
 
 export type WorldLinkState = 'live' | 'reconnecting' | 'restored';
@@ -105,6 +119,10 @@ export class GameClient extends Emitter<ClientEvents> {
   closed: { code: number; reason: string } | null = null;
   /** The last word of the server on the link to the world. */
   worldState: WorldLinkState = 'live';
+  /** The maintenance announced, if any (times are the server's wall clock, ms). */
+  maintenance: MaintenanceData | null = null;
+  /** The latest place in the login queue while a login waits its turn; null otherwise. */
+  queueStatus: QueueStatusData | null = null;
   readonly stats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, frames: 0 };
 
   private readonly frameReader = new FrameReader();
@@ -248,6 +266,7 @@ export class GameClient extends Emitter<ClientEvents> {
       case ServerBody.Welcome: {
         const { body: _, ...welcome } = msg;
         this.welcome = welcome;
+        this.queueStatus = null;
         this.pendingAuth?.resolve(welcome);
         this.pendingAuth = null;
         this.emit('welcome', welcome);
@@ -258,7 +277,7 @@ export class GameClient extends Emitter<ClientEvents> {
       case ServerBody.Notice:
         return this.emit('notice', msg.text);
       case ServerBody.ServerError: {
-        const error = new ServerErrorReply(msg.code, msg.message);
+        const error = new ServerErrorReply(msg.code, msg.message, msg.retryAfterMs);
         if (this.pendingAuth) {
           this.pendingAuth.reject(error);
           this.pendingAuth = null;
@@ -273,6 +292,16 @@ export class GameClient extends Emitter<ClientEvents> {
         return this.emit('inventory', msg.items);
       case ServerBody.WorldStatus:
         return this.onWorldStatus(WORLD_STATES[msg.state] ?? 'live');
+      case ServerBody.Maintenance: {
+        const { body: _, ...m } = msg;
+        this.maintenance = m.cancelled ? null : m;
+        return this.emit('maintenance', m);
+      }
+      case ServerBody.QueueStatus: {
+        const { body: _, ...status } = msg;
+        this.queueStatus = status;
+        return this.emit('queue', status);
+      }
     }
   }
 

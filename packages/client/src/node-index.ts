@@ -4,6 +4,6 @@ export type { ChatLine, ClientEvents, ClientOptions, WebSocketFactory, WebSocket
 export { GameClient, ServerErrorReply } from './client.js';
 export type { FrameInfo } from './frame-applier.js';
 export { RemoteEntity } from './interpolation.js';
-export { nodeSocket } from './node.js';
+export { nodeSocket, nodeSocketFrom } from './node.js';
 export type { NodeWebSocketOptions, WebSocketErrorEvent } from './ws/node-websocket.js';
 export { NodeWebSocket } from './ws/node-websocket.js';

@@ -3,6 +3,8 @@
 // walk with the keyboard, see each other move, and chat.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { Bus, MaintenanceBoard, Subjects } from '@mmo/bus';
+import { silentLogger } from '@mmo/core';
 import { startCluster, type TestCluster, tempDir } from '@mmo/testkit';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
@@ -209,4 +211,37 @@ describe('browser client', () => {
     await page.waitForFunction(() => document.getElementById('login-error')?.textContent !== '');
     expect(await page.textContent('#login-error')).toBe('Wrong username or password.');
   }, 30_000);
+
+  test('maintenance: the banner counts down in the game, and a new login is told when the world is back', async () => {
+    const player = await browser.newPage();
+    await register(player, 'mara');
+    const bus = await Bus.connect({ url: cluster.nats.url, name: 'browser-test', log: silentLogger() });
+    const board = await MaintenanceBoard.open(bus, new Subjects(cluster.config.world));
+    const startsAt = Date.now() + 45_000;
+    try {
+      await board.announce({ startsAt, until: startsAt + 1_800_000, message: 'New bridges', announcedAt: Date.now() });
+      await player.waitForSelector('#maintenance-banner:not([hidden])');
+      const first = await player.textContent('#maintenance-banner');
+      expect(first).toMatch(/^Maintenance in 0:4\d: New bridges\. Back at /);
+      await player.waitForFunction(
+        (before) => document.getElementById('maintenance-banner')?.textContent !== before,
+        first,
+      );
+      // Within a minute of the start, a new login is refused with the time the world is back.
+      const late = await browser.newPage();
+      await late.goto(cluster.url);
+      await late.fill('#username', 'mara');
+      await late.fill('#password', 'password123');
+      await late.click('#login');
+      await late.waitForFunction(() => document.getElementById('login-error')?.textContent !== '');
+      expect(await late.textContent('#login-error')).toMatch(
+        /closes for maintenance at .*; back at .* UTC\. New bridges/,
+      );
+      await board.clear();
+      await player.waitForSelector('#maintenance-banner', { state: 'hidden' });
+    } finally {
+      await board.clear().catch(() => {});
+      await bus.close();
+    }
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 // The browser client: log in, walk, chat, pick up and hand over items. Keeps the session token so that a dropped connection resumes by itself.
-import { ErrorCode } from '@mmo/protocol';
+import { ErrorCode, type MaintenanceData } from '@mmo/protocol';
 import { GameClient, type ServerErrorReply } from '../src/client.js';
 import { pickUpNearest, showInventory, strikeNearest } from './actions.js';
 import { watchKeyboard } from './keyboard.js';
@@ -43,8 +43,44 @@ async function connect(auth: (c: GameClient) => Promise<unknown>): Promise<GameC
   client.on('world', (link) => {
     $('world-link').hidden = link === 'live';
   });
-  await auth(client);
+  client.on('maintenance', (m) => showMaintenance(m.cancelled ? null : m));
+  client.on('queue', (q) => {
+    const wait = q.estimatedWaitSec > 0 ? `about ${formatWait(q.estimatedWaitSec)}` : 'estimating the wait';
+    $('login-queue').textContent = `In the queue: place ${q.position} of ${q.length}, ${wait}.`;
+    $('login-queue').hidden = false;
+  });
+  try {
+    await auth(client);
+  } finally {
+    $('login-queue').hidden = true;
+  }
   return client;
+}
+
+let maintenanceTimer: ReturnType<typeof setInterval> | null = null;
+
+/** The maintenance banner, counting down to the start on this machine's clock (announced in server time). */
+function showMaintenance(m: MaintenanceData | null): void {
+  if (maintenanceTimer) clearInterval(maintenanceTimer);
+  maintenanceTimer = null;
+  const banner = $('maintenance-banner');
+  banner.hidden = m === null;
+  if (!m) return;
+  const said = /[.!?]$/.test(m.message) ? m.message : `${m.message}.`;
+  const back = m.until ? ` Back at ${new Date(m.until).toLocaleTimeString()}.` : '';
+  const draw = () => {
+    const left = Math.max(0, Math.ceil((m.startsAt - Date.now()) / 1000));
+    const count = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+    banner.textContent =
+      left > 0 ? `Maintenance in ${count}: ${said}${back}` : `Closed for maintenance: ${said}${back}`;
+  };
+  draw();
+  maintenanceTimer = setInterval(draw, 1000);
+}
+
+function formatWait(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  return `${Math.ceil(seconds / 60)} min`;
 }
 
 async function enter(client: GameClient): Promise<void> {

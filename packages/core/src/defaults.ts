@@ -50,6 +50,16 @@ export const DEFAULTS = {
      * tests, whose bots spread over an area from the start; keep it off for players.
      */
     clientSpawn: false,
+    /**
+     * Password hashes (logins, registrations) this gateway computes at once; the others wait their turn. Each takes
+     * a core for about 50 ms at the default cost: more gateways, not more slots, is how logins scale.
+     */
+    hashSlots: 1,
+    /**
+     * Addresses of reverse proxies in front of this gateway, comma-separated. Only a connection from one of them has
+     * its client address taken from X-Forwarded-For; every other client is known by its socket's address.
+     */
+    trustedProxies: '',
   },
   zone: {
     /** Simulation rate. */
@@ -130,12 +140,42 @@ export const DEFAULTS = {
     /** ...and merged back after this long (never beyond one region of the world map). */
     coldForMs: 60_000,
   },
+  queue: {
+    /**
+     * Players the world holds at most, over all gateways; logins beyond it wait in the login queue for someone to
+     * leave. 0: no limit (logins still queue when they come faster than they are served).
+     */
+    maxPlayers: 5_000,
+    /** Players whose session ended by a fault (not by leaving) this recently go to the front of the queue. */
+    returningWithinMin: 10,
+    /** A waiting login hears its place this often. */
+    updateMs: 1_000,
+  },
+  logins: {
+    /**
+     * Login attempts one address may make on one account before each further one must wait. Counted by the store
+     * for the whole cluster; a successful login clears them. Another address (the owner's) is not slowed down.
+     */
+    freeAttempts: 3,
+    /** The first wait after those; every further attempt doubles it... */
+    backoffMs: 1_000,
+    /** ...up to this. */
+    backoffMaxMs: 300_000, // 5 min
+    /** Login attempts one address may make over all accounts (that did not succeed) before its attempts wait too. */
+    addressFreeAttempts: 20,
+    /** Attempts are forgotten this long after the last one. */
+    forgetAfterMin: 15,
+    /** New accounts one address may create at once... */
+    registrationBurst: 5,
+    /** ...and then this many an hour. */
+    registrationsPerHour: 10,
+  },
   store: {
     /** SQLite file, relative to dataDir. */
     file: 'world.sqlite',
     /** A session token stays valid this long after login. */
     sessionTtlHours: 168, // 7 days
-    /** scrypt cost parameter N for password hashes (a power of two). */
+    /** scrypt cost parameter N for password hashes (a power of two); gateways compute them, the store keeps them. */
     scryptCost: 16_384,
     /** How long a request to the store may take before the caller retries or gives up. */
     requestTimeoutMs: 5_000,

@@ -1,7 +1,15 @@
 // Composition root of a gateway: uWebSockets.js for clients, NATS for the cluster.
 
 import type { us_listen_socket } from 'uWebSockets.js';
-import { Bus, PartitionDirectory, StoreClient, Subjects } from '@mmo/bus';
+import {
+  Bus,
+  MaintenanceBoard,
+  PartitionDirectory,
+  PasswordLogins,
+  ReturningPlayers,
+  StoreClient,
+  Subjects,
+} from '@mmo/bus';
 import { type Clock, type Config, ConfigError, type Logger, processInstanceId, systemClock } from '@mmo/core';
 import {
   CloseCode,
@@ -12,11 +20,14 @@ import {
 } from '@mmo/protocol';
 import { partitionFromWorld, type WorldMap } from '@mmo/world';
 import type { Subscription } from 'nats';
+import { clientAddress, parseTrustedProxies } from './client-address.js';
 import { addHttpRoutes, type Health } from './http-routes.js';
-import { createGatewayMetrics } from './metrics.js';
+import { LoginQueue } from './login-queue.js';
+import { MaintenanceWatch } from './maintenance-watch.js';
+import { createGatewayMetrics, createQueueWaitHistogram } from './metrics.js';
 import { loadUws } from './native-uws.js';
 import { PlayService } from './play-service.js';
-import type { SocketData } from './session.js';
+import type { Session, SocketData } from './session.js';
 import { StallWatch } from './stall-watch.js';
 import { loadStaticFiles } from './static-files.js';
 import { ZoneLinks } from './zone-links.js';
@@ -49,6 +60,8 @@ export function gatewayIdFor(config: Config): string {
 
 /** How often every player's last frame is looked at. */
 const STALL_CHECK_MS = 100;
+/** How often due maintenance reminders are sent and the start is looked for. */
+const MAINTENANCE_CHECK_MS = 1_000;
 
 /** How long a stopping gateway waits for its sockets to report closed. */
 const SHUTDOWN_CLOSE_WAIT_MS = 2_000;
@@ -58,10 +71,21 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
   while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }
 
+/**
+ * How many more players the world takes now: queue.maxPlayers less the players the zones last reported and those
+ * who entered here since (a zone's count lags by up to two heartbeats; counting them twice errs on the safe side).
+ */
+function worldRoom(config: Config, registry: ZoneRegistry, play: PlayService, now: number): number {
+  const max = config.queue.maxPlayers;
+  if (max === 0) return Number.POSITIVE_INFINITY;
+  return max - registry.players(now) - play.enteredWithin(2 * config.zone.heartbeatMs);
+}
+
 export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> {
   const { config, log } = o;
   const clock = o.clock ?? systemClock;
   if (!config.natsUrl) throw new ConfigError('the gateway needs NATS: set NATS_URL (or natsUrl in the config file).');
+  const proxies = parseTrustedProxies(config.gateway.trustedProxies);
   const uws = loadUws();
   const id = gatewayIdFor(config);
   const subjects = new Subjects(config.world);
@@ -72,7 +96,29 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const stopWatch = await directory.watch((map) => registry.setPartition(map));
   const links = new ZoneLinks(bus, subjects, id, config.gateway.inputBatchMs);
   const store = new StoreClient(bus, subjects, config.store.requestTimeoutMs);
-  const play = new PlayService({ config, map: o.map, store, links, registry, clock, log });
+  const logins = new PasswordLogins(store, { scryptCost: config.store.scryptCost, slots: config.gateway.hashSlots });
+  const returningMs = config.queue.returningWithinMin * 60_000;
+  const returning = await ReturningPlayers.open(bus, subjects, returningMs);
+  const queueWait = createQueueWaitHistogram();
+  // Served at once: one more than the hash slots, so that a login's store round trip overlaps another's hash.
+  const queue: LoginQueue<Session> = new LoginQueue<Session>({
+    concurrency: config.gateway.hashSlots + 1,
+    room: () => worldRoom(config, registry, play, clock.now()),
+    now: () => clock.now(),
+    tell: (s, status) => play.sendQueueStatus(s, status),
+    admitted: (waitedMs) => queueWait.observe(waitedMs / 1000),
+  });
+  const loginGate = (now: number): ReturnType<MaintenanceWatch['refusal']> => maintenance.refusal(now);
+  const play: PlayService = new PlayService({
+    ...{ config, map: o.map, store, logins, queue, returning, links, registry, clock, log },
+    loginGate,
+  });
+  const maintenance: MaintenanceWatch = new MaintenanceWatch(play, log);
+  const board = await MaintenanceBoard.open(bus, subjects);
+  const stopMaintenanceWatch = await board.watch((record) => maintenance.set(record, clock.wallNow()));
+  const maintenanceTimer = setInterval(() => maintenance.check(clock.wallNow()), MAINTENANCE_CHECK_MS);
+  const queueTimer = setInterval(() => queue.update(), config.queue.updateMs);
+  const returningTimer = setInterval(() => play.markPlaying(), returningMs / 3);
   const stalls = new StallWatch({ play, store, registry, bus, config: config.gateway, log });
   const stallTimer = setInterval(() => stalls.check(clock.now()), STALL_CHECK_MS);
 
@@ -98,7 +144,8 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
     const now = clock.now();
     const zones = registry.alive(now);
     const missing = registry.missing(now);
-    const ready = !bus.closed && registry.partition !== null && missing.length === 0;
+    const closed = maintenance.health(clock.wallNow())?.state === 'maintenance';
+    const ready = !bus.closed && registry.partition !== null && missing.length === 0 && !closed;
     return {
       ready,
       body: {
@@ -110,6 +157,8 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
         missingZones: missing,
         connections: play.sessions.size,
         players: play.playing,
+        queue: queue.length,
+        maintenance: maintenance.health(clock.wallNow()),
       },
     };
   };
@@ -124,7 +173,8 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
     idleTimeout: g.idleTimeoutSec,
     sendPingsAutomatically: true,
     upgrade: (res, req, context) => {
-      const address = Buffer.from(res.getRemoteAddressAsText()).toString();
+      const socketAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
+      const address = clientAddress(socketAddress, req.getHeader('x-forwarded-for'), proxies);
       res.upgrade<SocketData>(
         { session: null, address },
         req.getHeader('sec-websocket-key'),
@@ -136,6 +186,8 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
     open: (ws) => {
       const data = ws.getUserData();
       data.session = play.open(ws, data.address);
+      const announced = maintenance.announcement();
+      if (announced) play.sendTo(data.session, announced);
     },
     message: (ws, message, isBinary) => {
       const session = ws.getUserData().session;
@@ -146,7 +198,8 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
       if (session) play.closed(session, code);
     },
   });
-  addHttpRoutes(app, health, createGatewayMetrics(play, stalls, links, bus, id), loadStaticFiles(o.map.file));
+  const metrics = createGatewayMetrics({ play, stalls, links, bus, queue, queueWait, gatewayId: id });
+  addHttpRoutes(app, health, metrics, loadStaticFiles(o.map.file));
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
     app.listen(g.host, g.port, (socket) => {
@@ -166,6 +219,10 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       clearInterval(stallTimer);
+      clearInterval(queueTimer);
+      clearInterval(maintenanceTimer);
+      stopMaintenanceWatch();
+      clearInterval(returningTimer);
       uws.us_listen_socket_close(listenSocket);
       for (const s of [...play.sessions]) play.close(s, CloseCode.GoingAway, 'server shutting down');
       // uWS reports each close a little later; every reported close sends that player's leave to the zone.

@@ -1,21 +1,58 @@
 // Prometheus metrics of a gateway.
 import type { Bus } from '@mmo/bus';
 import { counterFrom } from '@mmo/core';
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { LoginQueue } from './login-queue.js';
 import type { PlayService } from './play-service.js';
 import type { StallWatch } from './stall-watch.js';
 import type { ZoneLinks } from './zone-links.js';
 
-export function createGatewayMetrics(
-  play: PlayService,
-  stalls: StallWatch,
-  links: ZoneLinks,
-  bus: Bus,
-  gatewayId: string,
-): Registry {
+/** How long logins waited in the login queue; registered by createGatewayMetrics. */
+export function createQueueWaitHistogram(): Histogram {
+  return new Histogram({
+    name: 'mmo_gateway_login_queue_wait_seconds',
+    help: 'Time a login waited in the login queue before it was served (0 when it did not wait)',
+    buckets: [0.01, 0.1, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600],
+    registers: [],
+  });
+}
+
+export interface GatewayMetricSources {
+  play: PlayService;
+  stalls: StallWatch;
+  links: ZoneLinks;
+  bus: Bus;
+  queue: Pick<LoginQueue<unknown>, 'length' | 'counters'>;
+  queueWait: Histogram;
+  gatewayId: string;
+}
+
+export function createGatewayMetrics(m: GatewayMetricSources): Registry {
+  const { play, stalls, links, bus, queue } = m;
   const registry = new Registry();
-  registry.setDefaultLabels({ role: 'gateway', gateway: gatewayId });
+  registry.setDefaultLabels({ role: 'gateway', gateway: m.gatewayId });
   collectDefaultMetrics({ register: registry });
+  registry.registerMetric(m.queueWait);
+  new Gauge({
+    name: 'mmo_gateway_login_queue_length',
+    help: 'Logins waiting in the login queue',
+    registers: [registry],
+    collect() {
+      this.set(queue.length);
+    },
+  });
+  counterFrom(
+    registry,
+    'mmo_gateway_login_queue_admitted_total',
+    'Logins let in by the login queue (rate: admissions per second)',
+    () => queue.counters.admitted,
+  );
+  counterFrom(
+    registry,
+    'mmo_gateway_login_queue_waited_total',
+    'Logins that had to wait in the login queue',
+    () => queue.counters.waited,
+  );
   const c = play.counters;
   new Gauge({
     name: 'mmo_gateway_connections',

@@ -1,6 +1,6 @@
 // The play socket protocol: login, routing of inputs and chat to the owning zone, delivery of zone frames, and the
 // rules that close a misbehaving connection (and only that one).
-import type { StoreClient } from '@mmo/bus';
+import type { PasswordLogins, ReturningPlayers, StoreClient } from '@mmo/bus';
 import { type Clock, type Config, type Logger, ProtocolError } from '@mmo/core';
 import {
   type AuthReplyData,
@@ -12,14 +12,17 @@ import {
   decodeClientMessage,
   ErrorCode,
   encodePong,
+  encodeQueueStatus,
   encodeServerError,
   encodeWelcome,
   encodeWorldStatus,
   POSITION_SCALE,
   type PresentPlayerData,
+  type QueueStatusData,
   WorldState,
 } from '@mmo/protocol';
 import { nearestFreePoint, type WorldMap } from '@mmo/world';
+import type { LoginQueue } from './login-queue.js';
 import { type PlaySocket, Session, SessionState } from './session.js';
 import type { ZoneLinks } from './zone-links.js';
 import type { ZoneRegistry } from './zone-registry.js';
@@ -46,6 +49,7 @@ const AUTH_ERRORS: Partial<Record<AuthStatus, ErrorCode>> = {
   [AuthStatus.InvalidName]: ErrorCode.InvalidName,
   [AuthStatus.WeakPassword]: ErrorCode.WeakPassword,
   [AuthStatus.SessionExpired]: ErrorCode.SessionExpired,
+  [AuthStatus.Throttled]: ErrorCode.Throttled,
 };
 
 /** How often a login waiting for its zone to run again looks. */
@@ -58,6 +62,12 @@ export interface PlayServiceOptions {
   config: Config;
   map: WorldMap;
   store: StoreClient;
+  logins: PasswordLogins;
+  queue: LoginQueue<Session>;
+  /** Players seen in the world lately (null: no priority for returning players). */
+  returning: ReturningPlayers | null;
+  /** Why logins are refused at wall-clock time `now` (maintenance), or null when they are not. */
+  loginGate?: (now: number) => { message: string; retryAfterMs: number } | null;
   links: ZoneLinks;
   registry: ZoneRegistry;
   clock: Clock;
@@ -82,6 +92,8 @@ export class PlayService {
   };
   private nextId = 1;
   private spawnTurn = 0;
+  /** When recent players entered the world through this gateway (oldest first). */
+  private readonly entered: number[] = [];
 
   constructor(private readonly o: PlayServiceOptions) {}
 
@@ -136,7 +148,7 @@ export class PlayService {
           return this.error(s, ErrorCode.AlreadyLoggedIn, 'You are already logged in.');
         if (s.state === SessionState.Authenticating)
           return this.error(s, ErrorCode.BadRequest, 'A login is already in progress.');
-        void this.authenticate(s, msg);
+        void this.admit(s, msg);
         return;
       case ClientBody.MoveInput:
         if (!s.playing) return this.close(s, CloseCode.NotLoggedIn, 'log in before sending play messages');
@@ -167,11 +179,61 @@ export class PlayService {
     }
   }
 
-  private async authenticate(s: Session, msg: ClientMessageData): Promise<void> {
+  /** A login takes its place in the login queue (returning players first) and is served when its turn comes. */
+  private async admit(s: Session, msg: ClientMessageData): Promise<void> {
+    const closed = this.o.loginGate?.(this.o.clock.wallNow());
+    if (closed) return this.error(s, ErrorCode.Maintenance, closed.message, closed.retryAfterMs);
     s.state = SessionState.Authenticating;
+    const returning = await this.isReturning(msg);
+    if (s.state !== SessionState.Authenticating) return; // closed meanwhile
+    this.o.queue.enter(s, returning, () => this.authenticate(s, msg));
+  }
+
+  /** Whether the player was in the world a moment ago and lost its session by a fault. */
+  private async isReturning(msg: ClientMessageData): Promise<boolean> {
+    const { returning } = this.o;
+    if (!returning || (msg.body !== ClientBody.Login && msg.body !== ClientBody.Resume)) return false;
+    const key = msg.body === ClientBody.Login ? { name: msg.username } : { token: msg.token };
+    try {
+      return await returning.isReturning(key, this.o.clock.wallNow());
+    } catch (error) {
+      this.o.log.warn({ err: error }, 'could not tell whether a login is a returning player');
+      return false;
+    }
+  }
+
+  /** Sends a message to every open connection, logged in or not. */
+  broadcast(bytes: Uint8Array): void {
+    for (const s of this.sessions) this.send(s, bytes);
+  }
+
+  /** Sends a message to one connection. */
+  sendTo(s: Session, bytes: Uint8Array): void {
+    this.send(s, bytes);
+  }
+
+  /** Tells a waiting login its place in the queue. */
+  sendQueueStatus(s: Session, status: QueueStatusData): void {
+    if (s.state === SessionState.Authenticating) this.send(s, encodeQueueStatus(status));
+  }
+
+  /** Writes every playing session down again as in the world (see ReturningPlayers). */
+  markPlaying(): void {
+    const at = this.o.clock.wallNow();
+    for (const s of this.byPlayer.values()) this.markReturning(s, at);
+  }
+
+  private markReturning(s: Session, at: number): void {
+    this.o.returning?.mark({ name: s.name, token: s.token }, at).catch((error: unknown) => {
+      this.o.log.warn({ err: error, player: s.player }, 'could not write a player down as in the world');
+    });
+  }
+
+  private async authenticate(s: Session, msg: ClientMessageData): Promise<void> {
+    if (s.state !== SessionState.Authenticating) return; // closed while it waited
     let reply: AuthReplyData;
     try {
-      reply = await this.askStore(msg);
+      reply = await this.askStore(s, msg);
     } catch (error) {
       this.o.log.warn({ err: error }, 'store did not answer a login');
       if (s.state !== SessionState.Authenticating) return;
@@ -211,13 +273,13 @@ export class PlayService {
     return { zone: zone.id };
   }
 
-  private askStore(msg: ClientMessageData): Promise<AuthReplyData> {
-    const { store } = this.o;
+  private askStore(s: Session, msg: ClientMessageData): Promise<AuthReplyData> {
+    const { logins, store } = this.o;
     if (msg.body === ClientBody.Register) {
       const spawn = this.chosenSpawn(msg.spawn) ?? this.pickSpawn();
-      return store.register({ username: msg.username, password: msg.password, spawnX: spawn.x, spawnY: spawn.y });
+      return logins.register(msg.username, msg.password, spawn, s.address);
     }
-    if (msg.body === ClientBody.Login) return store.login({ username: msg.username, password: msg.password });
+    if (msg.body === ClientBody.Login) return logins.login(msg.username, msg.password, s.address);
     if (msg.body === ClientBody.Resume) return store.resume(msg.token);
     throw new Error('not an authentication message');
   }
@@ -242,7 +304,7 @@ export class PlayService {
     s.state = SessionState.Anonymous;
     s.authAttempts++;
     this.counters.loginFailures++;
-    this.error(s, AUTH_ERRORS[reply.status] ?? ErrorCode.BadRequest, reply.message);
+    this.error(s, AUTH_ERRORS[reply.status] ?? ErrorCode.BadRequest, reply.message, reply.retryAfterMs);
     if (s.authAttempts >= this.o.config.gateway.maxAuthAttempts) {
       this.close(s, CloseCode.TooManyAuthAttempts, 'too many failed login attempts');
     }
@@ -269,6 +331,8 @@ export class PlayService {
     if (s.loginTimer) clearTimeout(s.loginTimer);
     this.byPlayer.set(c.id, s);
     this.counters.logins++;
+    this.entered.push(this.o.clock.now());
+    this.markReturning(s, this.o.clock.wallNow());
     this.join(s, place.zone, c);
     const z = this.o.config.zone;
     this.send(
@@ -363,7 +427,22 @@ export class PlayService {
     this.sessions.delete(s);
     this.counters.closes.set(code, (this.counters.closes.get(code) ?? 0) + 1);
     if (this.byPlayer.get(s.player) === s) this.byPlayer.delete(s.player);
-    if (wasPlaying) this.o.links.leave(s.zone, s.player, s.epoch);
+    this.o.queue.leave(s);
+    if (!wasPlaying) return;
+    this.o.links.leave(s.zone, s.player, s.epoch);
+    // A player that closed its own connection left; any other end (a drop, this gateway stopping) was a fault.
+    if (!s.ending && (code === CloseCode.Normal || code === CloseCode.GoingAway)) {
+      this.o.returning?.forget({ name: s.name, token: s.token }).catch((error: unknown) => {
+        this.o.log.warn({ err: error, player: s.player }, 'could not forget a player that left');
+      });
+    } else this.markReturning(s, this.o.clock.wallNow());
+  }
+
+  /** Players who entered through this gateway within the last `ms` (the zones may not count them yet). */
+  enteredWithin(ms: number): number {
+    const since = this.o.clock.now() - ms;
+    while (this.entered.length > 0 && (this.entered[0] as number) < since) this.entered.shift();
+    return this.entered.length;
   }
 
   private send(s: Session, bytes: Uint8Array): void {
@@ -374,8 +453,8 @@ export class PlayService {
     if (result === 2) this.close(s, CloseCode.SlowConsumer, 'connection too slow: messages were piling up');
   }
 
-  private error(s: Session, code: ErrorCode, message: string): void {
-    this.send(s, encodeServerError(code, message));
+  private error(s: Session, code: ErrorCode, message: string, retryAfterMs = 0): void {
+    this.send(s, encodeServerError(code, message, retryAfterMs));
   }
 
   /** Closes one connection with a close code and a reason (at most 123 bytes). */

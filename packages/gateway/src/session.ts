@@ -1,5 +1,5 @@
 import type { WebSocket } from 'uWebSockets.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter } from '@mmo/core';
 
 export const SessionState = {
   /** Connected, not logged in. */

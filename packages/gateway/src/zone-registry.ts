@@ -84,6 +84,16 @@ export class ZoneRegistry {
     return list.sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  /** Players in the world, as the zones of the current map last reported them (a retired region counts no more). */
+  players(now: number): number {
+    let sum = 0;
+    for (const z of this.partition?.zones ?? []) {
+      const heard = this.beats.get(z.id);
+      if (heard && now - heard.at <= this.aliveMs) sum += heard.beat.players;
+    }
+    return sum;
+  }
+
   /** Zones of the partition map that have not been heard from recently. */
   missing(now: number): string[] {
     if (!this.partition) return [];

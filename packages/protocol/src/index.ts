@@ -1,5 +1,25 @@
 // @mmo/protocol: generated FlatBuffers code, encoders and decoders, wire enums (opcodes, error and close codes).
 
+export type {
+  AccountQueryData,
+  CredentialsReplyData,
+  GrantRequestData,
+  RegisterRequestData,
+} from './account-codec.js';
+export {
+  decodeCredentialsReply,
+  decodeCredentialsRequest,
+  decodeGrantRequest,
+  decodeRegisterCheck,
+  decodeRegisterRequest,
+  decodeResumeRequest,
+  encodeCredentialsReply,
+  encodeCredentialsRequest,
+  encodeGrantRequest,
+  encodeRegisterCheck,
+  encodeRegisterRequest,
+  encodeResumeRequest,
+} from './account-codec.js';
 export type { AuditEntryData } from './audit-codec.js';
 export {
   decodeAuditBatch,
@@ -109,6 +129,8 @@ export type {
   FrameEnter,
   FrameUpdate,
   InventoryItemData,
+  MaintenanceData,
+  QueueStatusData,
   ServerMessageData,
   WelcomeData,
 } from './server-codec.js';
@@ -116,32 +138,20 @@ export {
   decodeServerMessage,
   encodeChatMessage,
   encodeInventory,
+  encodeMaintenance,
   encodeNotice,
   encodePong,
+  encodeQueueStatus,
   encodeServerError,
   encodeWelcome,
   encodeWorldStatus,
 } from './server-codec.js';
-export type {
-  AuthReplyData,
-  CharacterData,
-  EntitySaveData,
-  LoginRequestData,
-  RegisterRequestData,
-  SaveBatchData,
-  SaveReplyData,
-} from './store-codec.js';
+export type { AuthReplyData, CharacterData, EntitySaveData, SaveBatchData, SaveReplyData } from './store-codec.js';
 export {
   decodeAuthReply,
-  decodeLoginRequest,
-  decodeRegisterRequest,
-  decodeResumeRequest,
   decodeSaveBatch,
   decodeSaveReply,
   encodeAuthReply,
-  encodeLoginRequest,
-  encodeRegisterRequest,
-  encodeResumeRequest,
   encodeSaveBatch,
   encodeSaveReply,
 } from './store-codec.js';

@@ -6,8 +6,10 @@ import {
   type ErrorCode,
   Inventory,
   InventoryItem,
+  Maintenance,
   Notice,
   Pong,
+  QueueStatus,
   ServerBody,
   ServerError,
   ServerMessage,
@@ -67,10 +69,12 @@ export type ServerMessageData =
   | { body: ServerBody.Frame; frame: FrameData }
   | { body: ServerBody.ChatMessage; fromId: number; fromName: string; text: string }
   | { body: ServerBody.Notice; text: string }
-  | { body: ServerBody.ServerError; code: ErrorCode; message: string }
+  | { body: ServerBody.ServerError; code: ErrorCode; message: string; retryAfterMs: number }
   | { body: ServerBody.Pong; clientTime: number; serverTime: number }
   | { body: ServerBody.Inventory; items: InventoryItemData[] }
-  | { body: ServerBody.WorldStatus; state: WorldState };
+  | { body: ServerBody.WorldStatus; state: WorldState }
+  | ({ body: ServerBody.QueueStatus } & QueueStatusData)
+  | ({ body: ServerBody.Maintenance } & MaintenanceData);
 
 /** One item a player holds. */
 export interface InventoryItemData {
@@ -117,9 +121,11 @@ export function encodeNotice(text: string): Uint8Array {
   return finish(b, ServerBody.Notice, Notice.createNotice(b, b.createString(text)));
 }
 
-export function encodeServerError(code: ErrorCode, message: string): Uint8Array {
+/** `retryAfterMs`: when the client may try again (a throttled attempt); 0 when it does not apply. */
+export function encodeServerError(code: ErrorCode, message: string, retryAfterMs = 0): Uint8Array {
   const b = new Builder(128);
-  return finish(b, ServerBody.ServerError, ServerError.createServerError(b, code, b.createString(message)));
+  const error = ServerError.createServerError(b, code, b.createString(message), retryAfterMs);
+  return finish(b, ServerBody.ServerError, error);
 }
 
 export function encodeInventory(items: readonly InventoryItemData[]): Uint8Array {
@@ -131,6 +137,36 @@ export function encodeInventory(items: readonly InventoryItemData[]): Uint8Array
 export function encodePong(clientTime: number, serverTime: number): Uint8Array {
   const b = new Builder(64);
   return finish(b, ServerBody.Pong, Pong.createPong(b, clientTime, serverTime));
+}
+
+/** A login's place in the login queue. */
+export interface QueueStatusData {
+  /** 1: the next to be let in. */
+  position: number;
+  /** Logins waiting in all. */
+  length: number;
+  estimatedWaitSec: number;
+}
+
+export function encodeQueueStatus(q: QueueStatusData): Uint8Array {
+  const b = new Builder(64);
+  const status = QueueStatus.createQueueStatus(b, q.position, q.length, q.estimatedWaitSec);
+  return finish(b, ServerBody.QueueStatus, status);
+}
+
+/** Maintenance as told to clients: wall-clock ms of the server; until 0 when no return time was given. */
+export interface MaintenanceData {
+  startsAt: number;
+  until: number;
+  message: string;
+  cancelled: boolean;
+}
+
+export function encodeMaintenance(m: MaintenanceData): Uint8Array {
+  const b = new Builder(128);
+  const message = b.createString(m.message);
+  const body = Maintenance.createMaintenance(b, m.startsAt, m.until, message, m.cancelled);
+  return finish(b, ServerBody.Maintenance, body);
 }
 
 export function encodeWorldStatus(state: WorldState): Uint8Array {
@@ -155,7 +191,7 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessageData {
       return { body, text: (root.body(new Notice()) as Notice).text() ?? '' };
     case ServerBody.ServerError: {
       const m = root.body(new ServerError()) as ServerError;
-      return { body, code: m.code(), message: m.message() ?? '' };
+      return { body, code: m.code(), message: m.message() ?? '', retryAfterMs: m.retryAfterMs() };
     }
     case ServerBody.Pong: {
       const m = root.body(new Pong()) as Pong;
@@ -172,6 +208,20 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessageData {
     }
     case ServerBody.WorldStatus:
       return { body, state: (root.body(new WorldStatus()) as WorldStatus).state() };
+    case ServerBody.Maintenance: {
+      const m = root.body(new Maintenance()) as Maintenance;
+      return {
+        body,
+        startsAt: m.startsAt(),
+        until: m.until(),
+        message: m.message() ?? '',
+        cancelled: m.cancelled(),
+      };
+    }
+    case ServerBody.QueueStatus: {
+      const q = root.body(new QueueStatus()) as QueueStatus;
+      return { body, position: q.position(), length: q.length(), estimatedWaitSec: q.estimatedWaitSec() };
+    }
     default:
       throw new Error(`unknown server message type ${body}`);
   }

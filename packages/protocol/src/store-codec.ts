@@ -1,17 +1,7 @@
 // Store requests and replies (NATS request/reply between gateways/zones and the store process).
 import { Builder, ByteBuffer } from 'flatbuffers';
 import type { EntityKind } from './gen/common_generated.js';
-import {
-  AuthReply,
-  type AuthStatus,
-  Character,
-  EntitySave,
-  LoginRequest,
-  RegisterRequest,
-  ResumeRequest,
-  SaveBatch,
-  SaveReply,
-} from './gen/store_generated.js';
+import { AuthReply, type AuthStatus, Character, EntitySave, SaveBatch, SaveReply } from './gen/store_generated.js';
 
 export interface CharacterData {
   id: number;
@@ -22,18 +12,6 @@ export interface CharacterData {
   data: string;
 }
 
-export interface RegisterRequestData {
-  username: string;
-  password: string;
-  spawnX: number;
-  spawnY: number;
-}
-
-export interface LoginRequestData {
-  username: string;
-  password: string;
-}
-
 export interface AuthReplyData {
   status: AuthStatus;
   message: string;
@@ -41,6 +19,8 @@ export interface AuthReplyData {
   token: string;
   /** Seconds the world has run over all its restarts (0 when the reply predates the field). */
   worldClock: number;
+  /** Throttled: milliseconds before the next attempt may be made. */
+  retryAfterMs?: number;
 }
 
 export interface EntitySaveData {
@@ -65,42 +45,6 @@ export interface SaveReplyData {
   stale: number[];
 }
 
-export function encodeRegisterRequest(r: RegisterRequestData): Uint8Array {
-  const b = new Builder(128);
-  const username = b.createString(r.username);
-  const password = b.createString(r.password);
-  b.finish(RegisterRequest.createRegisterRequest(b, username, password, r.spawnX, r.spawnY));
-  return b.asUint8Array();
-}
-
-export function decodeRegisterRequest(bytes: Uint8Array): RegisterRequestData {
-  const r = RegisterRequest.getRootAsRegisterRequest(new ByteBuffer(bytes));
-  return { username: r.username() ?? '', password: r.password() ?? '', spawnX: r.spawnX(), spawnY: r.spawnY() };
-}
-
-export function encodeLoginRequest(r: LoginRequestData): Uint8Array {
-  const b = new Builder(128);
-  const username = b.createString(r.username);
-  const password = b.createString(r.password);
-  b.finish(LoginRequest.createLoginRequest(b, username, password));
-  return b.asUint8Array();
-}
-
-export function decodeLoginRequest(bytes: Uint8Array): LoginRequestData {
-  const r = LoginRequest.getRootAsLoginRequest(new ByteBuffer(bytes));
-  return { username: r.username() ?? '', password: r.password() ?? '' };
-}
-
-export function encodeResumeRequest(token: string): Uint8Array {
-  const b = new Builder(128);
-  b.finish(ResumeRequest.createResumeRequest(b, b.createString(token)));
-  return b.asUint8Array();
-}
-
-export function decodeResumeRequest(bytes: Uint8Array): string {
-  return ResumeRequest.getRootAsResumeRequest(new ByteBuffer(bytes)).token() ?? '';
-}
-
 export function encodeAuthReply(r: AuthReplyData): Uint8Array {
   const b = new Builder(256);
   const message = b.createString(r.message);
@@ -116,6 +60,7 @@ export function encodeAuthReply(r: AuthReplyData): Uint8Array {
   if (character) AuthReply.addCharacter(b, character);
   AuthReply.addToken(b, token);
   AuthReply.addWorldClock(b, r.worldClock);
+  AuthReply.addRetryAfterMs(b, r.retryAfterMs ?? 0);
   b.finish(AuthReply.endAuthReply(b));
   return b.asUint8Array();
 }
@@ -128,6 +73,7 @@ export function decodeAuthReply(bytes: Uint8Array): AuthReplyData {
     message: r.message() ?? '',
     token: r.token() ?? '',
     worldClock: r.worldClock(),
+    retryAfterMs: r.retryAfterMs(),
     character: c
       ? { id: c.id(), epoch: c.epoch(), name: c.name() ?? '', x: c.x(), y: c.y(), data: c.data() ?? '{}' }
       : null,

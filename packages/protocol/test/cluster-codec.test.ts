@@ -2,15 +2,18 @@ import { describe, expect, test } from '@jest/globals';
 import {
   AuthStatus,
   decodeAuthReply,
+  decodeCredentialsReply,
+  decodeCredentialsRequest,
   decodeGatewayToZone,
   decodeGhostBatch,
+  decodeGrantRequest,
   decodeHandoffReply,
   decodeHandoffRequest,
-  decodeLoginRequest,
   decodeNpcQuery,
   decodeNpcReply,
   decodePresenceQuery,
   decodePresenceReply,
+  decodeRegisterCheck,
   decodeRegisterRequest,
   decodeResumeRequest,
   decodeSaveBatch,
@@ -21,15 +24,18 @@ import {
   type EntityStateData,
   encodeAuthReply,
   encodeChatEvent,
+  encodeCredentialsReply,
+  encodeCredentialsRequest,
   encodeGatewayToZone,
+  encodeGrantRequest,
   encodeHandoffOffer,
   encodeHandoffQuery,
   encodeHandoffReply,
-  encodeLoginRequest,
   encodeNpcQuery,
   encodeNpcReply,
   encodePresenceQuery,
   encodePresenceReply,
+  encodeRegisterCheck,
   encodeRegisterRequest,
   encodeResumeRequest,
   encodeSaveBatch,
@@ -179,11 +185,16 @@ describe('zone <-> zone', () => {
 
 describe('store messages', () => {
   test('auth requests and replies round-trip', () => {
-    const reg = { username: 'a', password: 'b', spawnX: 1, spawnY: 2 };
+    const reg = { username: 'a', passwordHash: 'scrypt$2$8$1$AA$BB', spawnX: 1, spawnY: 2, address: '10.0.0.1' };
     expect(decodeRegisterRequest(encodeRegisterRequest(reg))).toEqual(reg);
-    expect(decodeLoginRequest(encodeLoginRequest({ username: 'a', password: 'b' }))).toEqual({
-      username: 'a',
-      password: 'b',
+    const query = { username: 'a', address: '::1' };
+    expect(decodeRegisterCheck(encodeRegisterCheck(query))).toEqual(query);
+    expect(decodeCredentialsRequest(encodeCredentialsRequest(query))).toEqual(query);
+    const credentials = { status: AuthStatus.Throttled, message: 'wait', character: 7, hash: 'h', retryAfterMs: 1500 };
+    expect(decodeCredentialsReply(encodeCredentialsReply(credentials))).toEqual(credentials);
+    expect(decodeGrantRequest(encodeGrantRequest({ character: 7, address: '::1' }))).toEqual({
+      character: 7,
+      address: '::1',
     });
     expect(decodeResumeRequest(encodeResumeRequest('tok'))).toBe('tok');
     const ok = {
@@ -191,10 +202,18 @@ describe('store messages', () => {
       message: 'welcome',
       token: 't',
       worldClock: 3600.25,
+      retryAfterMs: 0,
       character: { id: 1, epoch: 2, name: 'a', x: 3, y: 4, data: '{}' },
     };
     expect(decodeAuthReply(encodeAuthReply(ok))).toEqual(ok);
-    const bad = { status: AuthStatus.WrongPassword, message: 'no', token: '', worldClock: 0, character: null };
+    const bad = {
+      status: AuthStatus.Throttled,
+      message: 'no',
+      token: '',
+      worldClock: 0,
+      retryAfterMs: 900,
+      character: null,
+    };
     expect(decodeAuthReply(encodeAuthReply(bad))).toEqual(bad);
   });
 

@@ -51,6 +51,11 @@ describe('server messages', () => {
       body: ServerBody.ServerError,
       code: ErrorCode.NameTaken,
       message: 'taken',
+      retryAfterMs: 0,
+    });
+    expect(decodeServerMessage(encodeServerError(ErrorCode.Throttled, 'wait', 2500))).toMatchObject({
+      code: ErrorCode.Throttled,
+      retryAfterMs: 2500,
     });
     expect(decodeServerMessage(encodePong(1, 2))).toEqual({ body: ServerBody.Pong, clientTime: 1, serverTime: 2 });
   });

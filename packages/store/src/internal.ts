@@ -11,6 +11,6 @@ export { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from './db/migrati
 export type { NpcRecord } from './db/npcs.js';
 export { Npcs } from './db/npcs.js';
 export { APPLICATION_ID, openDatabase } from './db/open.js';
-export { hashPassword, verifyPassword } from './db/passwords.js';
 export type { AuthOutcome, AuthStatusName, CharacterRecord, EntitySaveRecord } from './db/types.js';
 export { WorldClock } from './db/world-clock.js';
+export { AttemptLimits } from './service/attempt-limits.js';

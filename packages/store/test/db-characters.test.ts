@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { StoreError } from '@mmo/core';
+import { hashPassword, StoreError } from '@mmo/core';
 import { Accounts, Characters, openDatabase } from '@mmo/store/internal';
 import { type TempDir, tempDir } from '@mmo/testkit';
 import type { Database } from 'better-sqlite3';
@@ -15,10 +15,8 @@ beforeEach(async () => {
   dir = tempDir('mmo-chars-');
   db = openDatabase(join(dir.path, 'world.sqlite'));
   characters = new Characters(db);
-  const r = await new Accounts(db, { scryptCost: 1024, sessionTtlHours: 1 }).register('gil', 'long enough', {
-    x: 1,
-    y: 1,
-  });
+  const hash = await hashPassword('long enough', 1024);
+  const r = new Accounts(db, { sessionTtlHours: 1 }).register('gil', hash, { x: 1, y: 1 });
   id = r.character?.id as number;
   epoch = r.character?.epoch as number;
 });

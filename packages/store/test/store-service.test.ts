@@ -1,6 +1,6 @@
 // The store process's service over real NATS: a stale owner's late save is refused, counted, and changes nothing.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { Bus, StoreClient, Subjects } from '@mmo/bus';
+import { Bus, PasswordLogins, StoreClient, Subjects } from '@mmo/bus';
 import { loadConfig, silentLogger } from '@mmo/core';
 import { EntityKind } from '@mmo/protocol';
 import { type StoreNode, startStore } from '@mmo/store';
@@ -11,6 +11,7 @@ let dir: TempDir;
 let store: StoreNode;
 let bus: Bus;
 let client: StoreClient;
+let logins: PasswordLogins;
 
 beforeAll(async () => {
   nats = await startTestNats();
@@ -21,6 +22,7 @@ beforeAll(async () => {
   store = await startStore({ config, log: silentLogger() });
   bus = await Bus.connect({ url: nats.url, name: 'store-service-test', log: silentLogger() });
   client = new StoreClient(bus, new Subjects('test'), 5000);
+  logins = new PasswordLogins(client, { scryptCost: 1024, slots: 2 });
 });
 
 afterAll(async () => {
@@ -32,7 +34,7 @@ afterAll(async () => {
 
 describe('store service (real NATS and SQLite)', () => {
   test("a stale owner's late save cannot roll a player back; the store counts it", async () => {
-    const reg = await client.register({ username: 'wanderer', password: 'password123', spawnX: 10, spawnY: 10 });
+    const reg = await logins.register('wanderer', 'password123', { x: 10, y: 10 }, '10.0.0.1');
     const c = reg.character;
     if (!c) throw new Error('no character');
     const save = (epoch: number, x: number) =>
@@ -46,12 +48,12 @@ describe('store service (real NATS and SQLite)', () => {
     expect(store.counters.staleSaves).toBe(1);
     const metrics = await (await fetch(store.metricsUrl)).text();
     expect(metrics).toMatch(/^mmo_store_stale_saves_total\{[^}]*\} 1$/m);
-    const back = await client.login({ username: 'wanderer', password: 'password123' });
+    const back = await logins.login('wanderer', 'password123', '10.0.0.1');
     expect(back.character?.x).toBe(50);
   });
 
   test('a batch with an invalid save is refused whole, with nothing half-written', async () => {
-    const reg = await client.register({ username: 'careful', password: 'password123', spawnX: 10, spawnY: 10 });
+    const reg = await logins.register('careful', 'password123', { x: 10, y: 10 }, '10.0.0.1');
     const c = reg.character;
     if (!c) throw new Error('no character');
     const reply = await client.save({
@@ -63,7 +65,7 @@ describe('store service (real NATS and SQLite)', () => {
     });
     expect(reply).toEqual({ saved: 0, stale: [c.id, c.id] });
     expect(store.counters.rejectedBatches).toBe(1);
-    const back = await client.login({ username: 'careful', password: 'password123' });
+    const back = await logins.login('careful', 'password123', '10.0.0.1');
     expect(back.character?.x).toBe(10);
   });
 });

@@ -1,12 +1,21 @@
 // Players for tests: SDK clients over real WebSockets, with waits for what they see.
 import { type FrameInfo, GameClient } from '@mmo/client';
-import { nodeSocket } from '@mmo/client/node';
+import { nodeSocket, nodeSocketFrom } from '@mmo/client/node';
 import { waitFor } from './wait.js';
 
 export const TEST_PASSWORD = 'password123';
 
+let clients = 0;
+
+/**
+ * Connects a test player. Each comes from its own loopback address (127.50.0.1 and up), as players come from
+ * their own addresses, so that the limits per address (new accounts, login attempts) apply to each on its own.
+ */
 export function connect(wsUrl: string): Promise<GameClient> {
-  return GameClient.connect(wsUrl, { createSocket: nodeSocket });
+  const n = ++clients;
+  const from = `127.50.${(n >> 8) & 0xff}.${n & 0xff}`;
+  const loopback = /^(127\.|localhost)/.test(new URL(wsUrl).hostname);
+  return GameClient.connect(wsUrl, { createSocket: loopback ? nodeSocketFrom(from) : nodeSocket });
 }
 
 /** Connects and registers a new player named `name`; resolves once its first frame arrived. */

@@ -101,6 +101,7 @@ describe('items in zones', () => {
       body: ServerBody.ServerError,
       code: ErrorCode.ItemRefused,
       message: 'That item is not within reach.',
+      retryAfterMs: 0,
     });
     expect(holderOf(1)).toBeNull();
     ask('nw', BOB, ItemAction.PickUp, 1);

@@ -2,7 +2,7 @@
 // (its gateway is gone, or the gateway forgot it) saves it offline and removes it; a connected player stays.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { Bus, StoreClient, Subjects } from '@mmo/bus';
+import { Bus, PasswordLogins, StoreClient, Subjects } from '@mmo/bus';
 import { silentLogger } from '@mmo/core';
 import { type CharacterData, decodePresenceQuery, type PresenceQueryData } from '@mmo/protocol';
 import { joinAs, nextFrame, startCluster, TEST_PASSWORD, type TestCluster, waitFor } from '@mmo/testkit';
@@ -56,7 +56,12 @@ function audits(id: number): { from_zone: string; to_zone: string; epoch: number
 
 /** Registers a character with the store (online, at a fresh epoch) and makes zone nw hold it for `gateway`. */
 async function heldFor(gateway: string, username: string): Promise<CharacterData> {
-  const reg = await store.register({ username, password: TEST_PASSWORD, spawnX: 20, spawnY: 20 });
+  const reg = await new PasswordLogins(store, { scryptCost: 1024, slots: 1 }).register(
+    username,
+    TEST_PASSWORD,
+    { x: 20, y: 20 },
+    '127.0.0.1',
+  );
   const c = reg.character;
   if (!c) throw new Error(`no character for ${username}`);
   expect(row(c.id)?.online).toBe(1);

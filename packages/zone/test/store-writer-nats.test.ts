@@ -1,7 +1,7 @@
 // The zone's StoreWriter against the real store (NATS and SQLite): a save older than the stored epoch is refused,
 // and the writer names each refused entity with the epoch its save was sent at, so that the zone can give it up.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { Bus, StoreClient, Subjects } from '@mmo/bus';
+import { Bus, PasswordLogins, StoreClient, Subjects } from '@mmo/bus';
 import { loadConfig, silentLogger } from '@mmo/core';
 import { type CharacterData, EntityKind, type EntitySaveData } from '@mmo/protocol';
 import { type StoreNode, startStore } from '@mmo/store';
@@ -13,6 +13,7 @@ let dir: TempDir;
 let store: StoreNode;
 let bus: Bus;
 let client: StoreClient;
+let logins: PasswordLogins;
 
 beforeAll(async () => {
   nats = await startTestNats();
@@ -23,6 +24,7 @@ beforeAll(async () => {
   store = await startStore({ config, log: silentLogger() });
   bus = await Bus.connect({ url: nats.url, name: 'store-writer-test', log: silentLogger() });
   client = new StoreClient(bus, new Subjects('test'), 5000);
+  logins = new PasswordLogins(client, { scryptCost: 1024, slots: 2 });
 });
 
 afterAll(async () => {
@@ -33,7 +35,7 @@ afterAll(async () => {
 });
 
 async function character(username: string): Promise<CharacterData> {
-  const reg = await client.register({ username, password: 'password123', spawnX: 10, spawnY: 10 });
+  const reg = await logins.register(username, 'password123', { x: 10, y: 10 }, '127.0.0.1');
   if (!reg.character) throw new Error(`no character for ${username}`);
   return reg.character;
 }
@@ -72,9 +74,9 @@ describe('StoreWriter (real store over NATS)', () => {
       expect(writer.counters).toMatchObject({ saved: 1, stale: 1, failures: 0, dropped: 0 });
 
       // The newer owner's state stands; the other save of the same batch was written.
-      const back = await client.login({ username: 'fenced', password: 'password123' });
+      const back = await logins.login('fenced', 'password123', '127.0.0.1');
       expect(back.character?.x).toBe(40);
-      const other = await client.login({ username: 'fine', password: 'password123' });
+      const other = await logins.login('fine', 'password123', '127.0.0.1');
       expect(other.character?.x).toBe(30);
     } finally {
       writer.close();

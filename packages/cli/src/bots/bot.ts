@@ -1,7 +1,7 @@
 // One load-test bot: registers (or logs in when its name exists), walks between random waypoints inside an area at walking
 // speed, chats now and then, and checks every frame it receives for anomalies.
 import { type FrameInfo, GameClient, ServerErrorReply } from '@mmo/client';
-import { nodeSocket } from '@mmo/client/node';
+import { nodeSocket, nodeSocketFrom } from '@mmo/client/node';
 import { ErrorCode } from '@mmo/protocol';
 import { FrameGaps } from './frame-gaps.js';
 import type { Histogram } from './histogram.js';
@@ -28,6 +28,18 @@ export interface BotCounters {
   restoreShiftM: number;
 }
 
+/** How this bot's login went through the login queue. */
+export interface BotLogin {
+  /** From asking to log in (or register) to the welcome, ms. */
+  ms: number;
+  /** Whether it had to wait in the queue. */
+  queued: boolean;
+  /** Its first place in the queue (0: it did not wait). */
+  firstPosition: number;
+  /** Times its place went up instead of down. */
+  positionRises: number;
+}
+
 export interface BotOptions {
   url: string;
   name: string;
@@ -39,6 +51,8 @@ export interface BotOptions {
   inputEveryMs?: number;
   /** Chance per input of also saying something. */
   chatChance?: number;
+  /** Local address to connect from (default: the system's choice). */
+  sourceAddress?: string;
 }
 
 export class Bot {
@@ -53,6 +67,7 @@ export class Bot {
     restores: 0,
     restoreShiftM: 0,
   };
+  readonly login: BotLogin = { ms: 0, queued: false, firstPosition: 0, positionRises: 0 };
   /** A restore was announced: the next frame starts over from the checkpoint, at a new epoch. */
   private restored = false;
   /** Set when the server closed the connection while the bot was running. */
@@ -70,7 +85,8 @@ export class Bot {
   /** Connects and logs in; throws when it cannot. */
   async start(): Promise<void> {
     // A bot draws nothing and looks at no one: it keeps only itself, so that its cost per frame stays small.
-    const client = await GameClient.connect(this.o.url, { createSocket: nodeSocket, history: 0 });
+    const createSocket = this.o.sourceAddress ? nodeSocketFrom(this.o.sourceAddress) : nodeSocket;
+    const client = await GameClient.connect(this.o.url, { createSocket, history: 0 });
     this.client = client;
     client.on('close', () => {
       if (!this.stopping) this.disconnected = true;
@@ -81,7 +97,16 @@ export class Bot {
     client.on('world', (state) => {
       if (state === 'restored') this.restored = true;
     });
+    let lastPosition = 0;
+    client.on('queue', (q) => {
+      if (lastPosition === 0) this.login.firstPosition = q.position;
+      else if (q.position > lastPosition) this.login.positionRises++;
+      lastPosition = q.position;
+      this.login.queued = true;
+    });
+    const asked = performance.now();
     await this.logIn(client);
+    this.login.ms = performance.now() - asked;
     this.gaps.watchFrom(performance.now());
     this.timer = setInterval(() => this.step(), this.o.inputEveryMs ?? 200);
   }

@@ -24,6 +24,13 @@ export interface BotsSummary {
   frozenBots: number;
   /** Times bots were restored from their checkpoint, and the largest shift that put them back (m). */
   restores: { count: number; maxShiftM: number };
+  /** Logins: how long they took (queue included), how many waited in the queue, and how their places moved. */
+  login: {
+    ms: { p50: number; p99: number; max: number };
+    queued: number;
+    maxPosition: number;
+    positionRises: number;
+  };
   errors: string[];
 }
 
@@ -75,18 +82,26 @@ export function summarise(reports: readonly SwarmReport[], durationSec: number):
       count: sum((r) => r.restores),
       maxShiftM: round1(Math.max(0, ...reports.map((r) => r.restoreShiftM))),
     },
+    login: {
+      ms: quantiles(reports.flatMap((r) => r.loginMs)),
+      queued: sum((r) => r.queued),
+      maxPosition: Math.max(0, ...reports.map((r) => r.queueMaxPosition)),
+      positionRises: sum((r) => r.queuePositionRises),
+    },
     errors: reports.flatMap((r) => r.errors).slice(0, 10),
   };
 }
 
+/** Nearest-rank p50 and p99, and the maximum. */
+function quantiles(values: readonly number[]): { p50: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
+  return { p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1] ?? 0 };
+}
+
 /** Nearest-rank quantiles of the bots' longest frame gaps, their maximum, and how many bots were frozen. */
 export function summariseFrameGaps(longestMs: readonly number[]): Pick<BotsSummary, 'frameGapMs' | 'frozenBots'> {
-  const sorted = [...longestMs].sort((a, b) => a - b);
-  const rank = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
-  return {
-    frameGapMs: { p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1] ?? 0 },
-    frozenBots: sorted.filter((ms) => ms > FROZEN_GAP_MS).length,
-  };
+  return { frameGapMs: quantiles(longestMs), frozenBots: longestMs.filter((ms) => ms > FROZEN_GAP_MS).length };
 }
 
 /** True when the run should exit non-zero: a bot failed or was disconnected, or an anomaly was seen. */
@@ -106,6 +121,7 @@ export function formatSummary(s: BotsSummary): string {
     `anomalies: ${a.duplicateSelf} duplicate self, ${a.missingSelf} missing self, ${a.jumps} jumps`,
     `longest gap between frames per bot: p50 ${g.p50} ms, p99 ${g.p99} ms, max ${g.max} ms; ${s.frozenBots} bots frozen (over ${FROZEN_GAP_MS} ms without a frame)`,
     `restored from a checkpoint: ${s.restores.count} times, put back at most ${s.restores.maxShiftM} m`,
+    `logins: p50 ${s.login.ms.p50} ms, p99 ${s.login.ms.p99} ms, max ${s.login.ms.max} ms; ${s.login.queued} waited in the queue (first place at most ${s.login.maxPosition}, ${s.login.positionRises} places that went up)`,
     ...(s.botLoopDelayMs.p99 > BOT_LOOP_WARN_MS
       ? [
           `  ! the bots' own event loop ran up to ${s.botLoopDelayMs.p99} ms late (p99): latency includes that delay; use more --workers or another machine`,

@@ -1,9 +1,11 @@
 // A swarm of bots in this process: started evenly over the ramp, run for the duration, then stopped. Workers of
 // `mmo bots` each run one swarm and send its report to the parent.
+
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Rng } from '@mmo/core';
 import { type Area, Bot } from './bot.js';
 import { Histogram, type HistogramData } from './histogram.js';
+import { botSourceAddress } from './source-address.js';
 
 export interface SwarmOptions {
   url: string;
@@ -40,6 +42,12 @@ export interface SwarmReport {
   restoreShiftM: number;
   /** Per bot that joined: the longest it went without a frame (whole ms, rounded up), by its own clock. */
   frameGapsMs: number[];
+  /** Per bot that joined: how long its login took, ms (queue included). */
+  loginMs: number[];
+  /** Bots that waited in the login queue, the largest first place any was given, and places that went up. */
+  queued: number;
+  queueMaxPosition: number;
+  queuePositionRises: number;
   /** The first few reasons bots failed or were disconnected. */
   errors: string[];
   /** CPU time this swarm's process used (user + system), and the wall time it ran: the bots' own cost. */
@@ -131,6 +139,7 @@ export class Swarm {
       area: this.o.area,
       latency: this.latency,
       random: seeded(this.o.seed, n),
+      sourceAddress: botSourceAddress(this.o.url, n),
     });
     this.started++;
     try {
@@ -176,6 +185,10 @@ export class Swarm {
       restores: 0,
       restoreShiftM: 0,
       frameGapsMs: this.running.map((r) => Math.ceil(r.bot.longestFrameGapMs)),
+      loginMs: this.running.map((r) => Math.ceil(r.bot.login.ms)),
+      queued: 0,
+      queueMaxPosition: 0,
+      queuePositionRises: 0,
       errors: this.errors,
       cpuSeconds: cpuSecondsSince(this.cpuAtStart),
       wallSeconds: (end - this.startedAt) / 1000,
@@ -192,6 +205,10 @@ export class Swarm {
       report.chats += c.chats;
       report.restores += c.restores;
       report.restoreShiftM = Math.max(report.restoreShiftM, c.restoreShiftM);
+      const login = r.bot.login;
+      if (login.queued) report.queued++;
+      report.queueMaxPosition = Math.max(report.queueMaxPosition, login.firstPosition);
+      report.queuePositionRises += login.positionRises;
       report.clientSeconds += ((r.leftAt && r.leftAt < end ? r.leftAt : end) - r.joinedAt) / 1000;
     }
     return report;

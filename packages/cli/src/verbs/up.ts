@@ -1,13 +1,15 @@
 // `mmo up`: the whole world on one machine: nats-server (unless NATS_URL is given), the store, a pool of zone
 // workers (one of them is the director, which gives them the regions of the map) and a gateway, each its own
 // process. Ctrl-C or SIGTERM stops them in order: the gateway first (players leave and are saved), then the workers
-// (they save everyone left), then the store, then nats-server.
+// (they save everyone left), then the store, then nats-server. Maintenance (`mmo maintenance`) stops the workers
+// and the store while it lasts and starts them again after.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Config, UsageError } from '@mmo/core';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
 import { ChildRole } from '../launcher/child-role.js';
 import { waitForHealthy } from '../launcher/health.js';
+import { watchMaintenance } from '../launcher/maintenance-stops.js';
 import { describeNatsEvent, NatsSupervisor } from '../launcher/nats-supervisor.js';
 import { loadConfiguredWorld } from '../world-file.js';
 
@@ -68,17 +70,15 @@ export async function runUp(argv: string[]): Promise<void> {
   const restarts = new Map<ChildRole, number>();
   const startedAt = new Map<ChildRole, number>();
 
+  let stopMaintenanceWatch: (() => Promise<void>) | null = null;
   const shutdown = (why: string, exitCode: number): Promise<void> => {
     shuttingDown ??= (async () => {
       nats?.stopRestarts();
+      await stopMaintenanceWatch?.();
       say(`\nmmo up: stopping (${why})`);
       const gateway = roles.filter((r) => r.o.label === 'gateway');
-      const zones = roles.filter((r) => r.o.label.startsWith('worker'));
       const store = roles.filter((r) => r.o.label === 'store');
-      for (const group of [gateway, zones, store]) {
-        await Promise.all(group.map((r) => r.stop()));
-        for (const r of group) say(`  ✓ ${r.o.label} stopped`);
-      }
+      await stopInOrder([gateway, workersOf(roles), store]);
       if (nats) {
         await nats.stop();
         say('  ✓ nats-server stopped');
@@ -151,11 +151,36 @@ export async function runUp(argv: string[]): Promise<void> {
     say(`  ✓ gateway       ${gw.url}`);
     const health = (await waitForHealthy(`${gw.url}/healthz`, 30_000)) as { zones?: { id: string; worker: string }[] };
     for (const z of health.zones ?? []) say(`  ✓ region ${z.id.padEnd(6)} on worker ${z.worker}`);
+    stopMaintenanceWatch = await watchMaintenance({
+      natsUrl: config.natsUrl,
+      world: config.world,
+      stop: () => stopInOrder([workersOf(roles), [store]]),
+      start: () => startInOrder([[store], workersOf(roles)]),
+      say,
+    });
     say(`\nWorld ready. Play: ${gw.url}/   Health: ${gw.url}/healthz   Metrics: ${gw.url}/metrics`);
     say(`Logs in ${logDir}. Stop with Ctrl-C.`);
   } catch (error) {
     say(`  ✗ ${(error as Error).message}`);
     await shutdown('start failed', 1);
+  }
+}
+
+function workersOf(roles: readonly ChildRole[]): ChildRole[] {
+  return roles.filter((r) => r.o.label.startsWith('worker'));
+}
+
+async function stopInOrder(groups: ChildRole[][]): Promise<void> {
+  for (const group of groups) {
+    await Promise.all(group.map((r) => r.stop()));
+    for (const r of group) say(`  ✓ ${r.o.label} stopped`);
+  }
+}
+
+async function startInOrder(groups: ChildRole[][]): Promise<void> {
+  for (const group of groups) {
+    await Promise.all(group.map((r) => r.start()));
+    for (const r of group) say(`  ✓ ${r.o.label} started`);
   }
 }
 

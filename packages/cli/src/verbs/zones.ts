@@ -1,4 +1,4 @@
-import { Bus, LeaseBoard, LeaseKeys, OpsHistory, PartitionDirectory, Subjects } from '@mmo/bus';
+import { LeaseBoard, LeaseKeys, OpsHistory, PartitionDirectory } from '@mmo/bus';
 import { type Config, ConfigError, silentLogger, UsageError } from '@mmo/core';
 import {
   type DirectorRequestData,
@@ -8,6 +8,7 @@ import {
   type ZoneHeartbeatData,
 } from '@mmo/protocol';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
+import { withBus } from '../with-bus.js';
 
 /** How long `mmo zones` listens for heartbeats and leases before printing. */
 const LISTEN_MS = 1_500;
@@ -52,16 +53,6 @@ export const moveVerb: VerbSpec = {
   options: {},
   positionals: true,
 };
-
-async function withBus<T>(config: Config, verb: string, run: (bus: Bus, subjects: Subjects) => Promise<T>): Promise<T> {
-  if (!config.natsUrl) throw new ConfigError(`mmo ${verb} needs NATS: set NATS_URL (or --nats).`);
-  const bus = await Bus.connect({ url: config.natsUrl, name: `mmo-${verb.replace(' ', '-')}`, log: silentLogger() });
-  try {
-    return await run(bus, new Subjects(config.world));
-  } finally {
-    await bus.close();
-  }
-}
 
 export async function runZones(argv: string[]): Promise<void> {
   const { values, config } = parseVerb(zonesVerb, argv);

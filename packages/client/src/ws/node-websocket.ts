@@ -53,6 +53,8 @@ const masks = new MaskKeys();
 export interface NodeWebSocketOptions {
   /** Largest message accepted; a larger one closes the connection with 1009. */
   maxPayload?: number;
+  /** The local address to connect from, ws:// only (load tests give every bot its own loopback address). */
+  localAddress?: string;
 }
 
 export interface WebSocketErrorEvent {
@@ -110,7 +112,8 @@ export class NodeWebSocket implements WebSocketLike {
         this.receive(buffer.subarray(0, n));
         return true;
       };
-      this.socket = net.connect({ host, port, onread: { buffer: sharedReadBuffer, callback: receive } });
+      const from = options.localAddress ? { localAddress: options.localAddress } : {};
+      this.socket = net.connect({ host, port, ...from, onread: { buffer: sharedReadBuffer, callback: receive } });
       this.socket.once('connect', () => this.socket.write(upgrade.request));
     }
     this.socket.setNoDelay(true);

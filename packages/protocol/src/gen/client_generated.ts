@@ -24,7 +24,17 @@ export enum ErrorCode {
   /**
    * An item action was refused (out of reach, not yours, someone was faster); the message says which.
    */
-  ItemRefused = 12
+  ItemRefused = 12,
+
+  /**
+   * Too many attempts (wrong passwords, registrations) from here: the message and retry_after_ms say when to retry.
+   */
+  Throttled = 13,
+
+  /**
+   * The world is closed for maintenance (or closes within a minute); retry_after_ms says when it should be back.
+   */
+  Maintenance = 14
 }
 
 /**
@@ -34,6 +44,11 @@ export enum CloseCode {
   Normal = 1000,
   GoingAway = 1001,
   MessageTooBig = 1009,
+
+  /**
+   * RFC 6455 "service restart": the world closed for maintenance; the reason says when it is expected back.
+   */
+  ServiceRestart = 1012,
   MalformedFrame = 4000,
   TextFrame = 4001,
   NotLoggedIn = 4003,
@@ -129,13 +144,15 @@ export enum ServerBody {
   ServerError = 5,
   Pong = 6,
   Inventory = 7,
-  WorldStatus = 8
+  WorldStatus = 8,
+  QueueStatus = 9,
+  Maintenance = 10
 }
 
 export function unionToServerBody(
   type: ServerBody,
-  accessor: (obj:ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|WorldStatus) => ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|WorldStatus|null
-): ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|WorldStatus|null {
+  accessor: (obj:ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldStatus|null
+): ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldStatus|null {
   switch(ServerBody[type]) {
     case 'NONE': return null; 
     case 'Welcome': return accessor(new Welcome())! as Welcome;
@@ -146,15 +163,17 @@ export function unionToServerBody(
     case 'Pong': return accessor(new Pong())! as Pong;
     case 'Inventory': return accessor(new Inventory())! as Inventory;
     case 'WorldStatus': return accessor(new WorldStatus())! as WorldStatus;
+    case 'QueueStatus': return accessor(new QueueStatus())! as QueueStatus;
+    case 'Maintenance': return accessor(new Maintenance())! as Maintenance;
     default: return null;
   }
 }
 
 export function unionListToServerBody(
   type: ServerBody, 
-  accessor: (index: number, obj:ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|WorldStatus) => ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|WorldStatus|null, 
+  accessor: (index: number, obj:ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldStatus|null, 
   index: number
-): ChatMessage|Frame|Inventory|Notice|Pong|ServerError|Welcome|WorldStatus|null {
+): ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldStatus|null {
   switch(ServerBody[type]) {
     case 'NONE': return null; 
     case 'Welcome': return accessor(index, new Welcome())! as Welcome;
@@ -165,6 +184,8 @@ export function unionListToServerBody(
     case 'Pong': return accessor(index, new Pong())! as Pong;
     case 'Inventory': return accessor(index, new Inventory())! as Inventory;
     case 'WorldStatus': return accessor(index, new WorldStatus())! as WorldStatus;
+    case 'QueueStatus': return accessor(index, new QueueStatus())! as QueueStatus;
+    case 'Maintenance': return accessor(index, new Maintenance())! as Maintenance;
     default: return null;
   }
 }
@@ -1302,8 +1323,13 @@ message(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+retryAfterMs():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
 static startServerError(builder:flatbuffers.Builder) {
-  builder.startObject(2);
+  builder.startObject(3);
 }
 
 static addCode(builder:flatbuffers.Builder, code:ErrorCode) {
@@ -1314,15 +1340,20 @@ static addMessage(builder:flatbuffers.Builder, messageOffset:flatbuffers.Offset)
   builder.addFieldOffset(1, messageOffset, 0);
 }
 
+static addRetryAfterMs(builder:flatbuffers.Builder, retryAfterMs:number) {
+  builder.addFieldInt32(2, retryAfterMs, 0);
+}
+
 static endServerError(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createServerError(builder:flatbuffers.Builder, code:ErrorCode, messageOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createServerError(builder:flatbuffers.Builder, code:ErrorCode, messageOffset:flatbuffers.Offset, retryAfterMs:number):flatbuffers.Offset {
   ServerError.startServerError(builder);
   ServerError.addCode(builder, code);
   ServerError.addMessage(builder, messageOffset);
+  ServerError.addRetryAfterMs(builder, retryAfterMs);
   return ServerError.endServerError(builder);
 }
 }
@@ -1538,6 +1569,152 @@ static createWorldStatus(builder:flatbuffers.Builder, state:WorldState):flatbuff
   WorldStatus.startWorldStatus(builder);
   WorldStatus.addState(builder, state);
   return WorldStatus.endWorldStatus(builder);
+}
+}
+
+/**
+ * A login waiting for its turn (logins arrive faster than they are served, or the world is full): its place
+ * (1: next), how many wait, and the expected wait. Sent when it starts waiting, then at least every 2 s.
+ */
+export class QueueStatus {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):QueueStatus {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsQueueStatus(bb:flatbuffers.ByteBuffer, obj?:QueueStatus):QueueStatus {
+  return (obj || new QueueStatus()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsQueueStatus(bb:flatbuffers.ByteBuffer, obj?:QueueStatus):QueueStatus {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new QueueStatus()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+position():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+length():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+estimatedWaitSec():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+static startQueueStatus(builder:flatbuffers.Builder) {
+  builder.startObject(3);
+}
+
+static addPosition(builder:flatbuffers.Builder, position:number) {
+  builder.addFieldInt32(0, position, 0);
+}
+
+static addLength(builder:flatbuffers.Builder, length:number) {
+  builder.addFieldInt32(1, length, 0);
+}
+
+static addEstimatedWaitSec(builder:flatbuffers.Builder, estimatedWaitSec:number) {
+  builder.addFieldFloat32(2, estimatedWaitSec, 0.0);
+}
+
+static endQueueStatus(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createQueueStatus(builder:flatbuffers.Builder, position:number, length:number, estimatedWaitSec:number):flatbuffers.Offset {
+  QueueStatus.startQueueStatus(builder);
+  QueueStatus.addPosition(builder, position);
+  QueueStatus.addLength(builder, length);
+  QueueStatus.addEstimatedWaitSec(builder, estimatedWaitSec);
+  return QueueStatus.endQueueStatus(builder);
+}
+}
+
+/**
+ * Maintenance announced (or taken back: cancelled). Times are the server's wall clock in ms since 1970 (Welcome and
+ * Pong carry the server's time, so that a client can count down on its own clock). until 0: no return time given.
+ */
+export class Maintenance {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):Maintenance {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsMaintenance(bb:flatbuffers.ByteBuffer, obj?:Maintenance):Maintenance {
+  return (obj || new Maintenance()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsMaintenance(bb:flatbuffers.ByteBuffer, obj?:Maintenance):Maintenance {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new Maintenance()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+startsAt():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+until():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+message():string|null
+message(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+message(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+cancelled():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+static startMaintenance(builder:flatbuffers.Builder) {
+  builder.startObject(4);
+}
+
+static addStartsAt(builder:flatbuffers.Builder, startsAt:number) {
+  builder.addFieldFloat64(0, startsAt, 0.0);
+}
+
+static addUntil(builder:flatbuffers.Builder, until:number) {
+  builder.addFieldFloat64(1, until, 0.0);
+}
+
+static addMessage(builder:flatbuffers.Builder, messageOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, messageOffset, 0);
+}
+
+static addCancelled(builder:flatbuffers.Builder, cancelled:boolean) {
+  builder.addFieldInt8(3, +cancelled, +false);
+}
+
+static endMaintenance(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createMaintenance(builder:flatbuffers.Builder, startsAt:number, until:number, messageOffset:flatbuffers.Offset, cancelled:boolean):flatbuffers.Offset {
+  Maintenance.startMaintenance(builder);
+  Maintenance.addStartsAt(builder, startsAt);
+  Maintenance.addUntil(builder, until);
+  Maintenance.addMessage(builder, messageOffset);
+  Maintenance.addCancelled(builder, cancelled);
+  return Maintenance.endMaintenance(builder);
 }
 }
 

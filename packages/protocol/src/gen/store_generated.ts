@@ -11,7 +11,12 @@ export enum AuthStatus {
   NameTaken = 3,
   InvalidName = 4,
   WeakPassword = 5,
-  SessionExpired = 6
+  SessionExpired = 6,
+
+  /**
+   * Too many attempts for this account from this address, or from this address: retry after retry_after_ms.
+   */
+  Throttled = 7
 }
 
 export class Character {
@@ -115,7 +120,68 @@ static createCharacter(builder:flatbuffers.Builder, id:number, epoch:number, nam
 }
 
 /**
- * spawn_x/spawn_y: where a new character starts (the gateway picks a spawn point of the map).
+ * May this address register this name now? Asked before the gateway spends a hash on it. Answered with a
+ * CredentialsReply: Ok, NameTaken, InvalidName or Throttled.
+ */
+export class RegisterCheck {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):RegisterCheck {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsRegisterCheck(bb:flatbuffers.ByteBuffer, obj?:RegisterCheck):RegisterCheck {
+  return (obj || new RegisterCheck()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsRegisterCheck(bb:flatbuffers.ByteBuffer, obj?:RegisterCheck):RegisterCheck {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new RegisterCheck()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+username():string|null
+username(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+username(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+address():string|null
+address(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+address(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+static startRegisterCheck(builder:flatbuffers.Builder) {
+  builder.startObject(2);
+}
+
+static addUsername(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, usernameOffset, 0);
+}
+
+static addAddress(builder:flatbuffers.Builder, addressOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, addressOffset, 0);
+}
+
+static endRegisterCheck(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createRegisterCheck(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset, addressOffset:flatbuffers.Offset):flatbuffers.Offset {
+  RegisterCheck.startRegisterCheck(builder);
+  RegisterCheck.addUsername(builder, usernameOffset);
+  RegisterCheck.addAddress(builder, addressOffset);
+  return RegisterCheck.endRegisterCheck(builder);
+}
+}
+
+/**
+ * A new account. spawn_x/spawn_y: where its character starts (the gateway picks a spawn point of the map).
  */
 export class RegisterRequest {
   bb: flatbuffers.ByteBuffer|null = null;
@@ -142,9 +208,9 @@ username(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
-password():string|null
-password(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
-password(optionalEncoding?:any):string|Uint8Array|null {
+passwordHash():string|null
+passwordHash(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+passwordHash(optionalEncoding?:any):string|Uint8Array|null {
   const offset = this.bb!.__offset(this.bb_pos, 6);
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
@@ -159,16 +225,23 @@ spawnY():number {
   return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
 }
 
+address():string|null
+address(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+address(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startRegisterRequest(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(5);
 }
 
 static addUsername(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset) {
   builder.addFieldOffset(0, usernameOffset, 0);
 }
 
-static addPassword(builder:flatbuffers.Builder, passwordOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(1, passwordOffset, 0);
+static addPasswordHash(builder:flatbuffers.Builder, passwordHashOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, passwordHashOffset, 0);
 }
 
 static addSpawnX(builder:flatbuffers.Builder, spawnX:number) {
@@ -179,37 +252,45 @@ static addSpawnY(builder:flatbuffers.Builder, spawnY:number) {
   builder.addFieldFloat32(3, spawnY, 0.0);
 }
 
+static addAddress(builder:flatbuffers.Builder, addressOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, addressOffset, 0);
+}
+
 static endRegisterRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createRegisterRequest(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset, passwordOffset:flatbuffers.Offset, spawnX:number, spawnY:number):flatbuffers.Offset {
+static createRegisterRequest(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset, passwordHashOffset:flatbuffers.Offset, spawnX:number, spawnY:number, addressOffset:flatbuffers.Offset):flatbuffers.Offset {
   RegisterRequest.startRegisterRequest(builder);
   RegisterRequest.addUsername(builder, usernameOffset);
-  RegisterRequest.addPassword(builder, passwordOffset);
+  RegisterRequest.addPasswordHash(builder, passwordHashOffset);
   RegisterRequest.addSpawnX(builder, spawnX);
   RegisterRequest.addSpawnY(builder, spawnY);
+  RegisterRequest.addAddress(builder, addressOffset);
   return RegisterRequest.endRegisterRequest(builder);
 }
 }
 
-export class LoginRequest {
+/**
+ * A login asks for the account's hash. Every request counts as an attempt until a grant follows it.
+ */
+export class CredentialsRequest {
   bb: flatbuffers.ByteBuffer|null = null;
   bb_pos = 0;
-  __init(i:number, bb:flatbuffers.ByteBuffer):LoginRequest {
+  __init(i:number, bb:flatbuffers.ByteBuffer):CredentialsRequest {
   this.bb_pos = i;
   this.bb = bb;
   return this;
 }
 
-static getRootAsLoginRequest(bb:flatbuffers.ByteBuffer, obj?:LoginRequest):LoginRequest {
-  return (obj || new LoginRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+static getRootAsCredentialsRequest(bb:flatbuffers.ByteBuffer, obj?:CredentialsRequest):CredentialsRequest {
+  return (obj || new CredentialsRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
 }
 
-static getSizePrefixedRootAsLoginRequest(bb:flatbuffers.ByteBuffer, obj?:LoginRequest):LoginRequest {
+static getSizePrefixedRootAsCredentialsRequest(bb:flatbuffers.ByteBuffer, obj?:CredentialsRequest):CredentialsRequest {
   bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
-  return (obj || new LoginRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+  return (obj || new CredentialsRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
 }
 
 username():string|null
@@ -219,14 +300,14 @@ username(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
-password():string|null
-password(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
-password(optionalEncoding?:any):string|Uint8Array|null {
+address():string|null
+address(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+address(optionalEncoding?:any):string|Uint8Array|null {
   const offset = this.bb!.__offset(this.bb_pos, 6);
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
-static startLoginRequest(builder:flatbuffers.Builder) {
+static startCredentialsRequest(builder:flatbuffers.Builder) {
   builder.startObject(2);
 }
 
@@ -234,20 +315,169 @@ static addUsername(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offse
   builder.addFieldOffset(0, usernameOffset, 0);
 }
 
-static addPassword(builder:flatbuffers.Builder, passwordOffset:flatbuffers.Offset) {
-  builder.addFieldOffset(1, passwordOffset, 0);
+static addAddress(builder:flatbuffers.Builder, addressOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, addressOffset, 0);
 }
 
-static endLoginRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
+static endCredentialsRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createLoginRequest(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset, passwordOffset:flatbuffers.Offset):flatbuffers.Offset {
-  LoginRequest.startLoginRequest(builder);
-  LoginRequest.addUsername(builder, usernameOffset);
-  LoginRequest.addPassword(builder, passwordOffset);
-  return LoginRequest.endLoginRequest(builder);
+static createCredentialsRequest(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset, addressOffset:flatbuffers.Offset):flatbuffers.Offset {
+  CredentialsRequest.startCredentialsRequest(builder);
+  CredentialsRequest.addUsername(builder, usernameOffset);
+  CredentialsRequest.addAddress(builder, addressOffset);
+  return CredentialsRequest.endCredentialsRequest(builder);
+}
+}
+
+/**
+ * Ok: the character and the hash to check the password against; WrongPassword: no such account (the gateway
+ * checks against a decoy so that both take as long); Throttled: nothing is told before retry_after_ms.
+ */
+export class CredentialsReply {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):CredentialsReply {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsCredentialsReply(bb:flatbuffers.ByteBuffer, obj?:CredentialsReply):CredentialsReply {
+  return (obj || new CredentialsReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsCredentialsReply(bb:flatbuffers.ByteBuffer, obj?:CredentialsReply):CredentialsReply {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new CredentialsReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+status():AuthStatus {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : AuthStatus.Unknown;
+}
+
+message():string|null
+message(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+message(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+character():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+hash():string|null
+hash(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+hash(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+retryAfterMs():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+static startCredentialsReply(builder:flatbuffers.Builder) {
+  builder.startObject(5);
+}
+
+static addStatus(builder:flatbuffers.Builder, status:AuthStatus) {
+  builder.addFieldInt8(0, status, AuthStatus.Unknown);
+}
+
+static addMessage(builder:flatbuffers.Builder, messageOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, messageOffset, 0);
+}
+
+static addCharacter(builder:flatbuffers.Builder, character:number) {
+  builder.addFieldInt32(2, character, 0);
+}
+
+static addHash(builder:flatbuffers.Builder, hashOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, hashOffset, 0);
+}
+
+static addRetryAfterMs(builder:flatbuffers.Builder, retryAfterMs:number) {
+  builder.addFieldInt32(4, retryAfterMs, 0);
+}
+
+static endCredentialsReply(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createCredentialsReply(builder:flatbuffers.Builder, status:AuthStatus, messageOffset:flatbuffers.Offset, character:number, hashOffset:flatbuffers.Offset, retryAfterMs:number):flatbuffers.Offset {
+  CredentialsReply.startCredentialsReply(builder);
+  CredentialsReply.addStatus(builder, status);
+  CredentialsReply.addMessage(builder, messageOffset);
+  CredentialsReply.addCharacter(builder, character);
+  CredentialsReply.addHash(builder, hashOffset);
+  CredentialsReply.addRetryAfterMs(builder, retryAfterMs);
+  return CredentialsReply.endCredentialsReply(builder);
+}
+}
+
+/**
+ * The password matched: claim the character for a new epoch and open a session. Clears the attempts counted.
+ */
+export class GrantRequest {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):GrantRequest {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsGrantRequest(bb:flatbuffers.ByteBuffer, obj?:GrantRequest):GrantRequest {
+  return (obj || new GrantRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsGrantRequest(bb:flatbuffers.ByteBuffer, obj?:GrantRequest):GrantRequest {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new GrantRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+character():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+address():string|null
+address(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+address(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+static startGrantRequest(builder:flatbuffers.Builder) {
+  builder.startObject(2);
+}
+
+static addCharacter(builder:flatbuffers.Builder, character:number) {
+  builder.addFieldInt32(0, character, 0);
+}
+
+static addAddress(builder:flatbuffers.Builder, addressOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, addressOffset, 0);
+}
+
+static endGrantRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createGrantRequest(builder:flatbuffers.Builder, character:number, addressOffset:flatbuffers.Offset):flatbuffers.Offset {
+  GrantRequest.startGrantRequest(builder);
+  GrantRequest.addCharacter(builder, character);
+  GrantRequest.addAddress(builder, addressOffset);
+  return GrantRequest.endGrantRequest(builder);
 }
 }
 
@@ -349,8 +579,16 @@ worldClock():number {
   return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
 }
 
+/**
+ * Throttled: when to try again.
+ */
+retryAfterMs():number {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
 static startAuthReply(builder:flatbuffers.Builder) {
-  builder.startObject(5);
+  builder.startObject(6);
 }
 
 static addStatus(builder:flatbuffers.Builder, status:AuthStatus) {
@@ -371,6 +609,10 @@ static addToken(builder:flatbuffers.Builder, tokenOffset:flatbuffers.Offset) {
 
 static addWorldClock(builder:flatbuffers.Builder, worldClock:number) {
   builder.addFieldFloat64(4, worldClock, 0.0);
+}
+
+static addRetryAfterMs(builder:flatbuffers.Builder, retryAfterMs:number) {
+  builder.addFieldInt32(5, retryAfterMs, 0);
 }
 
 static endAuthReply(builder:flatbuffers.Builder):flatbuffers.Offset {

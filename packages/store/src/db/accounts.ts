@@ -1,23 +1,24 @@
-// Accounts and sessions: register, log in, resume with a token. A successful one claims the character for a new
-// ownership epoch, so that anything still holding an older epoch (a lost session, a late save) is fenced off.
+// Accounts and sessions: register, hand out an account's password hash for a login, grant a login, resume with a
+// token. A grant claims the character for a new ownership epoch, so that anything still holding an older epoch (a
+// lost session, a late save) is fenced off. Passwords are hashed and checked by gateways; only hashes come here.
 import { createHash, randomBytes } from 'node:crypto';
-import { EPOCHS_PER_CLAIM } from '@mmo/core';
+import { checkUsername, EPOCHS_PER_CLAIM, isPasswordHash } from '@mmo/core';
 import type { Database, Statement } from 'better-sqlite3';
-import { hashPassword, verifyPassword } from './passwords.js';
 import type { AuthOutcome, CharacterRecord } from './types.js';
 
 export interface AccountOptions {
-  /** scrypt cost N for new password hashes. */
-  scryptCost: number;
   sessionTtlHours: number;
   now?: () => number;
 }
 
-const USERNAME = /^[A-Za-z0-9_-]{3,20}$/;
 /** Ownership epochs one session may use for handoffs before the next login's range begins. */
 export const EPOCHS_PER_LOGIN = EPOCHS_PER_CLAIM;
-const MIN_PASSWORD = 8;
-const MAX_PASSWORD = 128;
+
+export interface Credentials {
+  character: number;
+  username: string;
+  hash: string;
+}
 
 interface CharacterRow {
   id: number;
@@ -41,22 +42,22 @@ export class Accounts {
   private readonly now: () => number;
   private readonly ttlMs: number;
   private readonly s: Record<
-    'byName' | 'insertAccount' | 'insertCharacter' | 'claim' | 'insertSession' | 'session' | 'extend',
+    'byName' | 'insertAccount' | 'insertCharacter' | 'claim' | 'insertSession' | 'session' | 'extend' | 'nameOf',
     Statement
   >;
-  /** A hash to verify against when the user does not exist, so that both cases take the same time. */
-  private decoy: Promise<string>;
 
   constructor(
     private readonly db: Database,
-    private readonly o: AccountOptions,
+    o: AccountOptions,
   ) {
     this.now = o.now ?? Date.now;
     this.ttlMs = o.sessionTtlHours * 3_600_000;
-    this.decoy = hashPassword(randomBytes(16).toString('hex'), o.scryptCost);
     this.s = {
       byName: db.prepare(
-        'SELECT a.id AS account, a.password_hash AS hash, c.id AS character FROM accounts a JOIN characters c ON c.account_id = a.id WHERE a.username = ?',
+        'SELECT a.username AS username, a.password_hash AS hash, c.id AS character FROM accounts a JOIN characters c ON c.account_id = a.id WHERE a.username = ?',
+      ),
+      nameOf: db.prepare(
+        'SELECT a.username AS username FROM accounts a JOIN characters c ON c.account_id = a.id WHERE c.id = ?',
       ),
       insertAccount: db.prepare('INSERT INTO accounts (username, password_hash, created_at) VALUES (?, ?, ?)'),
       insertCharacter: db.prepare('INSERT INTO characters (account_id, name, x, y, updated_at) VALUES (?, ?, ?, ?, ?)'),
@@ -72,20 +73,26 @@ export class Accounts {
     };
   }
 
-  async register(username: string, password: string, spawn: { x: number; y: number }): Promise<AuthOutcome> {
-    if (!USERNAME.test(username)) {
-      return { status: 'InvalidName', message: 'Names are 3 to 20 letters, digits, _ or -.' };
-    }
-    if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
-      return { status: 'WeakPassword', message: `Passwords are ${MIN_PASSWORD} to ${MAX_PASSWORD} characters long.` };
-    }
+  /** Whether `username` may be registered: its form, and that nobody has it (names are case-insensitive). */
+  checkName(username: string): AuthOutcome | null {
+    const problem = checkUsername(username);
+    if (problem) return problem;
     if (this.s.byName.get(username)) return { status: 'NameTaken', message: 'That name is taken.' };
-    const hash = await hashPassword(password, this.o.scryptCost);
+    return null;
+  }
+
+  /** A new account with its character, whose password the gateway hashed; logs it in. */
+  register(username: string, passwordHash: string, spawn: { x: number; y: number }): AuthOutcome {
+    const problem = this.checkName(username);
+    if (problem) return problem;
+    if (!isPasswordHash(passwordHash)) {
+      return { status: 'WeakPassword', message: 'The password did not arrive hashed; the account was not created.' };
+    }
     let characterId: number;
     try {
       characterId = this.db.transaction(() => {
         const now = this.now();
-        const account = this.s.insertAccount.run(username, hash, now).lastInsertRowid;
+        const account = this.s.insertAccount.run(username, passwordHash, now).lastInsertRowid;
         return Number(this.s.insertCharacter.run(account, username, spawn.x, spawn.y, now).lastInsertRowid);
       })();
     } catch (error) {
@@ -94,14 +101,22 @@ export class Accounts {
       }
       throw error;
     }
-    return this.grant(characterId, this.newSession(characterId), 'Welcome to the world.');
+    return this.grant(characterId, 'Welcome to the world.');
   }
 
-  async login(username: string, password: string): Promise<AuthOutcome> {
-    const row = this.s.byName.get(username) as { hash: string; character: number } | undefined;
-    const ok = await verifyPassword(password, row?.hash ?? (await this.decoy));
-    if (!row || !ok) return { status: 'WrongPassword', message: 'Wrong username or password.' };
-    return this.grant(row.character, this.newSession(row.character), 'Welcome back.');
+  /** The hash a login's password is checked against, and the character it logs in; null for no such account. */
+  credentials(username: string): Credentials | null {
+    return (this.s.byName.get(username) as Credentials | undefined) ?? null;
+  }
+
+  /** The account name of a character (the key of its login attempts). */
+  usernameOf(characterId: number): string | null {
+    return (this.s.nameOf.get(characterId) as { username: string } | undefined)?.username ?? null;
+  }
+
+  /** A login whose password the gateway checked: a new session, and the character claimed for a new epoch. */
+  grant(characterId: number, message = 'Welcome back.'): AuthOutcome {
+    return this.claim(characterId, this.newSession(characterId), message);
   }
 
   resume(token: string): AuthOutcome {
@@ -109,7 +124,7 @@ export class Accounts {
     const row = this.s.session.get(hash, this.now()) as { character: number } | undefined;
     if (!row) return { status: 'SessionExpired', message: 'Your session has expired. Please log in again.' };
     this.s.extend.run(this.now() + this.ttlMs, hash);
-    return this.grant(row.character, token, 'Welcome back.');
+    return this.claim(row.character, token, 'Welcome back.');
   }
 
   private newSession(characterId: number): string {
@@ -119,7 +134,7 @@ export class Accounts {
   }
 
   /** Claims the character for a new epoch. */
-  private grant(characterId: number, token: string, message: string): AuthOutcome {
+  private claim(characterId: number, token: string, message: string): AuthOutcome {
     const row = this.s.claim.get(this.now(), characterId) as CharacterRow;
     return { status: 'Ok', message, character: toCharacter(row), token };
   }

@@ -1,5 +1,12 @@
 /** Outcome names match the AuthStatus enum of schemas/store.fbs. */
-export type AuthStatusName = 'Ok' | 'WrongPassword' | 'NameTaken' | 'InvalidName' | 'WeakPassword' | 'SessionExpired';
+export type AuthStatusName =
+  | 'Ok'
+  | 'WrongPassword'
+  | 'NameTaken'
+  | 'InvalidName'
+  | 'WeakPassword'
+  | 'SessionExpired'
+  | 'Throttled';
 
 export interface CharacterRecord {
   id: number;
@@ -16,6 +23,8 @@ export interface AuthOutcome {
   message: string;
   character?: CharacterRecord;
   token?: string;
+  /** Throttled: milliseconds before the next attempt. */
+  retryAfterMs?: number;
 }
 
 export interface EntitySaveRecord {

@@ -9,6 +9,8 @@ export interface StoreCounters {
   rejectedBatches: number;
   authOk: number;
   authRefused: number;
+  /** Login attempts and registrations refused for coming too often (AttemptLimits). */
+  throttled: number;
   itemChanges: number;
   itemRefusals: number;
 }
@@ -28,6 +30,11 @@ export function createStoreMetrics(c: StoreCounters, bus: Bus): Registry {
     ['mmo_store_rejected_batches_total', 'Save batches refused as invalid', () => c.rejectedBatches],
     ['mmo_store_auth_ok_total', 'Successful registrations, logins and resumes', () => c.authOk],
     ['mmo_store_auth_refused_total', 'Refused registrations, logins and resumes', () => c.authRefused],
+    [
+      'mmo_store_auth_throttled_total',
+      'Login attempts and registrations told to wait (too many from one address)',
+      () => c.throttled,
+    ],
     ['mmo_store_item_changes_total', 'Items that changed hands', () => c.itemChanges],
     ['mmo_store_item_refusals_total', 'Item changes refused (not yours, gone, stale owner)', () => c.itemRefusals],
     ['mmo_store_nats_in_msgs_total', 'NATS messages received', () => bus.stats().inMsgs],

@@ -3,21 +3,15 @@ import { resolve } from 'node:path';
 import { Bus, STORE_QUEUE, StoreOps, Subjects } from '@mmo/bus';
 import { type Config, ConfigError, type Logger, StoreError, serveMetrics } from '@mmo/core';
 import {
-  type AuthReplyData,
-  AuthStatus,
   decodeAuditBatch,
   decodeAuditQuery,
   decodeItemChange,
   decodeItemSync,
-  decodeLoginRequest,
   decodeNpcQuery,
-  decodeRegisterRequest,
-  decodeResumeRequest,
   decodeSaveBatch,
   EntityKind,
   type EntitySaveData,
   encodeAuditReply,
-  encodeAuthReply,
   encodeItemOutcome,
   encodeItemSyncReply,
   encodeNpcReply,
@@ -31,8 +25,9 @@ import { Characters } from '../db/characters.js';
 import { Items } from '../db/items.js';
 import { Npcs } from '../db/npcs.js';
 import { openDatabase } from '../db/open.js';
-import type { AuthOutcome } from '../db/types.js';
 import { WorldClock } from '../db/world-clock.js';
+import { serveAccounts } from './account-handlers.js';
+import { AttemptLimits } from './attempt-limits.js';
 import { createStoreMetrics, type StoreCounters } from './metrics.js';
 
 export interface StoreNodeOptions {
@@ -50,17 +45,6 @@ export interface StoreNode {
 /** Where the store keeps its SQLite file. */
 export function databaseFile(config: Config): string {
   return resolve(config.dataDir, config.store.file);
-}
-
-function toReply(outcome: AuthOutcome, worldClock: number): AuthReplyData {
-  const c = outcome.character;
-  return {
-    status: AuthStatus[outcome.status],
-    message: outcome.message,
-    token: outcome.token ?? '',
-    worldClock,
-    character: c ? { id: c.id, epoch: c.epoch, name: c.name, x: c.x, y: c.y, data: c.data } : null,
-  };
 }
 
 /** How often the world clock is written down (a crash loses at most this much of it). */
@@ -88,10 +72,7 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
   if (!config.natsUrl) throw new ConfigError('the store needs NATS: set NATS_URL (or natsUrl in the config file).');
   const file = databaseFile(config);
   const db = openDatabase(file);
-  const accounts = new Accounts(db, {
-    scryptCost: config.store.scryptCost,
-    sessionTtlHours: config.store.sessionTtlHours,
-  });
+  const accounts = new Accounts(db, { sessionTtlHours: config.store.sessionTtlHours });
   const characters = new Characters(db);
   const npcs = new Npcs(db);
   const clock = new WorldClock(db);
@@ -106,41 +87,22 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
     rejectedBatches: 0,
     authOk: 0,
     authRefused: 0,
+    throttled: 0,
     itemChanges: 0,
     itemRefusals: 0,
   };
   const bus = await Bus.connect({ url: config.natsUrl, name: 'store', log });
   const subjects = new Subjects(config.world);
 
-  const auth = async (run: () => AuthOutcome | Promise<AuthOutcome>): Promise<Uint8Array> => {
-    counters.requests++;
-    const outcome = await run();
-    if (outcome.status === 'Ok') counters.authOk++;
-    else counters.authRefused++;
-    return encodeAuthReply(toReply(outcome, clock.seconds()));
-  };
   const subscriptions: Subscription[] = [
-    bus.serve(
-      subjects.store(StoreOps.register),
-      (data) => {
-        const r = decodeRegisterRequest(data);
-        return auth(() => accounts.register(r.username, r.password, { x: r.spawnX, y: r.spawnY }));
-      },
-      STORE_QUEUE,
-    ),
-    bus.serve(
-      subjects.store(StoreOps.login),
-      (data) => {
-        const r = decodeLoginRequest(data);
-        return auth(() => accounts.login(r.username, r.password));
-      },
-      STORE_QUEUE,
-    ),
-    bus.serve(
-      subjects.store(StoreOps.resume),
-      (data) => auth(() => accounts.resume(decodeResumeRequest(data))),
-      STORE_QUEUE,
-    ),
+    ...serveAccounts({
+      bus,
+      subjects,
+      accounts,
+      limits: new AttemptLimits(config.logins),
+      counters,
+      worldClock: () => clock.seconds(),
+    }),
     bus.serve(
       subjects.store(StoreOps.audit),
       (data) => {

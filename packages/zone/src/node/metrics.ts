@@ -53,6 +53,15 @@ export function createZoneMetrics(
     buckets: [0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  new Histogram({
+    name: 'mmo_zone_store_save_duration_seconds',
+    help: 'From sending a batch of saves to the store to its answer',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+    collect() {
+      for (const ms of writer.saveTimes.splice(0)) this.observe(ms / 1000);
+    },
+  });
   const c = sim.counters;
   const w = writer.counters;
   counterFrom(registry, 'mmo_zone_handoffs_out_total', 'Entities handed to a neighbour', () => c.handoffsOut);

@@ -25,6 +25,8 @@ export interface StoreWriterCounters {
 }
 
 const MAX_BACKOFF_MS = 5_000;
+/** Save times kept between two collections of the metrics, at most. */
+const MAX_KEPT_TIMES = 10_000;
 
 export class StoreWriter {
   private readonly saves = new Map<number, EntitySaveData>();
@@ -35,6 +37,8 @@ export class StoreWriter {
   private readonly idle: (() => void)[] = [];
   private closed = false;
   readonly counters: StoreWriterCounters = { saved: 0, stale: 0, failures: 0, dropped: 0, audited: 0 };
+  /** How long each save request took to be answered (ms), since the metrics last took them. */
+  readonly saveTimes: number[] = [];
 
   constructor(private readonly o: StoreWriterOptions) {}
 
@@ -130,7 +134,9 @@ export class StoreWriter {
       batch.push(e);
       if (batch.length >= (this.o.batchSize ?? 500)) break;
     }
+    const asked = performance.now();
     const reply = await this.o.store.save({ zone: this.o.zoneId, entities: batch });
+    if (this.saveTimes.length < MAX_KEPT_TIMES) this.saveTimes.push(performance.now() - asked);
     for (const e of batch) {
       // Only remove what was sent: a newer state of the same entity may have arrived meanwhile.
       if (this.saves.get(e.id) === e) this.saves.delete(e.id);

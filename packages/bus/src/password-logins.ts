@@ -1,0 +1,60 @@
+// Registrations and logins with a password, done where the password arrived (a gateway): the password is checked
+// against the account's hash, or hashed for a new account, here; the store is asked only with the hash and told
+// only that the password matched. Hashes run through a bounded number of slots.
+import { checkNewPassword, checkUsername, hashPassword, Slots, verifyPassword } from '@mmo/core';
+import { type AuthReplyData, AuthStatus } from '@mmo/protocol';
+import type { StoreClient } from './store-client.js';
+
+export interface PasswordLoginsOptions {
+  /** scrypt cost N of new hashes. */
+  scryptCost: number;
+  /** Hashes computed at once (more wait their turn). */
+  slots: number;
+}
+
+const WRONG = 'Wrong username or password.';
+
+function refused(status: AuthStatus, message: string, retryAfterMs = 0): AuthReplyData {
+  return { status, message, character: null, token: '', worldClock: 0, retryAfterMs };
+}
+
+export class PasswordLogins {
+  readonly slots: Slots;
+  /** Checked against when there is no such account, so that both cases take as long. */
+  private decoy: Promise<string> | null = null;
+
+  constructor(
+    private readonly store: StoreClient,
+    private readonly o: PasswordLoginsOptions,
+  ) {
+    this.slots = new Slots(o.slots);
+  }
+
+  async register(
+    username: string,
+    password: string,
+    spawn: { x: number; y: number },
+    address: string,
+  ): Promise<AuthReplyData> {
+    const problem = checkUsername(username) ?? checkNewPassword(password);
+    if (problem) return refused(AuthStatus[problem.status], problem.message);
+    const check = await this.store.registerCheck({ username, address });
+    if (check.status !== AuthStatus.Ok) return refused(check.status, check.message, check.retryAfterMs);
+    const passwordHash = await this.slots.run(() => hashPassword(password, this.o.scryptCost));
+    return this.store.register({ username, passwordHash, spawnX: spawn.x, spawnY: spawn.y, address });
+  }
+
+  async login(username: string, password: string, address: string): Promise<AuthReplyData> {
+    const found = await this.store.credentials({ username, address });
+    if (found.status === AuthStatus.Throttled) return refused(found.status, found.message, found.retryAfterMs);
+    const hash = found.status === AuthStatus.Ok ? found.hash : await this.decoyHash();
+    const ok = await this.slots.run(() => verifyPassword(password, hash));
+    if (!ok || found.status !== AuthStatus.Ok) return refused(AuthStatus.WrongPassword, WRONG);
+    return this.store.grant({ character: found.character, address });
+  }
+
+  private decoyHash(): Promise<string> {
+    this.decoy ??= this.slots.run(() => hashPassword(`decoy-${Math.random()}`, this.o.scryptCost));
+    return this.decoy;
+  }
+}

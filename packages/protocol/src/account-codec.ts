@@ -1,0 +1,129 @@
+// Account requests from gateways to the store: checks before a registration, credentials for a login, grants once
+// the gateway has checked the password, and session resumes. Passwords themselves never cross the bus.
+import { Builder, ByteBuffer } from 'flatbuffers';
+import {
+  type AuthStatus,
+  CredentialsReply,
+  CredentialsRequest,
+  GrantRequest,
+  RegisterCheck,
+  RegisterRequest,
+  ResumeRequest,
+} from './gen/store_generated.js';
+
+/** Who asks about which account, and from where (the client's address, for the limits on attempts). */
+export interface AccountQueryData {
+  username: string;
+  address: string;
+}
+
+export interface RegisterRequestData {
+  username: string;
+  /** The password as hashed by the gateway (`scrypt$N$r$p$salt$hash`). */
+  passwordHash: string;
+  spawnX: number;
+  spawnY: number;
+  address: string;
+}
+
+export interface CredentialsReplyData {
+  status: AuthStatus;
+  message: string;
+  /** The account's character (Ok). */
+  character: number;
+  /** The hash to check the password against (Ok). */
+  hash: string;
+  /** Throttled: milliseconds before the next attempt may be made. */
+  retryAfterMs: number;
+}
+
+export interface GrantRequestData {
+  character: number;
+  address: string;
+}
+
+function query(b: Builder, q: AccountQueryData): [number, number] {
+  return [b.createString(q.username), b.createString(q.address)];
+}
+
+export function encodeRegisterCheck(q: AccountQueryData): Uint8Array {
+  const b = new Builder(64);
+  b.finish(RegisterCheck.createRegisterCheck(b, ...query(b, q)));
+  return b.asUint8Array();
+}
+
+export function decodeRegisterCheck(bytes: Uint8Array): AccountQueryData {
+  const r = RegisterCheck.getRootAsRegisterCheck(new ByteBuffer(bytes));
+  return { username: r.username() ?? '', address: r.address() ?? '' };
+}
+
+export function encodeCredentialsRequest(q: AccountQueryData): Uint8Array {
+  const b = new Builder(64);
+  b.finish(CredentialsRequest.createCredentialsRequest(b, ...query(b, q)));
+  return b.asUint8Array();
+}
+
+export function decodeCredentialsRequest(bytes: Uint8Array): AccountQueryData {
+  const r = CredentialsRequest.getRootAsCredentialsRequest(new ByteBuffer(bytes));
+  return { username: r.username() ?? '', address: r.address() ?? '' };
+}
+
+export function encodeCredentialsReply(r: CredentialsReplyData): Uint8Array {
+  const b = new Builder(192);
+  const message = b.createString(r.message);
+  const hash = b.createString(r.hash);
+  b.finish(CredentialsReply.createCredentialsReply(b, r.status, message, r.character, hash, r.retryAfterMs));
+  return b.asUint8Array();
+}
+
+export function decodeCredentialsReply(bytes: Uint8Array): CredentialsReplyData {
+  const r = CredentialsReply.getRootAsCredentialsReply(new ByteBuffer(bytes));
+  return {
+    status: r.status(),
+    message: r.message() ?? '',
+    character: r.character(),
+    hash: r.hash() ?? '',
+    retryAfterMs: r.retryAfterMs(),
+  };
+}
+
+export function encodeRegisterRequest(r: RegisterRequestData): Uint8Array {
+  const b = new Builder(256);
+  const username = b.createString(r.username);
+  const hash = b.createString(r.passwordHash);
+  const address = b.createString(r.address);
+  b.finish(RegisterRequest.createRegisterRequest(b, username, hash, r.spawnX, r.spawnY, address));
+  return b.asUint8Array();
+}
+
+export function decodeRegisterRequest(bytes: Uint8Array): RegisterRequestData {
+  const r = RegisterRequest.getRootAsRegisterRequest(new ByteBuffer(bytes));
+  return {
+    username: r.username() ?? '',
+    passwordHash: r.passwordHash() ?? '',
+    spawnX: r.spawnX(),
+    spawnY: r.spawnY(),
+    address: r.address() ?? '',
+  };
+}
+
+export function encodeGrantRequest(g: GrantRequestData): Uint8Array {
+  const b = new Builder(64);
+  b.finish(GrantRequest.createGrantRequest(b, g.character, b.createString(g.address)));
+  return b.asUint8Array();
+}
+
+export function decodeGrantRequest(bytes: Uint8Array): GrantRequestData {
+  const r = GrantRequest.getRootAsGrantRequest(new ByteBuffer(bytes));
+  return { character: r.character(), address: r.address() ?? '' };
+}
+
+export function encodeResumeRequest(token: string): Uint8Array {
+  const b = new Builder(128);
+  b.finish(ResumeRequest.createResumeRequest(b, b.createString(token)));
+  return b.asUint8Array();
+}
+
+export function decodeResumeRequest(bytes: Uint8Array): string {
+  return ResumeRequest.getRootAsResumeRequest(new ByteBuffer(bytes)).token() ?? '';
+}
