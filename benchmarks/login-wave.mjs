@@ -16,7 +16,7 @@ const o = benchArgs('login', 'A wave of registrations through the login queue, a
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (line) => process.stderr.write(`${line}\n`);
 const AREA = '40,40,984,984';
-const world = await startWorld([], { userDefaults: true });
+const world = await startWorld([]);
 try {
   const steadyRamp = 10;
   // The steady players stay until the wave is surely in: its arrival, and its hashes at ~20 a second.

@@ -16,7 +16,7 @@ const o = benchArgs('rebalance', 'Crowd one region and watch the director split 
 });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const world = await startWorld([], { userDefaults: true });
+const world = await startWorld([]);
 const regions = await watchRegions(world.natsUrl);
 try {
   const bots = runBots([

@@ -23,7 +23,7 @@ const o = benchArgs('soak:crash', 'Kill a zone worker every few seconds under wa
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (line) => process.stderr.write(`${line}\n`);
-const world = await startWorld(['--workers', o.workers], { userDefaults: true });
+const world = await startWorld(['--workers', o.workers]);
 const regions = await watchRegions(world.natsUrl);
 const bus = await Bus.connect({ url: world.natsUrl, name: 'soak-crash', log: silentLogger() });
 const subjects = new Subjects('default');

@@ -72,6 +72,7 @@ describe('limits on login attempts and registrations', () => {
     expect(tally.checked).toBeLessThanOrEqual(DEFAULTS.logins.freeAttempts + seconds);
     expect(tally.throttled).toBeGreaterThan(tally.checked);
     expect(tally.connections).toBeGreaterThan(20); // connections were closed after 5 refusals, and opened again
+    console.log(`guessing for ${seconds} s: ${JSON.stringify(tally)}`);
   }, 30_000);
 
   test('a registration flood from one address is limited with a retry time; another address registers', async () => {
