@@ -45,6 +45,16 @@ describe('maintenance', () => {
     for (const [i, p] of players.entries()) p.on('maintenance', (m) => heard[i]?.push(m));
     const closes = players.map((p) => closeOf(p, 60_000));
 
+    // Announced far ahead and taken back: players hear both.
+    await mmo(['maintenance', 'announce', '--in', '10m', '--message', 'Maybe later'], natsUrl as string);
+    await waitFor(() => heard.every((h) => h.length === 1), { what: 'every player to hear the first announcement' });
+    expect(await mmo(['maintenance', 'status'], natsUrl as string)).toMatch(/starts at .*: Maybe later/);
+    expect(await mmo(['maintenance', 'cancel'], natsUrl as string)).toMatch(/taken back/);
+    await waitFor(() => heard.every((h) => h.at(-1)?.cancelled === true), {
+      what: 'every player to hear it cancelled',
+    });
+    for (const h of heard) h.length = 0;
+
     const announced = Date.now();
     const said = await mmo(
       ['maintenance', 'announce', '--in', '12s', '--message', 'Patch 1.2', '--duration', '20m'],
@@ -90,13 +100,16 @@ describe('maintenance', () => {
       what: 'the world to be ready again',
       timeoutMs: 60_000,
     });
+    let queued = 0;
     const back = await Promise.all(
       players.map(async (_, i) => {
         const client = await connect(ws);
+        client.on('queue', () => queued++);
         await client.login(`keeper${i}`, TEST_PASSWORD);
         return { client, frame: await nextFrame(client) };
       }),
     );
+    expect(queued).toBeGreaterThan(0); // more came back at once than the gateway hashes at a time
     back.forEach(({ frame }, i) => {
       expect(frame.x).toBeCloseTo(before[i]?.x ?? -1, 0);
       expect(frame.y).toBeCloseTo(before[i]?.y ?? -1, 0);

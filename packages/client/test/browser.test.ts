@@ -237,6 +237,10 @@ describe('browser client', () => {
       expect(await late.textContent('#login-error')).toMatch(
         /closes for maintenance at .*; back at .* UTC\. New bridges/,
       );
+      // The page shows the maintenance before anyone logs in (from /healthz).
+      await late.goto(cluster.url);
+      await late.waitForSelector('#maintenance-banner:not([hidden])');
+      expect(await late.textContent('#maintenance-banner')).toMatch(/^Maintenance in 0:\d\d: New bridges\./);
       await board.clear();
       await player.waitForSelector('#maintenance-banner', { state: 'hidden' });
     } finally {

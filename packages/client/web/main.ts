@@ -159,8 +159,24 @@ function wireForms(): void {
   );
 }
 
+/** Before any login: whether the world is closed for maintenance, or will be (the gateway's /healthz says). */
+async function checkMaintenance(): Promise<void> {
+  try {
+    const health = (await (await fetch('/healthz')).json()) as {
+      maintenance?: { startsAt: string; until: string | null; message: string } | null;
+    };
+    const m = health.maintenance;
+    if (!m) return;
+    const until = m.until ? Date.parse(m.until) : 0;
+    showMaintenance({ startsAt: Date.parse(m.startsAt), until, message: m.message, cancelled: false });
+  } catch {
+    // No answer: the login will tell.
+  }
+}
+
 async function main(): Promise<void> {
   wireForms();
+  void checkMaintenance();
   const map = await fetchMap();
   startLoop(new Renderer($('view') as HTMLCanvasElement, map));
   const token = sessionStorage.getItem(TOKEN_KEY);

@@ -3,5 +3,7 @@
 export { clientAddress, parseTrustedProxies } from './client-address.js';
 export type { LoginQueueOptions } from './login-queue.js';
 export { LoginQueue } from './login-queue.js';
+export { MaintenanceWatch } from './maintenance-watch.js';
 export type { Uws } from './native-uws.js';
 export { loadUws } from './native-uws.js';
+export type { PlayService } from './play-service.js';
