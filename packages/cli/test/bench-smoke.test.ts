@@ -1,16 +1,12 @@
 // Smoke runs of every benchmark script with small counts: each starts its own world on free ports, measures, prints
 // its table and exits cleanly. (Figures are not checked here: no test asserts on speed.)
-import { spawn } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
+import { runScript as run } from './run-script.js';
 
-const ROOT = new URL('../../../', import.meta.url).pathname;
-
-function runScript(script: string, args: string[]): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, [`${ROOT}benchmarks/${script}`, ...args], { cwd: ROOT });
-  let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  child.stderr.on('data', (c) => (out += c));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
+/** What a script printed, on stdout and stderr together (progress and tables). */
+async function runScript(script: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  const { code, out, err } = await run(script, args);
+  return { code, out: out + err };
 }
 
 describe('benchmark scripts (smoke runs)', () => {

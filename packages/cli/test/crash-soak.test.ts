@@ -1,22 +1,20 @@
 // The crash soak, short enough for CI: `npm run soak:crash` with 150 bots for 2 minutes and a zone worker killed with
 // SIGKILL every 20 s, at the defaults a user gets. The longer soak is the same command with more minutes and bots.
-import { spawn } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
-
-const SCRIPT = new URL('../../../benchmarks/soak-crash.mjs', import.meta.url).pathname;
-
-function runSoak(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c) => (out += c));
-  child.stderr.on('data', (c) => (err += c));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err })));
-}
+import { runScript } from './run-script.js';
 
 describe('crash soak', () => {
   test('150 bots, a worker killed every 20 s for 2 min: nobody disconnected, gaps within 2 s, nothing owned twice or lost', async () => {
-    const { code, out, err } = await runSoak(['--minutes', '2', '--bots', '150', '--ramp', '15', '--every', '20']);
+    const { code, out, err } = await runScript('soak-crash.mjs', [
+      '--minutes',
+      '2',
+      '--bots',
+      '150',
+      '--ramp',
+      '15',
+      '--every',
+      '20',
+    ]);
     expect({ code, err: code === 0 ? '' : err }).toEqual({ code: 0, err: '' });
     const r = JSON.parse(out.trim().split('\n').pop() as string);
     expect(r.kills).toBeGreaterThanOrEqual(5);

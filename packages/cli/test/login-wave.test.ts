@@ -1,23 +1,21 @@
 // The login wave, at the defaults a user gets (scrypt cost 16384): `npm run bench:login` with 1000 players
 // registering within 10 s while 50 play. Speed (admissions a second, latency, save times) is the benchmark's to
 // measure and print; this test holds what must be true whatever the machine.
-import { spawn } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
-
-const SCRIPT = new URL('../../../benchmarks/login-wave.mjs', import.meta.url).pathname;
-
-function runWave(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c) => (out += c));
-  child.stderr.on('data', (c) => (err += c));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err })));
-}
+import { runScript } from './run-script.js';
 
 describe('login wave', () => {
   test('1000 registrations within 10 s: all get in through the queue, in order, nobody in the world is dropped', async () => {
-    const { code, out, err } = await runWave(['--wave', '1000', '--ramp', '10', '--steady', '50', '--idle', '5']);
+    const { code, out, err } = await runScript('login-wave.mjs', [
+      '--wave',
+      '1000',
+      '--ramp',
+      '10',
+      '--steady',
+      '50',
+      '--idle',
+      '5',
+    ]);
     expect({ code, err: code === 0 ? '' : err }).toEqual({ code: 0, err: '' });
     const r = JSON.parse(out.trim().split('\n').pop() as string);
     expect(r.wave).toMatchObject({ count: 1000, connected: 1000, failed: 0 });

@@ -1,45 +1,24 @@
 // Accounts over real NATS and SQLite: passwords are checked and hashed where they arrive (PasswordLogins, as in a
 // gateway); the store hands out hashes, grants logins, and limits attempts per account and address.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { Bus, PasswordLogins, StoreClient, Subjects } from '@mmo/bus';
-import { loadConfig, silentLogger } from '@mmo/core';
+import type { PasswordLogins } from '@mmo/bus';
 import { AuthStatus } from '@mmo/protocol';
-import { type StoreNode, startStore } from '@mmo/store';
-import { startTestNats, type TempDir, type TestNats, tempDir } from '@mmo/testkit';
+import type { StoreNode } from '@mmo/store';
+import { startTestStore, type TestStore } from '@mmo/testkit';
 import type { Database } from 'better-sqlite3';
 import BetterSqlite3 from 'better-sqlite3';
 
-let nats: TestNats;
-let dir: TempDir;
+let t: TestStore;
 let store: StoreNode;
-let bus: Bus;
-let client: StoreClient;
 let logins: PasswordLogins;
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  dir = tempDir('mmo-accounts-service-');
-  const config = loadConfig({
-    overrides: {
-      natsUrl: nats.url,
-      dataDir: dir.path,
-      world: 'test',
-      'store.scryptCost': 1024,
-      'logins.backoffMs': 400,
-      'logins.registrationBurst': 3,
-    },
-  });
-  store = await startStore({ config, log: silentLogger() });
-  bus = await Bus.connect({ url: nats.url, name: 'accounts-service-test', log: silentLogger() });
-  client = new StoreClient(bus, new Subjects('test'), 5000);
-  logins = new PasswordLogins(client, { scryptCost: 1024, slots: 2 });
+  t = await startTestStore('accounts-service', { 'logins.backoffMs': 400, 'logins.registrationBurst': 3 });
+  ({ store, logins } = t);
 });
 
 afterAll(async () => {
-  await bus?.close();
-  await store?.stop();
-  await nats?.stop();
-  dir?.remove();
+  await t?.stop();
 });
 
 function database(): Database {

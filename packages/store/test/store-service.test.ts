@@ -1,35 +1,22 @@
 // The store process's service over real NATS: a stale owner's late save is refused, counted, and changes nothing.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { Bus, PasswordLogins, StoreClient, Subjects } from '@mmo/bus';
-import { loadConfig, silentLogger } from '@mmo/core';
+import type { PasswordLogins, StoreClient } from '@mmo/bus';
 import { EntityKind } from '@mmo/protocol';
-import { type StoreNode, startStore } from '@mmo/store';
-import { startTestNats, type TempDir, type TestNats, tempDir } from '@mmo/testkit';
+import type { StoreNode } from '@mmo/store';
+import { startTestStore, type TestStore } from '@mmo/testkit';
 
-let nats: TestNats;
-let dir: TempDir;
+let t: TestStore;
 let store: StoreNode;
-let bus: Bus;
 let client: StoreClient;
 let logins: PasswordLogins;
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  dir = tempDir('mmo-store-service-');
-  const config = loadConfig({
-    overrides: { natsUrl: nats.url, dataDir: dir.path, world: 'test', 'store.scryptCost': 1024 },
-  });
-  store = await startStore({ config, log: silentLogger() });
-  bus = await Bus.connect({ url: nats.url, name: 'store-service-test', log: silentLogger() });
-  client = new StoreClient(bus, new Subjects('test'), 5000);
-  logins = new PasswordLogins(client, { scryptCost: 1024, slots: 2 });
+  t = await startTestStore('store-service');
+  ({ store, client, logins } = t);
 });
 
 afterAll(async () => {
-  await bus?.close();
-  await store?.stop();
-  await nats?.stop();
-  dir?.remove();
+  await t?.stop();
 });
 
 describe('store service (real NATS and SQLite)', () => {

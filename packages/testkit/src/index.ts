@@ -7,6 +7,8 @@ export { checkOwnership, inspectZones, sampleOwnership } from './inspect.js';
 export type { TestNats } from './nats.js';
 export { startTestNats } from './nats.js';
 export { closeOf, connect, joinAs, nextFrame, TEST_PASSWORD } from './players.js';
+export type { TestStore } from './store.js';
+export { startTestStore } from './store.js';
 export type { TempDir } from './temp-dir.js';
 export { tempDir } from './temp-dir.js';
 export type { TestWorldOptions } from './test-world.js';

@@ -1,37 +1,23 @@
 // The zone's StoreWriter against the real store (NATS and SQLite): a save older than the stored epoch is refused,
 // and the writer names each refused entity with the epoch its save was sent at, so that the zone can give it up.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { Bus, PasswordLogins, StoreClient, Subjects } from '@mmo/bus';
-import { loadConfig, silentLogger } from '@mmo/core';
+import type { PasswordLogins, StoreClient } from '@mmo/bus';
+import { silentLogger } from '@mmo/core';
 import { type CharacterData, EntityKind, type EntitySaveData } from '@mmo/protocol';
-import { type StoreNode, startStore } from '@mmo/store';
-import { startTestNats, type TempDir, type TestNats, tempDir } from '@mmo/testkit';
+import { startTestStore, type TestStore } from '@mmo/testkit';
 import { StoreWriter } from '../src/node/store-writer.js';
 
-let nats: TestNats;
-let dir: TempDir;
-let store: StoreNode;
-let bus: Bus;
+let t: TestStore;
 let client: StoreClient;
 let logins: PasswordLogins;
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  dir = tempDir('mmo-store-writer-');
-  const config = loadConfig({
-    overrides: { natsUrl: nats.url, dataDir: dir.path, world: 'test', 'store.scryptCost': 1024 },
-  });
-  store = await startStore({ config, log: silentLogger() });
-  bus = await Bus.connect({ url: nats.url, name: 'store-writer-test', log: silentLogger() });
-  client = new StoreClient(bus, new Subjects('test'), 5000);
-  logins = new PasswordLogins(client, { scryptCost: 1024, slots: 2 });
+  t = await startTestStore('store-writer');
+  ({ client, logins } = t);
 });
 
 afterAll(async () => {
-  await bus?.close();
-  await store?.stop();
-  await nats?.stop();
-  dir?.remove();
+  await t?.stop();
 });
 
 async function character(username: string): Promise<CharacterData> {
