@@ -198,7 +198,16 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
       if (session) play.closed(session, code);
     },
   });
-  const metrics = createGatewayMetrics({ play, stalls, links, bus, queue, queueWait, gatewayId: id });
+  const metrics = createGatewayMetrics({
+    play,
+    stalls,
+    links,
+    bus,
+    queue,
+    queueWait,
+    gatewayId: id,
+    world: config.world,
+  });
   addHttpRoutes(app, health, metrics, loadStaticFiles(o.map.file));
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {

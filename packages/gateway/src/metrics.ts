@@ -25,12 +25,13 @@ export interface GatewayMetricSources {
   queue: Pick<LoginQueue<unknown>, 'length' | 'counters'>;
   queueWait: Histogram;
   gatewayId: string;
+  world: string;
 }
 
 export function createGatewayMetrics(m: GatewayMetricSources): Registry {
   const { play, stalls, links, bus, queue } = m;
   const registry = new Registry();
-  registry.setDefaultLabels({ role: 'gateway', gateway: m.gatewayId });
+  registry.setDefaultLabels({ role: 'gateway', world: m.world, gateway: m.gatewayId });
   collectDefaultMetrics({ register: registry });
   registry.registerMetric(m.queueWait);
   new Gauge({

@@ -40,6 +40,12 @@ describe('gateway HTTP', () => {
     const text = await res.text();
     expect(text).toMatch(/^mmo_gateway_connections\{.*\} \d+$/m);
     expect(text).toMatch(/^process_resident_memory_bytes\{/m);
+    // Every series names the world, so that several worlds' gateways can share one Prometheus.
+    expect(text).toMatch(/^mmo_gateway_connections\{[^}]*world="test"[^}]*\} \d+$/m);
+    const zoneMetrics = await (
+      await fetch(cluster.gateway.registry.alive(performance.now())[0]?.metricsUrl ?? '')
+    ).text();
+    expect(zoneMetrics).toMatch(/^mmo_zone_ticks_total\{[^}]*world="test"[^}]*zone="\w+"[^}]*\} \d+$/m);
   });
 
   test('/ serves the browser client and /world/map.json the map', async () => {

@@ -18,7 +18,7 @@ export const gatewayVerb: VerbSpec = {
 export async function runGateway(argv: string[]): Promise<void> {
   const { values, config } = parseVerb(gatewayVerb, argv);
   if (values.help) return console.log(helpText(gatewayVerb));
-  const log = createLogger({ role: 'gateway', level: config.log.level as never });
+  const log = createLogger({ role: 'gateway', world: config.world, level: config.log.level as never });
   const map = loadConfiguredWorld(config);
   await runRole('gateway', log, async () => {
     const node = await startGateway({ config, map, log });

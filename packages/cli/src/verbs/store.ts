@@ -15,7 +15,7 @@ export const storeVerb: VerbSpec = {
 export async function runStore(argv: string[]): Promise<void> {
   const { values, config } = parseVerb(storeVerb, argv);
   if (values.help) return console.log(helpText(storeVerb));
-  const log = createLogger({ role: 'store', level: config.log.level as never });
+  const log = createLogger({ role: 'store', world: config.world, level: config.log.level as never });
   await runRole('store', log, async () => {
     const node = await startStore({ config, log });
     return { node, info: { file: node.file, metrics: node.metricsUrl } };

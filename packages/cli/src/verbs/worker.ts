@@ -23,7 +23,7 @@ export async function runWorker(argv: string[]): Promise<void> {
   if (values.help) return console.log(helpText(workerVerb));
   const workerId = workerIdFor(values.id as string | undefined);
   if (values['no-director']) config.worker.director = false;
-  const log = createLogger({ role: 'worker', zone: workerId, level: config.log.level as never });
+  const log = createLogger({ role: 'worker', zone: workerId, world: config.world, level: config.log.level as never });
   const map = loadConfiguredWorld(config);
   await runRole('worker', log, async () => {
     const node = await startWorker({ workerId, config, map, log, wants: (values.wants as string[]) ?? [] });

@@ -19,7 +19,7 @@ export async function runZone(argv: string[]): Promise<void> {
   if (values.help) return console.log(helpText(zoneVerb));
   const zoneId = values.id as string | undefined;
   if (!zoneId) throw new UsageError('mmo zone needs --id <zone>. Run `mmo zone --help`.');
-  const log = createLogger({ role: 'zone', zone: zoneId, level: config.log.level as never });
+  const log = createLogger({ role: 'zone', zone: zoneId, world: config.world, level: config.log.level as never });
   const map = loadConfiguredWorld(config);
   await runRole('zone', log, async () => {
     const node = await startZone({ zoneId, config, map, log });

@@ -15,9 +15,9 @@ export interface StoreCounters {
   itemRefusals: number;
 }
 
-export function createStoreMetrics(c: StoreCounters, bus: Bus): Registry {
+export function createStoreMetrics(c: StoreCounters, bus: Bus, world: string): Registry {
   const registry = new Registry();
-  registry.setDefaultLabels({ role: 'store' });
+  registry.setDefaultLabels({ role: 'store', world });
   collectDefaultMetrics({ register: registry });
   const counters: [string, string, () => number][] = [
     ['mmo_store_requests_total', 'Requests served', () => c.requests],

@@ -174,7 +174,7 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
   ];
   await bus.flush();
   const metrics = await serveMetrics(
-    createStoreMetrics(counters, bus),
+    createStoreMetrics(counters, bus, config.world),
     config.store.metricsHost,
     config.store.metricsPort,
   );

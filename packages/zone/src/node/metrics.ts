@@ -19,9 +19,10 @@ export function createZoneMetrics(
   bus: Bus,
   writer: StoreWriter,
   zoneId: string,
+  world: string,
 ): ZoneMetrics {
   const registry = new Registry();
-  registry.setDefaultLabels({ role: 'zone', zone: zoneId });
+  registry.setDefaultLabels({ role: 'zone', world, zone: zoneId });
   collectDefaultMetrics({ register: registry });
   const tickDuration = new Histogram({
     name: 'mmo_zone_tick_duration_seconds',

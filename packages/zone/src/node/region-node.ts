@@ -106,7 +106,7 @@ export async function startRegion(ctx: WorkerContext, id: string, partition: Par
     },
     (skipped) => log.warn({ skipped }, 'the tick loop fell behind and skipped ticks'),
   );
-  const metrics = createZoneMetrics(sim, ticker.stats, bus, writer, id);
+  const metrics = createZoneMetrics(sim, ticker.stats, bus, writer, id, config.world);
   const metricsServer = await serveMetrics(metrics.registry, config.zone.metricsHost, config.zone.metricsPort);
   const startedAt = clock.wallNow();
   const heartbeat = () => {
