@@ -120,6 +120,11 @@ export class Subjects {
     return `mmo_${this.world}_ops`;
   }
 
+  /** WorldBeacon (pub/sub), from every gateway of every world: the one subject shared by all the worlds. */
+  worldBeacons(): string {
+    return 'mmo.worlds.beacon';
+  }
+
   /** JetStream KV bucket of the world's maintenance announcement. */
   maintenanceBucket(): string {
     return `mmo_${this.world}_maintenance`;

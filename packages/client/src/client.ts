@@ -13,6 +13,7 @@ import {
   type QueueStatusData,
   ServerBody,
   type WelcomeData,
+  type WorldEntryData,
   WorldState,
 } from '@mmo/protocol';
 import { Emitter } from './emitter.js';
@@ -110,6 +111,8 @@ export class GameClient extends Emitter<ClientEvents> {
   private readonly now: () => number;
   private seq = 0;
   private pendingAuth: { resolve: (w: WelcomeData) => void; reject: (e: Error) => void } | null = null;
+  /** Callers of listWorlds() waiting for their answer, in the order they asked. */
+  private readonly worldListWaiters: { resolve: (w: WorldEntryData[]) => void; reject: (e: Error) => void }[] = [];
   /** Everything else in view, by id. The player's own entity is `self`. */
   readonly entities = new Map<number, RemoteEntity>();
   welcome: WelcomeData | null = null;
@@ -199,6 +202,17 @@ export class GameClient extends Emitter<ClientEvents> {
     return new Promise((resolve, reject) => {
       this.pendingAuth = { resolve, reject };
       this.send(msg);
+    });
+  }
+
+  /**
+   * The worlds of the cluster, for a server browser: each with its state (up, full, maintenance, offline), its
+   * players and capacity, its load label, its tags and a gateway to reach it. Works before logging in.
+   */
+  listWorlds(): Promise<WorldEntryData[]> {
+    return new Promise((resolve, reject) => {
+      this.worldListWaiters.push({ resolve, reject });
+      this.send({ body: ClientBody.ListWorlds });
     });
   }
 
@@ -292,6 +306,9 @@ export class GameClient extends Emitter<ClientEvents> {
         return this.emit('inventory', msg.items);
       case ServerBody.WorldStatus:
         return this.onWorldStatus(WORLD_STATES[msg.state] ?? 'live');
+      case ServerBody.WorldList:
+        this.worldListWaiters.shift()?.resolve(msg.worlds);
+        return;
       case ServerBody.Maintenance: {
         const { body: _, ...m } = msg;
         this.maintenance = m.cancelled ? null : m;
@@ -335,6 +352,7 @@ export class GameClient extends Emitter<ClientEvents> {
   private onClose(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = { code, reason };
+    for (const w of this.worldListWaiters.splice(0)) w.reject(new Error(`connection closed: ${code} ${reason}`));
     if (this.pendingAuth) {
       this.pendingAuth.reject(new Error(`connection closed: ${code} ${reason}`));
       this.pendingAuth = null;

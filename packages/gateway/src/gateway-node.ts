@@ -14,11 +14,13 @@ import { type Clock, type Config, ConfigError, type Logger, processInstanceId, s
 import {
   CloseCode,
   decodePresenceQuery,
+  decodeWorldBeacon,
   decodeZoneHeartbeat,
   encodePresenceReply,
+  encodeWorldBeacon,
   readZoneToGateway,
 } from '@mmo/protocol';
-import { partitionFromWorld, type WorldMap } from '@mmo/world';
+import { formatTransfer, loadWorldInfo, partitionFromWorld, type WorldMap } from '@mmo/world';
 import type { Subscription } from 'nats';
 import { clientAddress, parseTrustedProxies } from './client-address.js';
 import { addHttpRoutes, type Health } from './http-routes.js';
@@ -30,6 +32,7 @@ import { PlayService } from './play-service.js';
 import type { Session, SocketData } from './session.js';
 import { StallWatch } from './stall-watch.js';
 import { loadStaticFiles } from './static-files.js';
+import { WorldDirectory, worldJson } from './world-directory.js';
 import { ZoneLinks } from './zone-links.js';
 import { ZoneRegistry } from './zone-registry.js';
 
@@ -60,6 +63,8 @@ export function gatewayIdFor(config: Config): string {
 
 /** How often every player's last frame is looked at. */
 const STALL_CHECK_MS = 100;
+/** How often this gateway tells the cluster how its world stands (the server browser's list). */
+const BEACON_MS = 500;
 /** How often due maintenance reminders are sent and the start is looked for. */
 const MAINTENANCE_CHECK_MS = 1_000;
 
@@ -108,10 +113,12 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
     tell: (s, status) => play.sendQueueStatus(s, status),
     admitted: (waitedMs) => queueWait.observe(waitedMs / 1000),
   });
+  const info = loadWorldInfo(config.worldsDir, config.world);
   const loginGate = (now: number): ReturnType<MaintenanceWatch['refusal']> => maintenance.refusal(now);
   const play: PlayService = new PlayService({
     ...{ config, map: o.map, store, logins, queue, returning, links, registry, clock, log },
     loginGate,
+    worlds: () => worlds.list(clock.now()),
   });
   const maintenance: MaintenanceWatch = new MaintenanceWatch(play, log);
   const board = await MaintenanceBoard.open(bus, subjects);
@@ -122,7 +129,9 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const stalls = new StallWatch({ play, store, registry, bus, config: config.gateway, log });
   const stallTimer = setInterval(() => stalls.check(clock.now()), STALL_CHECK_MS);
 
+  const worlds = new WorldDirectory(config.gateway.zoneAliveMs);
   const subscriptions: Subscription[] = [
+    bus.subscribe(subjects.worldBeacons(), (data) => worlds.heard(decodeWorldBeacon(data), clock.now())),
     bus.subscribe(subjects.allZoneHeartbeats(), (data) => {
       // A region that runs anew (a takeover) cannot have its old players: restore them now, not at the next check.
       if (registry.heard(decodeZoneHeartbeat(data), clock.now())) stalls.check(clock.now());
@@ -208,7 +217,8 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
     gatewayId: id,
     world: config.world,
   });
-  addHttpRoutes(app, health, metrics, loadStaticFiles(o.map.file));
+  const worldsJson = () => worlds.list(clock.now()).map(worldJson);
+  addHttpRoutes(app, { health, worlds: worldsJson, registry: metrics, files: loadStaticFiles(o.map.file) });
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
     app.listen(g.host, g.port, (socket) => {
@@ -223,12 +233,23 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const shownHost = g.host === '0.0.0.0' ? '127.0.0.1' : g.host;
   const url = `http://${shownHost}:${port}`;
   log.info({ url, gateway: id }, 'gateway listening');
+  const beacon = (): Uint8Array =>
+    encodeWorldBeacon({
+      ...{ world: config.world, gateway: id, url, name: info.name, locale: info.locale, type: info.type },
+      transfer: formatTransfer(info.transfer),
+      capacity: config.queue.maxPlayers,
+      players: play.playing,
+      ready: health().ready,
+      maintenance: maintenance.health(clock.wallNow())?.state === 'maintenance',
+    });
+  const beaconTimer = setInterval(() => bus.publish(subjects.worldBeacons(), beacon()), BEACON_MS);
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       clearInterval(stallTimer);
       clearInterval(queueTimer);
+      clearInterval(beaconTimer);
       clearInterval(maintenanceTimer);
       stopMaintenanceWatch();
       clearInterval(returningTimer);

@@ -1,4 +1,4 @@
-// Plain HTTP on the gateway's port: /healthz, /metrics and static files.
+// Plain HTTP on the gateway's port: /healthz, /worlds (the server browser's list), /metrics and static files.
 
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { Registry } from 'prom-client';
@@ -9,7 +9,22 @@ export interface Health {
   body: unknown;
 }
 
-export function addHttpRoutes(app: TemplatedApp, health: () => Health, registry: Registry, files: StaticFiles): void {
+export interface HttpSources {
+  health: () => Health;
+  /** The world list, as JSON. */
+  worlds: () => unknown;
+  registry: Registry;
+  files: StaticFiles;
+}
+
+export function addHttpRoutes(app: TemplatedApp, sources: HttpSources): void {
+  const { health, worlds, registry, files } = sources;
+  app.get('/worlds', (res) => {
+    const body = JSON.stringify({ worlds: worlds() });
+    res.cork(() => {
+      res.writeHeader('content-type', 'application/json').writeHeader('cache-control', 'no-store').end(body);
+    });
+  });
   app.get('/healthz', (res) => {
     const h = health();
     res.cork(() => {

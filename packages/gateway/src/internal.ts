@@ -7,3 +7,4 @@ export { MaintenanceWatch } from './maintenance-watch.js';
 export type { Uws } from './native-uws.js';
 export { loadUws } from './native-uws.js';
 export type { PlayService } from './play-service.js';
+export { LOAD_NAMES, loadLabel, STATE_NAMES, WorldDirectory, worldJson } from './world-directory.js';

@@ -15,10 +15,12 @@ import {
   encodeQueueStatus,
   encodeServerError,
   encodeWelcome,
+  encodeWorldList,
   encodeWorldStatus,
   POSITION_SCALE,
   type PresentPlayerData,
   type QueueStatusData,
+  type WorldEntryData,
   WorldState,
 } from '@mmo/protocol';
 import { nearestFreePoint, type WorldMap } from '@mmo/world';
@@ -66,6 +68,8 @@ export interface PlayServiceOptions {
   queue: LoginQueue<Session>;
   /** Players seen in the world lately (null: no priority for returning players). */
   returning: ReturningPlayers | null;
+  /** The server browser's list of worlds. */
+  worlds?: () => WorldEntryData[];
   /** Why logins are refused at wall-clock time `now` (maintenance), or null when they are not. */
   loginGate?: (now: number) => { message: string; retryAfterMs: number } | null;
   links: ZoneLinks;
@@ -167,6 +171,9 @@ export class PlayService {
         return;
       case ClientBody.Ping:
         this.send(s, encodePong(msg.clientTime, this.o.clock.wallNow()));
+        return;
+      case ClientBody.ListWorlds:
+        this.send(s, encodeWorldList(this.o.worlds?.() ?? []));
         return;
       case ClientBody.ItemRequest:
         if (!s.playing) return this.close(s, CloseCode.NotLoggedIn, 'log in before sending play messages');

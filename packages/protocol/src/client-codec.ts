@@ -8,6 +8,7 @@ import {
   ClientBody,
   ClientMessage,
   ItemRequest,
+  ListWorlds,
   Login,
   MoveInput,
   Ping,
@@ -25,7 +26,8 @@ export type ClientMessageData =
   | { body: ClientBody.Chat; text: string }
   | { body: ClientBody.Ping; clientTime: number }
   | { body: ClientBody.ItemRequest; action: ItemAction; item: number; toPlayer: number }
-  | { body: ClientBody.Attack; target: number };
+  | { body: ClientBody.Attack; target: number }
+  | { body: ClientBody.ListWorlds };
 
 /** Encodes one client message; returns a fresh copy (sockets may keep a reference to it). */
 export function encodeClientMessage(msg: ClientMessageData, builder = new Builder(128)): Uint8Array {
@@ -69,6 +71,8 @@ function buildBody(b: Builder, msg: ClientMessageData): number {
       return ItemRequest.createItemRequest(b, msg.action, msg.item, msg.toPlayer);
     case ClientBody.Attack:
       return Attack.createAttack(b, msg.target);
+    case ClientBody.ListWorlds:
+      return ListWorlds.createListWorlds(b);
   }
 }
 
@@ -106,6 +110,8 @@ export function decodeClientMessage(bytes: Uint8Array): ClientMessageData {
     }
     case ClientBody.Attack:
       return { body, target: (root.body(new Attack()) as Attack).target() };
+    case ClientBody.ListWorlds:
+      return { body };
     default:
       throw new ProtocolError(`unknown message type ${body}`);
   }

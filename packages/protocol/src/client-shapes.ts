@@ -21,6 +21,7 @@ export const ChatShape: TableShape = { name: 'Chat', fields: [str(MAX_CHAT_BYTES
 export const PingShape: TableShape = { name: 'Ping', fields: [f64] };
 export const AttackShape: TableShape = { name: 'Attack', fields: [u32] };
 export const ItemRequestShape: TableShape = { name: 'ItemRequest', fields: [u8, u32, u32] };
+export const ListWorldsShape: TableShape = { name: 'ListWorlds', fields: [] };
 
 /** Body shapes indexed by their ClientBody union tag. */
 export const CLIENT_BODY_SHAPES: ReadonlyMap<ClientBody, TableShape> = new Map([
@@ -32,6 +33,7 @@ export const CLIENT_BODY_SHAPES: ReadonlyMap<ClientBody, TableShape> = new Map([
   [ClientBody.Ping, PingShape],
   [ClientBody.ItemRequest, ItemRequestShape],
   [ClientBody.Attack, AttackShape],
+  [ClientBody.ListWorlds, ListWorldsShape],
 ]);
 
 function unionMembers(): (TableShape | null)[] {

@@ -87,10 +87,20 @@ export {
   encodePresenceQuery,
   encodePresenceReply,
 } from './cluster/presence.js';
+export type { WorldBeaconData } from './cluster/worlds.js';
+export { decodeWorldBeacon, encodeWorldBeacon } from './cluster/worlds.js';
 export type { FrameOriginVisitor, FrameVisitor } from './frame-reader.js';
 export { FrameReader } from './frame-reader.js';
 export { FrameWriter } from './frame-writer.js';
-export { ClientBody, CloseCode, ErrorCode, ServerBody, WorldState } from './gen/client_generated.js';
+export {
+  ClientBody,
+  CloseCode,
+  ErrorCode,
+  LoadLabel,
+  ServerBody,
+  ServerState,
+  WorldState,
+} from './gen/client_generated.js';
 export { HandoffBody, HandoffResult, ZoneEventBody } from './gen/cluster_generated.js';
 export { EntityKind, ItemAction } from './gen/common_generated.js';
 export { AuthStatus } from './gen/store_generated.js';
@@ -133,6 +143,7 @@ export type {
   QueueStatusData,
   ServerMessageData,
   WelcomeData,
+  WorldEntryData,
 } from './server-codec.js';
 export {
   decodeServerMessage,
@@ -144,6 +155,7 @@ export {
   encodeQueueStatus,
   encodeServerError,
   encodeWelcome,
+  encodeWorldList,
   encodeWorldStatus,
 } from './server-codec.js';
 export type { AuthReplyData, CharacterData, EntitySaveData, SaveBatchData, SaveReplyData } from './store-codec.js';

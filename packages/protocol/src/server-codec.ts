@@ -6,6 +6,7 @@ import {
   type ErrorCode,
   Inventory,
   InventoryItem,
+  type LoadLabel,
   Maintenance,
   Notice,
   Pong,
@@ -13,7 +14,10 @@ import {
   ServerBody,
   ServerError,
   ServerMessage,
+  type ServerState,
   Welcome,
+  WorldEntry,
+  WorldList,
   type WorldState,
   WorldStatus,
 } from './gen/client_generated.js';
@@ -74,7 +78,8 @@ export type ServerMessageData =
   | { body: ServerBody.Inventory; items: InventoryItemData[] }
   | { body: ServerBody.WorldStatus; state: WorldState }
   | ({ body: ServerBody.QueueStatus } & QueueStatusData)
-  | ({ body: ServerBody.Maintenance } & MaintenanceData);
+  | ({ body: ServerBody.Maintenance } & MaintenanceData)
+  | { body: ServerBody.WorldList; worlds: WorldEntryData[] };
 
 /** One item a player holds. */
 export interface InventoryItemData {
@@ -169,6 +174,66 @@ export function encodeMaintenance(m: MaintenanceData): Uint8Array {
   return finish(b, ServerBody.Maintenance, body);
 }
 
+/** One world of the server browser. */
+export interface WorldEntryData {
+  id: string;
+  name: string;
+  locale: string;
+  type: string;
+  /** open, closed or "cooldown <hours>". */
+  transfer: string;
+  state: ServerState;
+  players: number;
+  capacity: number;
+  load: LoadLabel;
+  /** A gateway of that world ('' when none was heard). */
+  url: string;
+}
+
+export function encodeWorldList(worlds: readonly WorldEntryData[]): Uint8Array {
+  const b = new Builder(256);
+  const entries = worlds.map((w) => {
+    const [id, name, locale, type, transfer, url] = [w.id, w.name, w.locale, w.type, w.transfer, w.url].map((t) =>
+      b.createString(t),
+    ) as [number, number, number, number, number, number];
+    return WorldEntry.createWorldEntry(
+      b,
+      id,
+      name,
+      locale,
+      type,
+      transfer,
+      w.state,
+      w.players,
+      w.capacity,
+      w.load,
+      url,
+    );
+  });
+  const list = WorldList.createWorldList(b, WorldList.createWorldsVector(b, entries));
+  return finish(b, ServerBody.WorldList, list);
+}
+
+function decodeWorldList(m: WorldList): WorldEntryData[] {
+  const worlds: WorldEntryData[] = [];
+  for (let i = 0; i < m.worldsLength(); i++) {
+    const w = m.worlds(i) as WorldEntry;
+    worlds.push({
+      id: w.id() ?? '',
+      name: w.name() ?? '',
+      locale: w.locale() ?? '',
+      type: w.type() ?? '',
+      transfer: w.transfer() ?? '',
+      state: w.state(),
+      players: w.players(),
+      capacity: w.capacity(),
+      load: w.load(),
+      url: w.url() ?? '',
+    });
+  }
+  return worlds;
+}
+
 export function encodeWorldStatus(state: WorldState): Uint8Array {
   const b = new Builder(32);
   return finish(b, ServerBody.WorldStatus, WorldStatus.createWorldStatus(b, state));
@@ -208,6 +273,8 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessageData {
     }
     case ServerBody.WorldStatus:
       return { body, state: (root.body(new WorldStatus()) as WorldStatus).state() };
+    case ServerBody.WorldList:
+      return { body, worlds: decodeWorldList(root.body(new WorldList()) as WorldList) };
     case ServerBody.Maintenance: {
       const m = root.body(new Maintenance()) as Maintenance;
       return {

@@ -20,6 +20,10 @@ export interface ClusterOptions {
   zones?: string[];
   /** Test-only fault hooks for the buses of chosen zones, by zone id. */
   faults?: Record<string, FaultHook>;
+  /** Join this nats-server (another cluster's) instead of starting one: several worlds on one bus. */
+  nats?: TestNats;
+  /** The world's id (default 'test', or 'default' for the repository's world); a generated world is written under it. */
+  worldId?: string;
 }
 
 export interface TestCluster {
@@ -49,11 +53,13 @@ function testLogger(role: string, zone?: string): Logger {
 
 export async function startCluster(o: ClusterOptions = {}): Promise<TestCluster> {
   const dir: TempDir = tempDir('mmo-cluster-');
-  const nats = await startTestNats();
-  const worldsDir = o.world === 'default' ? REPO_WORLDS : writeTestWorld(`${dir.path}/worlds`, 'test', o.world);
+  const nats = o.nats ?? (await startTestNats());
+  const ownNats = o.nats === undefined;
+  const worldId = o.worldId ?? (o.world === 'default' ? 'default' : 'test');
+  const worldsDir = o.world === 'default' ? REPO_WORLDS : writeTestWorld(`${dir.path}/worlds`, worldId, o.world);
   const config = loadConfig({
     overrides: {
-      world: o.world === 'default' ? 'default' : 'test',
+      world: worldId,
       worldsDir,
       dataDir: `${dir.path}/data`,
       natsUrl: nats.url,
@@ -98,14 +104,14 @@ export async function startCluster(o: ClusterOptions = {}): Promise<TestCluster>
       },
       stop: async () => {
         for (const node of [...started].reverse()) await node.stop().catch(() => {});
-        await nats.stop();
+        if (ownNats) await nats.stop();
         dir.remove();
       },
     };
     return cluster;
   } catch (error) {
     for (const node of started.reverse()) await node.stop().catch(() => {});
-    await nats.stop();
+    if (ownNats) await nats.stop();
     dir.remove();
     throw error;
   }

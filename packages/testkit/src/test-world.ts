@@ -3,6 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface TestWorldOptions {
+  /** What the server browser shows (written to world.json): name, locale, type, transfer. */
+  info?: Record<string, unknown>;
   /** Side of the square world in metres (default 128). */
   size?: number;
   /** Metres per tile (default 4). */
@@ -151,5 +153,6 @@ export function writeTestWorld(worldsDir: string, name: string, o: TestWorldOpti
   const dir = join(worldsDir, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'world.tmj'), JSON.stringify(testWorldJson(o)));
+  if (o.info) writeFileSync(join(dir, 'world.json'), JSON.stringify(o.info));
   return worldsDir;
 }

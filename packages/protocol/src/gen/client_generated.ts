@@ -73,13 +73,14 @@ export enum ClientBody {
   Chat = 5,
   Ping = 6,
   ItemRequest = 7,
-  Attack = 8
+  Attack = 8,
+  ListWorlds = 9
 }
 
 export function unionToClientBody(
   type: ClientBody,
-  accessor: (obj:Attack|Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume) => Attack|Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null
-): Attack|Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null {
+  accessor: (obj:Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume) => Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|null
+): Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|null {
   switch(ClientBody[type]) {
     case 'NONE': return null; 
     case 'Register': return accessor(new Register())! as Register;
@@ -90,15 +91,16 @@ export function unionToClientBody(
     case 'Ping': return accessor(new Ping())! as Ping;
     case 'ItemRequest': return accessor(new ItemRequest())! as ItemRequest;
     case 'Attack': return accessor(new Attack())! as Attack;
+    case 'ListWorlds': return accessor(new ListWorlds())! as ListWorlds;
     default: return null;
   }
 }
 
 export function unionListToClientBody(
   type: ClientBody, 
-  accessor: (index: number, obj:Attack|Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume) => Attack|Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null, 
+  accessor: (index: number, obj:Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume) => Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|null, 
   index: number
-): Attack|Chat|ItemRequest|Login|MoveInput|Ping|Register|Resume|null {
+): Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|null {
   switch(ClientBody[type]) {
     case 'NONE': return null; 
     case 'Register': return accessor(index, new Register())! as Register;
@@ -109,6 +111,7 @@ export function unionListToClientBody(
     case 'Ping': return accessor(index, new Ping())! as Ping;
     case 'ItemRequest': return accessor(index, new ItemRequest())! as ItemRequest;
     case 'Attack': return accessor(index, new Attack())! as Attack;
+    case 'ListWorlds': return accessor(index, new ListWorlds())! as ListWorlds;
     default: return null;
   }
 }
@@ -135,6 +138,27 @@ export enum WorldState {
   Restored = 2
 }
 
+/**
+ * How a world stands in the server browser: from its gateways' beacons (Offline: none heard lately, or its zones
+ * are not all running).
+ */
+export enum ServerState {
+  Offline = 0,
+  Up = 1,
+  Full = 2,
+  Maintenance = 3
+}
+
+/**
+ * Players against capacity: under a half, under four fifths, under all of it, all of it.
+ */
+export enum LoadLabel {
+  Low = 0,
+  Medium = 1,
+  High = 2,
+  Full = 3
+}
+
 export enum ServerBody {
   NONE = 0,
   Welcome = 1,
@@ -146,13 +170,14 @@ export enum ServerBody {
   Inventory = 7,
   WorldStatus = 8,
   QueueStatus = 9,
-  Maintenance = 10
+  Maintenance = 10,
+  WorldList = 11
 }
 
 export function unionToServerBody(
   type: ServerBody,
-  accessor: (obj:ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldStatus|null
-): ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldStatus|null {
+  accessor: (obj:ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldList|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldList|WorldStatus|null
+): ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldList|WorldStatus|null {
   switch(ServerBody[type]) {
     case 'NONE': return null; 
     case 'Welcome': return accessor(new Welcome())! as Welcome;
@@ -165,15 +190,16 @@ export function unionToServerBody(
     case 'WorldStatus': return accessor(new WorldStatus())! as WorldStatus;
     case 'QueueStatus': return accessor(new QueueStatus())! as QueueStatus;
     case 'Maintenance': return accessor(new Maintenance())! as Maintenance;
+    case 'WorldList': return accessor(new WorldList())! as WorldList;
     default: return null;
   }
 }
 
 export function unionListToServerBody(
   type: ServerBody, 
-  accessor: (index: number, obj:ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldStatus|null, 
+  accessor: (index: number, obj:ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldList|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldList|WorldStatus|null, 
   index: number
-): ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldStatus|null {
+): ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldList|WorldStatus|null {
   switch(ServerBody[type]) {
     case 'NONE': return null; 
     case 'Welcome': return accessor(index, new Welcome())! as Welcome;
@@ -186,6 +212,7 @@ export function unionListToServerBody(
     case 'WorldStatus': return accessor(index, new WorldStatus())! as WorldStatus;
     case 'QueueStatus': return accessor(index, new QueueStatus())! as QueueStatus;
     case 'Maintenance': return accessor(index, new Maintenance())! as Maintenance;
+    case 'WorldList': return accessor(index, new WorldList())! as WorldList;
     default: return null;
   }
 }
@@ -651,6 +678,42 @@ static createAttack(builder:flatbuffers.Builder, target:number):flatbuffers.Offs
   Attack.startAttack(builder);
   Attack.addTarget(builder, target);
   return Attack.endAttack(builder);
+}
+}
+
+/**
+ * Asks for the world list (the server browser), before or after logging in; answered with a WorldList.
+ */
+export class ListWorlds {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):ListWorlds {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsListWorlds(bb:flatbuffers.ByteBuffer, obj?:ListWorlds):ListWorlds {
+  return (obj || new ListWorlds()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsListWorlds(bb:flatbuffers.ByteBuffer, obj?:ListWorlds):ListWorlds {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new ListWorlds()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static startListWorlds(builder:flatbuffers.Builder) {
+  builder.startObject(0);
+}
+
+static endListWorlds(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createListWorlds(builder:flatbuffers.Builder):flatbuffers.Offset {
+  ListWorlds.startListWorlds(builder);
+  return ListWorlds.endListWorlds(builder);
 }
 }
 
@@ -1715,6 +1778,214 @@ static createMaintenance(builder:flatbuffers.Builder, startsAt:number, until:num
   Maintenance.addMessage(builder, messageOffset);
   Maintenance.addCancelled(builder, cancelled);
   return Maintenance.endMaintenance(builder);
+}
+}
+
+/**
+ * One world of the cluster. transfer: open, closed or "cooldown <hours>". url: a gateway of that world.
+ */
+export class WorldEntry {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):WorldEntry {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsWorldEntry(bb:flatbuffers.ByteBuffer, obj?:WorldEntry):WorldEntry {
+  return (obj || new WorldEntry()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsWorldEntry(bb:flatbuffers.ByteBuffer, obj?:WorldEntry):WorldEntry {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new WorldEntry()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+id():string|null
+id(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+id(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+name():string|null
+name(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+name(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+locale():string|null
+locale(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+locale(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+type():string|null
+type(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+type(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+transfer():string|null
+transfer(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+transfer(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+state():ServerState {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : ServerState.Offline;
+}
+
+players():number {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+capacity():number {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+load():LoadLabel {
+  const offset = this.bb!.__offset(this.bb_pos, 20);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : LoadLabel.Low;
+}
+
+url():string|null
+url(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+url(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 22);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+static startWorldEntry(builder:flatbuffers.Builder) {
+  builder.startObject(10);
+}
+
+static addId(builder:flatbuffers.Builder, idOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, idOffset, 0);
+}
+
+static addName(builder:flatbuffers.Builder, nameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, nameOffset, 0);
+}
+
+static addLocale(builder:flatbuffers.Builder, localeOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, localeOffset, 0);
+}
+
+static addType(builder:flatbuffers.Builder, typeOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, typeOffset, 0);
+}
+
+static addTransfer(builder:flatbuffers.Builder, transferOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, transferOffset, 0);
+}
+
+static addState(builder:flatbuffers.Builder, state:ServerState) {
+  builder.addFieldInt8(5, state, ServerState.Offline);
+}
+
+static addPlayers(builder:flatbuffers.Builder, players:number) {
+  builder.addFieldInt32(6, players, 0);
+}
+
+static addCapacity(builder:flatbuffers.Builder, capacity:number) {
+  builder.addFieldInt32(7, capacity, 0);
+}
+
+static addLoad(builder:flatbuffers.Builder, load:LoadLabel) {
+  builder.addFieldInt8(8, load, LoadLabel.Low);
+}
+
+static addUrl(builder:flatbuffers.Builder, urlOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(9, urlOffset, 0);
+}
+
+static endWorldEntry(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createWorldEntry(builder:flatbuffers.Builder, idOffset:flatbuffers.Offset, nameOffset:flatbuffers.Offset, localeOffset:flatbuffers.Offset, typeOffset:flatbuffers.Offset, transferOffset:flatbuffers.Offset, state:ServerState, players:number, capacity:number, load:LoadLabel, urlOffset:flatbuffers.Offset):flatbuffers.Offset {
+  WorldEntry.startWorldEntry(builder);
+  WorldEntry.addId(builder, idOffset);
+  WorldEntry.addName(builder, nameOffset);
+  WorldEntry.addLocale(builder, localeOffset);
+  WorldEntry.addType(builder, typeOffset);
+  WorldEntry.addTransfer(builder, transferOffset);
+  WorldEntry.addState(builder, state);
+  WorldEntry.addPlayers(builder, players);
+  WorldEntry.addCapacity(builder, capacity);
+  WorldEntry.addLoad(builder, load);
+  WorldEntry.addUrl(builder, urlOffset);
+  return WorldEntry.endWorldEntry(builder);
+}
+}
+
+export class WorldList {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):WorldList {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsWorldList(bb:flatbuffers.ByteBuffer, obj?:WorldList):WorldList {
+  return (obj || new WorldList()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsWorldList(bb:flatbuffers.ByteBuffer, obj?:WorldList):WorldList {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new WorldList()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+worlds(index: number, obj?:WorldEntry):WorldEntry|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? (obj || new WorldEntry()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+worldsLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+static startWorldList(builder:flatbuffers.Builder) {
+  builder.startObject(1);
+}
+
+static addWorlds(builder:flatbuffers.Builder, worldsOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, worldsOffset, 0);
+}
+
+static createWorldsVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startWorldsVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static endWorldList(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createWorldList(builder:flatbuffers.Builder, worldsOffset:flatbuffers.Offset):flatbuffers.Offset {
+  WorldList.startWorldList(builder);
+  WorldList.addWorlds(builder, worldsOffset);
+  return WorldList.endWorldList(builder);
 }
 }
 

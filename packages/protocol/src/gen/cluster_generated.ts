@@ -2594,3 +2594,164 @@ static createDirectorReply(builder:flatbuffers.Builder, ok:boolean, messageOffse
 }
 }
 
+/**
+ * Every gateway, every second, to the whole cluster (all worlds): what the server browser shows of its world.
+ * players: the world's players as its zones report them; ready: every zone of its map runs.
+ */
+export class WorldBeacon {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):WorldBeacon {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsWorldBeacon(bb:flatbuffers.ByteBuffer, obj?:WorldBeacon):WorldBeacon {
+  return (obj || new WorldBeacon()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsWorldBeacon(bb:flatbuffers.ByteBuffer, obj?:WorldBeacon):WorldBeacon {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new WorldBeacon()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+world():string|null
+world(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+world(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+gateway():string|null
+gateway(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+gateway(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+url():string|null
+url(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+url(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+name():string|null
+name(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+name(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+locale():string|null
+locale(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+locale(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+type():string|null
+type(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+type(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+transfer():string|null
+transfer(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+transfer(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+capacity():number {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+players():number {
+  const offset = this.bb!.__offset(this.bb_pos, 20);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+ready():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 22);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+maintenance():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+static startWorldBeacon(builder:flatbuffers.Builder) {
+  builder.startObject(11);
+}
+
+static addWorld(builder:flatbuffers.Builder, worldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, worldOffset, 0);
+}
+
+static addGateway(builder:flatbuffers.Builder, gatewayOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, gatewayOffset, 0);
+}
+
+static addUrl(builder:flatbuffers.Builder, urlOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, urlOffset, 0);
+}
+
+static addName(builder:flatbuffers.Builder, nameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, nameOffset, 0);
+}
+
+static addLocale(builder:flatbuffers.Builder, localeOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, localeOffset, 0);
+}
+
+static addType(builder:flatbuffers.Builder, typeOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, typeOffset, 0);
+}
+
+static addTransfer(builder:flatbuffers.Builder, transferOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(6, transferOffset, 0);
+}
+
+static addCapacity(builder:flatbuffers.Builder, capacity:number) {
+  builder.addFieldInt32(7, capacity, 0);
+}
+
+static addPlayers(builder:flatbuffers.Builder, players:number) {
+  builder.addFieldInt32(8, players, 0);
+}
+
+static addReady(builder:flatbuffers.Builder, ready:boolean) {
+  builder.addFieldInt8(9, +ready, +false);
+}
+
+static addMaintenance(builder:flatbuffers.Builder, maintenance:boolean) {
+  builder.addFieldInt8(10, +maintenance, +false);
+}
+
+static endWorldBeacon(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createWorldBeacon(builder:flatbuffers.Builder, worldOffset:flatbuffers.Offset, gatewayOffset:flatbuffers.Offset, urlOffset:flatbuffers.Offset, nameOffset:flatbuffers.Offset, localeOffset:flatbuffers.Offset, typeOffset:flatbuffers.Offset, transferOffset:flatbuffers.Offset, capacity:number, players:number, ready:boolean, maintenance:boolean):flatbuffers.Offset {
+  WorldBeacon.startWorldBeacon(builder);
+  WorldBeacon.addWorld(builder, worldOffset);
+  WorldBeacon.addGateway(builder, gatewayOffset);
+  WorldBeacon.addUrl(builder, urlOffset);
+  WorldBeacon.addName(builder, nameOffset);
+  WorldBeacon.addLocale(builder, localeOffset);
+  WorldBeacon.addType(builder, typeOffset);
+  WorldBeacon.addTransfer(builder, transferOffset);
+  WorldBeacon.addCapacity(builder, capacity);
+  WorldBeacon.addPlayers(builder, players);
+  WorldBeacon.addReady(builder, ready);
+  WorldBeacon.addMaintenance(builder, maintenance);
+  return WorldBeacon.endWorldBeacon(builder);
+}
+}
+
