@@ -248,4 +248,46 @@ describe('browser client', () => {
       await bus.close();
     }
   }, 60_000);
+
+  test('the server browser lists the worlds, sorts them by load, enters the chosen one and remembers it', async () => {
+    const beta = await startCluster({
+      nats: cluster.nats,
+      worldId: 'beta',
+      world: { info: { name: 'Beta', type: 'pvp' } },
+    });
+    try {
+      await beta.ready();
+      const context = await browser.newContext(); // one profile: what it remembers stays for the next page
+      const page = await context.newPage();
+      await page.goto(cluster.url);
+      await page.waitForSelector('#worlds:not([hidden])');
+      const rows = async () => page.$$eval('#world-list li', (items) => items.map((li) => li.textContent ?? ''));
+      await page.waitForFunction(() => document.querySelectorAll('#world-list li').length === 2);
+      expect((await rows()).map((r) => r.split(' — ')[0]?.trim())).toEqual(['Beta', 'test']);
+      expect((await rows())[0]).toMatch(/Beta — up, low \(0\/5000\) — pvp · transfers open/);
+      // This page's own world is chosen first.
+      expect(await page.$eval('input[value="test"]', (r) => (r as HTMLInputElement).checked)).toBe(true);
+      await page.click('#sort-load');
+      await page.check('input[value="beta"]');
+      await page.fill('#username', 'voyager');
+      await page.fill('#password', 'password123');
+      await page.click('#register');
+      await page.waitForSelector('#game:not([hidden])');
+      await page.waitForFunction(() => {
+        const c = (
+          window as unknown as { mmo: { client: { welcome: { world: string } | null; self: unknown } | null } }
+        ).mmo.client;
+        return c?.welcome?.world === 'beta' && c.self !== null;
+      });
+      expect(beta.gateway.play.playing).toBe(1);
+      // Next time, the world played last is chosen first.
+      const again = await context.newPage();
+      await again.goto(cluster.url);
+      await again.waitForFunction(() => document.querySelectorAll('#world-list li').length === 2);
+      expect(await again.$eval('input[value="beta"]', (r) => (r as HTMLInputElement).checked)).toBe(true);
+      await context.close();
+    } finally {
+      await beta.stop();
+    }
+  }, 60_000);
 });

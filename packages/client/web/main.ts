@@ -5,10 +5,30 @@ import { pickUpNearest, showInventory, strikeNearest } from './actions.js';
 import { watchKeyboard } from './keyboard.js';
 import { Renderer } from './renderer.js';
 import { fetchMap } from './world-map.js';
+import { WorldPicker } from './world-picker.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const TOKEN_KEY = 'mmo.token';
-const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+/** The session to resume after a dropped connection: the world's gateway (HTTP base URL) and the token. */
+const SESSION_KEY = 'mmo.session';
+interface SavedSession {
+  base: string;
+  token: string;
+}
+const picker = new WorldPicker($('world-list'), $('worlds'));
+
+/** A world's gateway ('' for the page's own) as a WebSocket URL. */
+function wsUrlOf(base: string): string {
+  if (base) return `${base.replace(/^http/, 'ws')}/ws`;
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+}
+
+function savedSession(): SavedSession | null {
+  try {
+    return JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null') as SavedSession | null;
+  } catch {
+    return null;
+  }
+}
 
 interface PageState {
   client: GameClient | null;
@@ -33,8 +53,8 @@ function setStatus(text: string): void {
   $('status').textContent = text;
 }
 
-async function connect(auth: (c: GameClient) => Promise<unknown>): Promise<GameClient> {
-  const client = await GameClient.connect(wsUrl);
+async function connect(auth: (c: GameClient) => Promise<unknown>, base = ''): Promise<GameClient> {
+  const client = await GameClient.connect(wsUrlOf(base));
   client.on('chat', (line) => log(`${line.fromName}: ${line.text}`));
   client.on('notice', (text) => log(text, 'notice'));
   client.on('error', (e) => log(e.message, 'error'));
@@ -83,9 +103,11 @@ function formatWait(seconds: number): string {
   return `${Math.ceil(seconds / 60)} min`;
 }
 
-async function enter(client: GameClient): Promise<void> {
+async function enter(client: GameClient, base: string): Promise<void> {
+  await drawMapOf(base);
   state.client = client;
-  sessionStorage.setItem(TOKEN_KEY, client.welcome?.token ?? '');
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ base, token: client.welcome?.token ?? '' }));
+  if (client.welcome?.world) picker.played(client.welcome.world);
   $('login-panel').hidden = true;
   $('game').hidden = false;
   const day = Math.floor((client.welcome?.worldClock ?? 0) / 86_400) + 1;
@@ -98,11 +120,11 @@ async function enter(client: GameClient): Promise<void> {
 }
 
 async function reconnect(attempt: number): Promise<void> {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (!token) return location.reload();
+  const saved = savedSession();
+  if (!saved?.token) return location.reload();
   setStatus(`reconnecting (attempt ${attempt})`);
   try {
-    await enter(await connect((c) => c.resume(token)));
+    await enter(await connect((c) => c.resume(saved.token), saved.base), saved.base);
     log('Reconnected.', 'notice');
   } catch (error) {
     if ((error as ServerErrorReply).code === ErrorCode.SessionExpired) return location.reload();
@@ -110,9 +132,19 @@ async function reconnect(attempt: number): Promise<void> {
   }
 }
 
-function startLoop(renderer: Renderer): void {
+let renderer: Renderer | null = null;
+let drawnBase: string | null = null;
+
+/** Draws the map of the world whose gateway is at `base` (fetched once per world). */
+async function drawMapOf(base: string): Promise<void> {
+  if (renderer && drawnBase === base) return;
+  renderer = new Renderer($('view') as HTMLCanvasElement, await fetchMap(base));
+  drawnBase = base;
+}
+
+function startLoop(): void {
   const frame = (now: number) => {
-    if (state.client) {
+    if (state.client && renderer) {
       state.position = renderer.draw(state.client, now);
       if (state.position) $('position').textContent = `${state.position.x.toFixed(1)}, ${state.position.y.toFixed(1)}`;
     }
@@ -126,9 +158,10 @@ function wireForms(): void {
     const username = ($('username') as HTMLInputElement).value.trim();
     const password = ($('password') as HTMLInputElement).value;
     $('login-error').textContent = '';
+    const base = picker.choice()?.url ?? '';
     try {
-      const client = await connect((c) => (register ? c.register(username, password) : c.login(username, password)));
-      await enter(client);
+      const auth = (c: GameClient) => (register ? c.register(username, password) : c.login(username, password));
+      await enter(await connect(auth, base), base);
     } catch (error) {
       $('login-error').textContent = (error as Error).message;
     }
@@ -138,6 +171,7 @@ function wireForms(): void {
     void submit(false);
   });
   $('register').addEventListener('click', () => void submit(true));
+  $('sort-load').addEventListener('click', () => picker.sortByLoad(true));
   const input = $('chat-input') as HTMLInputElement;
   $('chat-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -177,14 +211,14 @@ async function checkMaintenance(): Promise<void> {
 async function main(): Promise<void> {
   wireForms();
   void checkMaintenance();
-  const map = await fetchMap();
-  startLoop(new Renderer($('view') as HTMLCanvasElement, map));
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) {
+  startLoop();
+  await picker.refresh();
+  const saved = savedSession();
+  if (saved?.token) {
     try {
-      await enter(await connect((c) => c.resume(token)));
+      await enter(await connect((c) => c.resume(saved.token), saved.base), saved.base);
     } catch {
-      sessionStorage.removeItem(TOKEN_KEY);
+      sessionStorage.removeItem(SESSION_KEY);
     }
   }
 }

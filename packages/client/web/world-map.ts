@@ -59,8 +59,9 @@ function loadImage(src: string): Promise<HTMLImageElement | null> {
   });
 }
 
-export async function fetchMap(): Promise<DrawableMap> {
-  const res = await fetch('/world/map.json');
+/** The map of the world whose gateway is at `base` (its HTTP URL; '' for the page's own). */
+export async function fetchMap(base = ''): Promise<DrawableMap> {
+  const res = await fetch(`${base}/world/map.json`);
   const tiled = (await res.json()) as TiledMap;
   const count = tiled.width * tiled.height;
   const tileMetres = Number(tiled.properties?.find((p) => p.name === 'tileMetres')?.value ?? 1);
@@ -75,7 +76,7 @@ export async function fetchMap(): Promise<DrawableMap> {
   const blocked = new Uint8Array(count);
   for (let i = 0; i < count; i++) blocked[i] = collision[i] ? 1 : 0;
   const ts = tiled.tilesets[0];
-  const image = ts?.image ? await loadImage(`/world/${ts.image.split('/').pop()}`) : null;
+  const image = ts?.image ? await loadImage(`${base}/world/${ts.image.split('/').pop()}`) : null;
   return {
     cols: tiled.width,
     rows: tiled.height,

@@ -22,7 +22,12 @@ export function addHttpRoutes(app: TemplatedApp, sources: HttpSources): void {
   app.get('/worlds', (res) => {
     const body = JSON.stringify({ worlds: worlds() });
     res.cork(() => {
-      res.writeHeader('content-type', 'application/json').writeHeader('cache-control', 'no-store').end(body);
+      // Public, and read by the browser client of another world's gateway (a server browser on any of them).
+      res
+        .writeHeader('content-type', 'application/json')
+        .writeHeader('cache-control', 'no-store')
+        .writeHeader('access-control-allow-origin', '*')
+        .end(body);
     });
   });
   app.get('/healthz', (res) => {
@@ -55,6 +60,9 @@ export function addHttpRoutes(app: TemplatedApp, sources: HttpSources): void {
       res.writeStatus('404 Not Found').writeHeader('content-type', 'text/plain').end('not found\n');
       return;
     }
-    res.writeHeader('content-type', file.type).writeHeader('cache-control', 'no-cache').end(file.body);
+    res.writeHeader('content-type', file.type).writeHeader('cache-control', 'no-cache');
+    // The world's map and tiles are public: a page served by another world's gateway draws them too.
+    if (req.getUrl().startsWith('/world/')) res.writeHeader('access-control-allow-origin', '*');
+    res.end(file.body);
   });
 }
