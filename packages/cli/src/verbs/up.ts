@@ -3,14 +3,13 @@
 // process. Ctrl-C or SIGTERM stops them in order: the gateway first (players leave and are saved), then the workers
 // (they save everyone left), then the store, then nats-server. Maintenance (`mmo maintenance`) stops the workers
 // and the store while it lasts and starts them again after.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Config, UsageError } from '@mmo/core';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
-import { ChildRole } from '../launcher/child-role.js';
-import { waitForHealthy } from '../launcher/health.js';
-import { watchMaintenance } from '../launcher/maintenance-stops.js';
+import type { ChildRole } from '../launcher/child-role.js';
 import { describeNatsEvent, NatsSupervisor } from '../launcher/nats-supervisor.js';
+import { WorldStack } from '../launcher/world-stack.js';
 import { loadConfiguredWorld } from '../world-file.js';
 
 export const upVerb: VerbSpec = {
@@ -20,6 +19,10 @@ export const upVerb: VerbSpec = {
   options: {
     port: { type: 'string', key: 'gateway.port', help: 'gateway HTTP/WebSocket port (default 8080)' },
     workers: { type: 'string', help: 'zone workers in the pool (default: one per region of the world map)' },
+    worlds: {
+      type: 'string',
+      help: 'several worlds at once, comma-separated (alpha,beta): each its own store, workers and gateway (port + i)',
+    },
     host: { type: 'string', key: 'gateway.host', help: 'gateway address (default 0.0.0.0)' },
     profile: {
       type: 'string',
@@ -40,13 +43,16 @@ function say(line: string): void {
 export async function runUp(argv: string[]): Promise<void> {
   const { values, config } = parseVerb(upVerb, argv);
   if (values.help) return console.log(helpText(upVerb));
-  const map = loadConfiguredWorld(config);
+  const worldIds = worldList(values.worlds, config.world);
+  const maps = worldIds.map((world) => loadConfiguredWorld({ ...config, world }));
   const dataDir = resolve(config.dataDir);
   const logDir = join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
-  say(
-    `mmo up: world "${config.world}" (${map.width} x ${map.height} m, ${map.zones.length} zones), data in ${dataDir}`,
-  );
+  for (const [i, map] of maps.entries()) {
+    say(
+      `mmo up: world "${worldIds[i]}" (${map.width} x ${map.height} m, ${map.zones.length} zones), data in ${dataDir}`,
+    );
+  }
 
   let nats: NatsSupervisor | null = null;
   if (!config.natsUrl) {
@@ -62,23 +68,18 @@ export async function runUp(argv: string[]): Promise<void> {
   } else {
     say(`  ✓ nats-server   ${config.natsUrl} (given by NATS_URL)`);
   }
-  const runConfig = writeRunConfig(config, dataDir);
   const env = { ...process.env, NATS_URL: config.natsUrl };
   const nodeArgs = typeof values.profile === 'string' ? profileArgs(values.profile) : [];
-  const roles: ChildRole[] = [];
+  const stacks: WorldStack[] = [];
   let shuttingDown: Promise<void> | null = null;
   const restarts = new Map<ChildRole, number>();
   const startedAt = new Map<ChildRole, number>();
 
-  let stopMaintenanceWatch: (() => Promise<void>) | null = null;
   const shutdown = (why: string, exitCode: number): Promise<void> => {
     shuttingDown ??= (async () => {
       nats?.stopRestarts();
-      await stopMaintenanceWatch?.();
       say(`\nmmo up: stopping (${why})`);
-      const gateway = roles.filter((r) => r.o.label === 'gateway');
-      const store = roles.filter((r) => r.o.label === 'store');
-      await stopInOrder([gateway, workersOf(roles), store]);
+      await Promise.all(stacks.map((s) => s.stop()));
       if (nats) {
         await nats.stop();
         say('  ✓ nats-server stopped');
@@ -88,16 +89,21 @@ export async function runUp(argv: string[]): Promise<void> {
     return shuttingDown;
   };
 
-  const onCrash = (role: ChildRole, code: number | null, signal: string | null) => {
-    if (shuttingDown) return;
-    if (code === 0 && role.o.label.startsWith('worker')) {
-      // A drained worker (rolling restart): it handed its regions over and comes back empty, ready for more.
-      say(`  ↻ ${role.o.label} drained and stopped; starting it again`);
+  const restart = (role: ChildRole, delayMs: number) =>
+    setTimeout(() => {
+      if (shuttingDown) return;
       startedAt.set(role, Date.now());
       role.start().then(
         () => say(`  ✓ ${role.o.label} restarted`),
         (error: Error) => say(`  ✗ ${role.o.label}: ${error.message}`),
       );
+    }, delayMs);
+  const onCrash = (role: ChildRole, code: number | null, signal: string | null) => {
+    if (shuttingDown) return;
+    if (code === 0 && / worker |^worker /.test(`${role.o.label} `)) {
+      // A drained worker (rolling restart): it handed its regions over and comes back empty, ready for more.
+      say(`  ↻ ${role.o.label} drained and stopped; starting it again`);
+      restart(role, 0);
       return;
     }
     const stable = Date.now() - (startedAt.get(role) ?? 0) >= STABLE_MS;
@@ -108,57 +114,37 @@ export async function runUp(argv: string[]): Promise<void> {
       void shutdown(`${role.o.label} keeps failing`, 1);
       return;
     }
-    setTimeout(() => {
-      if (shuttingDown) return;
-      startedAt.set(role, Date.now());
-      role.start().then(
-        () => say(`  ✓ ${role.o.label} restarted`),
-        (error: Error) => say(`  ✗ ${role.o.label}: ${error.message}`),
-      );
-    }, 1000 * count);
-  };
-  const role = (label: string, args: string[], logName: string) => {
-    const r = new ChildRole({
-      label,
-      args: [...args, '--config', runConfig],
-      nodeArgs,
-      logFile: join(logDir, logName),
-      env,
-      onCrash,
-    });
-    roles.push(r);
-    return r;
+    restart(role, 1000 * count);
   };
 
   process.once('SIGINT', () => void shutdown('Ctrl-C', 0));
   process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
   try {
-    const store = role('store', ['store'], 'store.log');
-    const storeInfo = await store.start();
-    say(`  ✓ store         ${storeInfo.file}`);
-    const pool = workerCount(values.workers, map.zones.length);
-    await Promise.all(
-      Array.from({ length: pool }, async (_, i) => {
-        const id = `w${i + 1}`;
-        const worker = role(`worker ${id}`, ['worker', '--id', id], `worker-${id}.log`);
-        startedAt.set(worker, Date.now());
-        await worker.start();
-        say(`  ✓ worker ${id.padEnd(6)} zone worker (regions come from the director)`);
-      }),
-    );
-    const gateway = role('gateway', ['gateway'], 'gateway.log');
-    const gw = await gateway.start();
-    say(`  ✓ gateway       ${gw.url}`);
-    const health = (await waitForHealthy(`${gw.url}/healthz`, 30_000)) as { zones?: { id: string; worker: string }[] };
-    for (const z of health.zones ?? []) say(`  ✓ region ${z.id.padEnd(6)} on worker ${z.worker}`);
-    stopMaintenanceWatch = await watchMaintenance({
-      natsUrl: config.natsUrl,
-      world: config.world,
-      stop: () => stopInOrder([workersOf(roles), [store]]),
-      start: () => startInOrder([[store], workersOf(roles)]),
-      say,
-    });
-    say(`\nWorld ready. Play: ${gw.url}/   Health: ${gw.url}/healthz   Metrics: ${gw.url}/metrics`);
+    const basePort = config.gateway.port;
+    for (const [i, world] of worldIds.entries()) {
+      const alone = worldIds.length === 1;
+      const worldDir = alone ? dataDir : join(dataDir, 'worlds', world);
+      mkdirSync(worldDir, { recursive: true });
+      const port = basePort === 0 ? 0 : basePort + i;
+      const worldConfig: Config = {
+        ...config,
+        world,
+        dataDir: worldDir,
+        worldsDir: resolve(config.worldsDir),
+        gateway: { ...config.gateway, port },
+      };
+      const stack = new WorldStack({
+        ...{ config: worldConfig, dataDir: worldDir, logDir, tag: alone ? '' : world },
+        workers: workerCount(values.workers, maps[i]?.zones.length ?? 1),
+        ...{ env, nodeArgs, onCrash, say },
+        started: (r) => startedAt.set(r, Date.now()),
+      });
+      stacks.push(stack);
+      await stack.start();
+    }
+    const play = stacks.map((s) => `${s.url}/`).join('  ');
+    const first = stacks[0]?.url ?? '';
+    say(`\nWorld ready. Play: ${play}   Health: ${first}/healthz   Metrics: ${first}/metrics`);
     say(`Logs in ${logDir}. Stop with Ctrl-C.`);
   } catch (error) {
     say(`  ✗ ${(error as Error).message}`);
@@ -166,22 +152,14 @@ export async function runUp(argv: string[]): Promise<void> {
   }
 }
 
-function workersOf(roles: readonly ChildRole[]): ChildRole[] {
-  return roles.filter((r) => r.o.label.startsWith('worker'));
-}
-
-async function stopInOrder(groups: ChildRole[][]): Promise<void> {
-  for (const group of groups) {
-    await Promise.all(group.map((r) => r.stop()));
-    for (const r of group) say(`  ✓ ${r.o.label} stopped`);
+/** The worlds to run: --worlds alpha,beta, or the configured world alone. */
+function worldList(given: unknown, world: string): string[] {
+  if (typeof given !== 'string') return [world];
+  const ids = given.split(',').map((w) => w.trim());
+  if (ids.some((w) => !/^[A-Za-z0-9_-]+$/.test(w)) || new Set(ids).size !== ids.length) {
+    throw new UsageError('--worlds expects distinct world names (letters, digits, _ and -) separated by commas.');
   }
-}
-
-async function startInOrder(groups: ChildRole[][]): Promise<void> {
-  for (const group of groups) {
-    await Promise.all(group.map((r) => r.start()));
-    for (const r of group) say(`  ✓ ${r.o.label} started`);
-  }
+  return ids;
 }
 
 function workerCount(given: unknown, regions: number): number {
@@ -196,12 +174,4 @@ function profileArgs(dir: string): string[] {
   mkdirSync(abs, { recursive: true });
   say(`  CPU profiles of every role go to ${abs} when the world stops`);
   return ['--cpu-prof', '--cpu-prof-dir', abs];
-}
-
-/** The resolved configuration, written for the child processes (they read it with --config). */
-function writeRunConfig(config: Config, dataDir: string): string {
-  const file = join(dataDir, 'run-config.json');
-  const resolved = { ...config, dataDir, worldsDir: resolve(config.worldsDir) };
-  writeFileSync(file, `${JSON.stringify(resolved, null, 2)}\n`);
-  return file;
 }

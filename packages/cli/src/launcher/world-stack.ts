@@ -1,0 +1,114 @@
+// One world's processes under `mmo up`: its store, its pool of zone workers and its gateway, started in that order
+// and stopped the other way (players leave through the gateway first, the workers save them, then the store). Also
+// what maintenance needs: stopping and starting the world's workers and store while the gateway stays.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '@mmo/core';
+import { ChildRole } from './child-role.js';
+import { waitForHealthy } from './health.js';
+import { watchMaintenance } from './maintenance-stops.js';
+
+export interface WorldStackOptions {
+  config: Config;
+  /** Where this world's data, run config and logs go. */
+  dataDir: string;
+  logDir: string;
+  /** Prefix of this world's log files and labels ('' when it is the only world). */
+  tag: string;
+  workers: number;
+  env: NodeJS.ProcessEnv;
+  nodeArgs: string[];
+  onCrash: (role: ChildRole, code: number | null, signal: string | null) => void;
+  /** A role started (again): its crash count starts over after a stable while. */
+  started: (role: ChildRole) => void;
+  say: (line: string) => void;
+}
+
+export class WorldStack {
+  readonly roles: ChildRole[] = [];
+  private readonly store: ChildRole;
+  private readonly workers: ChildRole[] = [];
+  private readonly gateway: ChildRole;
+  private stopMaintenanceWatch: (() => Promise<void>) | null = null;
+  url = '';
+
+  constructor(private readonly o: WorldStackOptions) {
+    const runConfig = writeRunConfig(o.config, o.dataDir);
+    const role = (label: string, args: string[], logName: string) => {
+      const prefix = o.tag ? `${o.tag} ` : '';
+      const r = new ChildRole({
+        label: `${prefix}${label}`,
+        args: [...args, '--config', runConfig],
+        nodeArgs: o.nodeArgs,
+        logFile: join(o.logDir, o.tag ? `${o.tag}-${logName}` : logName),
+        env: o.env,
+        onCrash: o.onCrash,
+      });
+      this.roles.push(r);
+      return r;
+    };
+    this.store = role('store', ['store'], 'store.log');
+    for (let i = 1; i <= o.workers; i++)
+      this.workers.push(role(`worker w${i}`, ['worker', '--id', `w${i}`], `worker-w${i}.log`));
+    this.gateway = role('gateway', ['gateway'], 'gateway.log');
+  }
+
+  async start(): Promise<void> {
+    const { say } = this.o;
+    const t = this.o.tag ? ` ${this.o.tag}` : '';
+    const storeInfo = await this.startRole(this.store);
+    say(`  ✓ store${t.padEnd(9)}${storeInfo.file}`);
+    await Promise.all(
+      this.workers.map(async (w, i) => {
+        await this.startRole(w);
+        say(`  ✓ worker w${`${i + 1}`.padEnd(5)}${t} zone worker (regions come from the director)`);
+      }),
+    );
+    const gw = await this.startRole(this.gateway);
+    this.url = String(gw.url);
+    say(`  ✓ gateway${t.padEnd(7)}${this.url}`);
+    const health = (await waitForHealthy(`${this.url}/healthz`, 30_000)) as {
+      zones?: { id: string; worker: string }[];
+    };
+    for (const z of health.zones ?? []) say(`  ✓ region ${z.id.padEnd(6)} on worker ${z.worker}${t}`);
+    this.stopMaintenanceWatch = await watchMaintenance({
+      natsUrl: this.o.config.natsUrl,
+      world: this.o.config.world,
+      stop: () => this.stopRoles([this.workers, [this.store]]),
+      start: () => this.startRoles([[this.store], this.workers]),
+      say,
+    });
+  }
+
+  /** Stops everything: the gateway (players leave and are saved), the workers, the store. */
+  async stop(): Promise<void> {
+    await this.stopMaintenanceWatch?.();
+    await this.stopRoles([[this.gateway], this.workers, [this.store]]);
+  }
+
+  private async startRole(r: ChildRole): Promise<Record<string, unknown>> {
+    this.o.started(r);
+    return r.start();
+  }
+
+  private async stopRoles(groups: ChildRole[][]): Promise<void> {
+    for (const group of groups) {
+      await Promise.all(group.map((r) => r.stop()));
+      for (const r of group) this.o.say(`  ✓ ${r.o.label} stopped`);
+    }
+  }
+
+  private async startRoles(groups: ChildRole[][]): Promise<void> {
+    for (const group of groups) {
+      await Promise.all(group.map((r) => this.startRole(r)));
+      for (const r of group) this.o.say(`  ✓ ${r.o.label} started`);
+    }
+  }
+}
+
+/** The resolved configuration, written for the child processes (they read it with --config). */
+function writeRunConfig(config: Config, dataDir: string): string {
+  const file = join(dataDir, 'run-config.json');
+  writeFileSync(file, `${JSON.stringify({ ...config, dataDir }, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,87 @@
+// `mmo up --worlds alpha,beta`: two worlds in one launcher, on one nats-server, each with its own store, workers
+// and gateway. Both are listed with live populations on either gateway; their players never meet; all stop cleanly.
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { joinAs, nextFrame, tempDir, waitFor } from '@mmo/testkit';
+import { type Running, runMmo } from './run-mmo.js';
+
+const REPO_WORLD = new URL('../../../worlds/default', import.meta.url).pathname;
+const data = tempDir('mmo-up-worlds-');
+let up: Running | null = null;
+
+afterAll(async () => {
+  if (up && up.child.exitCode === null) {
+    up.child.kill('SIGTERM');
+    await up.exited;
+  }
+  data.remove();
+});
+
+interface Listed {
+  id: string;
+  name: string;
+  state: string;
+  players: number;
+}
+
+describe('mmo up --worlds', () => {
+  test('runs two worlds side by side, lists both, keeps them apart and stops them in order', async () => {
+    const worldsDir = join(data.path, 'worlds');
+    for (const [id, name] of [
+      ['alpha', 'Alpha'],
+      ['beta', 'Beta'],
+    ] as const) {
+      cpSync(REPO_WORLD, join(worldsDir, id), { recursive: true });
+      writeFileSync(
+        join(worldsDir, id, 'world.json'),
+        JSON.stringify({ name, type: id === 'beta' ? 'pvp' : 'normal' }),
+      );
+    }
+    up = runMmo(
+      ['up', '--worlds', 'alpha,beta', '--port', '0', '--data', join(data.path, 'data')].concat([
+        '--worlds-dir',
+        worldsDir,
+        '--workers',
+        '1',
+        '--set',
+        'store.scryptCost=1024',
+      ]),
+    );
+    await up.waitFor(/World ready/, 90_000);
+    const out = up.output();
+    const alphaUrl = out.match(/✓ gateway alpha\s+(http:\/\/\S+)/)?.[1] as string;
+    const betaUrl = out.match(/✓ gateway beta\s+(http:\/\/\S+)/)?.[1] as string;
+    expect(alphaUrl).toBeDefined();
+    expect(betaUrl).toBeDefined();
+    expect(out).toMatch(/✓ store alpha\s+\S+worlds\/alpha\/world\.sqlite/);
+    expect(out).toMatch(/✓ store beta\s+\S+worlds\/beta\/world\.sqlite/);
+
+    const listed = async (url: string) =>
+      ((await (await fetch(`${url}/worlds`)).json()) as { worlds: Listed[] }).worlds;
+    await waitFor(async () => (await listed(alphaUrl)).filter((w) => w.state === 'up').length === 2, {
+      what: 'both worlds up in the list',
+      timeoutMs: 15_000,
+    });
+    const a = await joinAs(`${alphaUrl.replace('http', 'ws')}/ws`, 'ana');
+    const b = await joinAs(`${betaUrl.replace('http', 'ws')}/ws`, 'ben');
+    await waitFor(async () => (await listed(betaUrl)).map((w) => `${w.id}:${w.players}`).join() === 'alpha:1,beta:1', {
+      what: 'one player in each world',
+      timeoutMs: 2000,
+    });
+    // Both start at the same spawn point of the same map, yet neither sees the other.
+    for (let i = 0; i < 10; i++) await nextFrame(a);
+    expect([...a.entities.values()].map((e) => e.name)).not.toContain('ben');
+    expect([...b.entities.values()].map((e) => e.name)).not.toContain('ana');
+    a.close();
+    b.close();
+
+    up.child.kill('SIGTERM');
+    expect(await up.exited).toBe(0);
+    const stopped = up.output();
+    for (const label of ['alpha gateway', 'alpha store', 'beta gateway', 'beta store']) {
+      expect(stopped).toContain(`✓ ${label} stopped`);
+    }
+    expect(stopped.indexOf('✓ alpha gateway stopped')).toBeLessThan(stopped.indexOf('✓ alpha store stopped'));
+  }, 180_000);
+});
