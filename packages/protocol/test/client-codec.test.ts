@@ -20,6 +20,7 @@ const samples: ClientMessageData[] = [
   { body: ClientBody.Ping, clientTime: 1234.5 },
   { body: ClientBody.ItemRequest, action: ItemAction.PickUp, item: 77, toPlayer: 0 },
   { body: ClientBody.Attack, target: 0x8000_0003 },
+  { body: ClientBody.ListWorlds },
 ];
 
 describe('client messages', () => {
@@ -43,6 +44,7 @@ describe('client messages', () => {
       Ping: client.Ping.startPing,
       ItemRequest: client.ItemRequest.startItemRequest,
       Attack: client.Attack.startAttack,
+      ListWorlds: client.ListWorlds.startListWorlds,
       ClientMessage: client.ClientMessage.startClientMessage,
     };
     const shapes = [...CLIENT_BODY_SHAPES.values(), ClientMessageShape];

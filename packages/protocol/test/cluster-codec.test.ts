@@ -18,6 +18,7 @@ import {
   decodeResumeRequest,
   decodeSaveBatch,
   decodeSaveReply,
+  decodeWorldBeacon,
   decodeZoneEvent,
   decodeZoneHeartbeat,
   EntityKind,
@@ -40,6 +41,7 @@ import {
   encodeResumeRequest,
   encodeSaveBatch,
   encodeSaveReply,
+  encodeWorldBeacon,
   encodeZoneHeartbeat,
   GhostBatchWriter,
   HandoffBody,
@@ -180,6 +182,14 @@ describe('zone <-> zone', () => {
       playerMedianY: 300,
     };
     expect(decodeZoneHeartbeat(encodeZoneHeartbeat(hb))).toEqual(hb);
+  });
+
+  test('world beacons round-trip', () => {
+    const beacon = {
+      ...{ world: 'alpha', gateway: 'gw-1', url: 'http://h:8080', name: 'Alpha', locale: 'eu', type: 'pvp' },
+      ...{ transfer: 'closed', capacity: 5000, players: 42, ready: true, maintenance: false },
+    };
+    expect(decodeWorldBeacon(encodeWorldBeacon(beacon))).toEqual(beacon);
   });
 });
 

@@ -5,15 +5,20 @@ import {
   EntityKind,
   ErrorCode,
   encodeChatMessage,
+  encodeMaintenance,
   encodeNotice,
   encodePong,
+  encodeQueueStatus,
   encodeServerError,
   encodeWelcome,
+  encodeWorldList,
   encodeWorldStatus,
   type FrameData,
   FrameWriter,
+  LoadLabel,
   POSITION_SCALE,
   ServerBody,
+  ServerState,
   WorldState,
 } from '@mmo/protocol';
 
@@ -64,6 +69,22 @@ describe('server messages', () => {
     for (const state of [WorldState.Live, WorldState.Reconnecting, WorldState.Restored]) {
       expect(decodeServerMessage(encodeWorldStatus(state))).toEqual({ body: ServerBody.WorldStatus, state });
     }
+  });
+
+  test('queue places, maintenance and the world list round-trip', () => {
+    const place = { position: 3, length: 40, estimatedWaitSec: 12.5 };
+    expect(decodeServerMessage(encodeQueueStatus(place))).toEqual({ body: ServerBody.QueueStatus, ...place });
+    const m = { startsAt: 1_800_000_000_000, until: 1_800_001_800_000, message: 'New bridges', cancelled: false };
+    expect(decodeServerMessage(encodeMaintenance(m))).toEqual({ body: ServerBody.Maintenance, ...m });
+    const world = {
+      ...{ id: 'alpha', name: 'Alpha', locale: 'eu', type: 'pvp', transfer: 'cooldown 24' },
+      ...{ state: ServerState.Full, players: 500, capacity: 500, load: LoadLabel.Full, url: 'http://h:8080' },
+    };
+    expect(decodeServerMessage(encodeWorldList([world, { ...world, id: 'beta' }]))).toEqual({
+      body: ServerBody.WorldList,
+      worlds: [world, { ...world, id: 'beta' }],
+    });
+    expect(decodeServerMessage(encodeWorldList([]))).toEqual({ body: ServerBody.WorldList, worlds: [] });
   });
 
   test('frames carry enters, updates and leaves relative to the origin', () => {
