@@ -1,7 +1,8 @@
 // CCU ladder: for each step, a fresh four-zone default world (real processes) and N bots walking over it. Stops at
 // the first step whose p99 input -> visible latency exceeds 150 ms or whose failures or disconnects exceed 1 %.
+// With --worlds 2 the step runs two copies of the world side by side on this host, half of the bots in each.
 import { benchArgs } from './lib/args.mjs';
-import { measureBots, startWorld } from './lib/cluster.mjs';
+import { measureBots, startWorld, startWorlds } from './lib/cluster.mjs';
 import { figures } from './lib/metrics.mjs';
 import { printTable } from './lib/table.mjs';
 
@@ -12,60 +13,82 @@ const o = benchArgs('ccu', 'CCU ladder on the default world: latency, bandwidth,
   area: { default: '64,64,960,960', help: 'where bots walk (x0,y0,x1,y1 metres)' },
   workers: { default: '2', help: 'bot worker processes' },
   'max-p99': { default: '150', help: 'stop after a step whose p99 latency (ms) is above this' },
+  worlds: { default: '1', help: 'worlds side by side on this host; the bots of a step are split over them' },
 });
+
+const worldCount = Number(o.worlds);
+if (!Number.isInteger(worldCount) || worldCount < 1 || worldCount > 8) throw new Error('--worlds expects 1 to 8');
+
+/** The step's world(s): one default world, or copies of it side by side. */
+async function startStep() {
+  if (worldCount === 1) {
+    const world = await startWorld();
+    return { targets: [{ id: 'default', url: world.url, wsUrl: world.wsUrl }], stop: () => world.stop() };
+  }
+  const cluster = await startWorlds(worldCount);
+  return { targets: cluster.worlds, stop: () => cluster.stop() };
+}
 
 const rows = [];
 const servers = [];
 for (const count of o.steps.split(',').map(Number)) {
   const ramp = Math.max(1, Math.ceil(count * Number(o.ramp)));
   console.error(`== step ${count} bots (ramp ${ramp} s, run ${o.duration} s)`);
-  const world = await startWorld();
+  const step = await startStep();
   let stop = false;
   try {
-    const {
-      summary: s,
-      before,
-      after,
-    } = await measureBots(world, {
-      count,
-      ramp,
-      duration: o.duration,
-      area: o.area,
-      workers: o.workers,
-    });
-    const f = figures(before, after);
-    const zones = f.filter((p) => p.process !== 'gateway');
-    const gateway = f.find((p) => p.process === 'gateway');
-    const lossPercent = ((s.failed + s.disconnected) / count) * 100;
-    const a = s.anomalies;
-    rows.push({
-      bots: count,
-      connected: s.connected,
-      'fail+disc': s.failed + s.disconnected,
-      'p50 ms': s.latencyMs.p50,
-      'p95 ms': s.latencyMs.p95,
-      'p99 ms': s.latencyMs.p99,
-      'in B/s/client': s.bytesPerClientPerSec.in,
-      'frames/s/client': s.framesPerClientPerSec,
-      'tick p99 ms (max zone)': Math.max(...zones.map((z) => z.tickP99ms)),
-      'gateway CPU %': gateway?.cpuPercent,
-      'zones CPU %': zones.map((z) => z.cpuPercent).join('/'),
-      'bots CPU %': s.botCpuPercent,
-      'bots loop p99 ms': s.botLoopDelayMs.p99,
-      'RSS MB gw/zones': `${gateway?.rssMB}/${zones.map((z) => z.rssMB).join('/')}`,
-      anomalies: a.duplicateSelf + a.missingSelf + a.jumps,
-    });
-    servers.push(...f.map(({ samples, ...p }) => ({ bots: count, ...p })));
-    stop = s.latencyMs.p99 > Number(o['max-p99']) || lossPercent > 1;
-    if (stop)
-      console.error(`ladder stops at ${count} bots: p99 ${s.latencyMs.p99} ms, ${lossPercent.toFixed(1)} % lost`);
+    const share = Math.round(count / worldCount);
+    const results = await Promise.all(
+      step.targets.map((t) =>
+        measureBots(t, {
+          count: share,
+          ramp,
+          duration: o.duration,
+          area: o.area,
+          workers: Math.max(1, Math.round(Number(o.workers) / worldCount)),
+        }),
+      ),
+    );
+    for (const [i, { summary: s, before, after }] of results.entries()) {
+      const f = figures(before, after);
+      const zones = f.filter((p) => p.process !== 'gateway');
+      const gateway = f.find((p) => p.process === 'gateway');
+      const lossPercent = ((s.failed + s.disconnected) / share) * 100;
+      const a = s.anomalies;
+      rows.push({
+        bots: count,
+        ...(worldCount > 1 ? { world: step.targets[i]?.id } : {}),
+        connected: s.connected,
+        'fail+disc': s.failed + s.disconnected,
+        'p50 ms': s.latencyMs.p50,
+        'p95 ms': s.latencyMs.p95,
+        'p99 ms': s.latencyMs.p99,
+        'in B/s/client': s.bytesPerClientPerSec.in,
+        'frames/s/client': s.framesPerClientPerSec,
+        'tick p99 ms (max zone)': Math.max(...zones.map((z) => z.tickP99ms)),
+        'gateway CPU %': gateway?.cpuPercent,
+        'zones CPU %': zones.map((z) => z.cpuPercent).join('/'),
+        'bots CPU %': s.botCpuPercent,
+        'bots loop p99 ms': s.botLoopDelayMs.p99,
+        'RSS MB gw/zones': `${gateway?.rssMB}/${zones.map((z) => z.rssMB).join('/')}`,
+        anomalies: a.duplicateSelf + a.missingSelf + a.jumps,
+      });
+      const world = worldCount > 1 ? `${step.targets[i]?.id} ` : '';
+      servers.push(...f.map(({ samples, ...p }) => ({ bots: count, ...p, process: `${world}${p.process}` })));
+      if (s.latencyMs.p99 > Number(o['max-p99']) || lossPercent > 1) {
+        stop = true;
+        console.error(`ladder stops at ${count} bots: p99 ${s.latencyMs.p99} ms, ${lossPercent.toFixed(1)} % lost`);
+      }
+    }
   } finally {
-    await world.stop();
+    await step.stop();
   }
   if (stop) break;
 }
 
-console.log('\nCCU ladder (default world, 4 zones, 20 Hz; bots on the same machine)\n');
+console.log(
+  `\nCCU ladder (${worldCount > 1 ? `${worldCount} copies of the default world` : 'default world'}, 4 zones each, 20 Hz; bots on the same machine)\n`,
+);
 printTable(rows, Object.keys(rows[0] ?? { bots: 0 }));
 console.log('\nPer process (steady part of each step)\n');
 printTable(servers, [

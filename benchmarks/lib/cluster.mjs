@@ -1,11 +1,37 @@
 // Starts the whole world in real processes (`mmo up` on free ports, a fresh data folder) for one benchmark run.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { snapshot } from './metrics.mjs';
 
 export const MMO = new URL('../../packages/cli/bin/mmo.js', import.meta.url).pathname;
+
+const DEFAULT_WORLD = new URL('../../worlds/default', import.meta.url).pathname;
+
+/**
+ * `count` copies of the default world side by side (`mmo up --worlds w1,w2,...`), each with its own store, workers
+ * and gateway. Resolves with each world's gateway URLs, and a stop for them all.
+ */
+export async function startWorlds(count, extraArgs = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'mmo-bench-worlds-'));
+  const ids = Array.from({ length: count }, (_, i) => `w${i + 1}`);
+  for (const id of ids) cpSync(DEFAULT_WORLD, join(dir, id), { recursive: true });
+  const world = await startWorld(['--worlds', ids.join(','), '--worlds-dir', dir, ...extraArgs]);
+  const worlds = ids.map((id) => {
+    const url = world.output().match(new RegExp(`✓ gateway ${id}\\s+(http://\\S+)`))?.[1];
+    if (!url) throw new Error(`no gateway for world ${id} in:\n${world.output()}`);
+    return { id, url, wsUrl: `${url.replace('http', 'ws')}/ws` };
+  });
+  return {
+    worlds,
+    natsUrl: world.natsUrl,
+    async stop() {
+      await world.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** Always the settings a user gets (password hashing cost included), except that bots may choose where they start. */
 export async function startWorld(extraArgs = []) {
@@ -36,7 +62,7 @@ export async function startWorld(extraArgs = []) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`mmo up did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const url = output.match(/✓ gateway\s+(http:\/\/\S+)/)[1];
+  const url = output.match(/✓ gateway\s+(?:\S+\s+)?(http:\/\/\S+)/)[1];
   return {
     url,
     natsUrl: output.match(/✓ nats-server\s+(nats:\/\/\S+)/)?.[1],
