@@ -23,3 +23,5 @@ export { ReturningPlayers } from './returning-players.js';
 export { StoreClient } from './store-client.js';
 export type { StoreOp } from './subjects.js';
 export { STORE_QUEUE, StoreOps, Subjects } from './subjects.js';
+export type { CatalogueEntry } from './world-catalogue.js';
+export { WorldCatalogue } from './world-catalogue.js';

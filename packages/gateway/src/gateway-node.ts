@@ -9,6 +9,7 @@ import {
   ReturningPlayers,
   StoreClient,
   Subjects,
+  WorldCatalogue,
 } from '@mmo/bus';
 import { type Clock, type Config, ConfigError, type Logger, processInstanceId, systemClock } from '@mmo/core';
 import {
@@ -243,6 +244,10 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
       maintenance: maintenance.health(clock.wallNow())?.state === 'maintenance',
     });
   const beaconTimer = setInterval(() => bus.publish(subjects.worldBeacons(), beacon()), BEACON_MS);
+  const catalogue = await WorldCatalogue.open(bus);
+  const listed = { world: config.world, name: info.name, locale: info.locale, type: info.type };
+  await catalogue.put({ ...listed, transfer: formatTransfer(info.transfer), capacity: config.queue.maxPlayers });
+  for (const entry of await catalogue.list()) worlds.known(entry);
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {

@@ -1,7 +1,7 @@
 // The server browser's list: every world of the cluster, from the beacons its gateways send every half second.
 // A world is offline when none of its gateways was heard lately, or none sees every zone of its map running; it is
 // in maintenance, full (players at capacity) or up otherwise. Its population is the players on all its gateways.
-// A world once heard stays listed (offline) for as long as this gateway runs.
+// Worlds of the cluster's catalogue that it has not heard are listed too, offline.
 import { LoadLabel, ServerState, type WorldBeaconData, type WorldEntryData } from '@mmo/protocol';
 
 interface Heard {
@@ -37,12 +37,20 @@ export class WorldDirectory {
 
   constructor(private readonly aliveMs: number) {}
 
+  /** A world known from the catalogue: listed (offline until heard), and never as fresh as a beacon. */
+  known(entry: Omit<WorldBeaconData, 'gateway' | 'url' | 'players' | 'ready' | 'maintenance'>): void {
+    if (this.worlds.has(entry.world)) return;
+    const beacon = { ...entry, gateway: '', url: '', players: 0, ready: false, maintenance: false };
+    this.worlds.set(entry.world, new Map([['', { beacon, at: Number.NEGATIVE_INFINITY }]]));
+  }
+
   heard(beacon: WorldBeaconData, now: number): void {
     let gateways = this.worlds.get(beacon.world);
     if (!gateways) {
       gateways = new Map();
       this.worlds.set(beacon.world, gateways);
     }
+    gateways.delete(''); // the catalogue's stand-in, now that a gateway speaks
     gateways.set(beacon.gateway, { beacon, at: now });
   }
 

@@ -54,4 +54,17 @@ describe('world directory', () => {
       ['gamma', 'offline', 0],
     ]);
   });
+
+  test('a world known only from the catalogue is listed offline, until one of its gateways speaks', () => {
+    const d = new WorldDirectory(3000);
+    const entry = { world: 'beta', name: 'Beta', locale: 'na', type: 'pvp', transfer: 'closed', capacity: 50 };
+    d.known(entry);
+    expect(d.list(0).map(worldJson)).toEqual([
+      expect.objectContaining({ id: 'beta', name: 'Beta', state: 'offline', players: 0, capacity: 50, url: '' }),
+    ]);
+    d.heard(beacon({ world: 'beta', name: 'Beta', players: 5, capacity: 50 }), 10);
+    expect(d.list(20).map(worldJson)).toEqual([expect.objectContaining({ id: 'beta', state: 'up', players: 5 })]);
+    d.known(entry); // a later read of the catalogue does not hide what was heard
+    expect(d.list(30)[0]?.players).toBe(5);
+  });
 });

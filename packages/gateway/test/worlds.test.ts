@@ -103,5 +103,14 @@ describe('several worlds on one cluster', () => {
     const a = await joinAs(alpha.wsUrl, 'after');
     await nextFrame(a);
     a.close();
+    // A gateway that starts after beta went down still lists it, offline, from the cluster's catalogue.
+    const gamma = await startCluster({ nats: alpha.nats, worldId: 'gamma' });
+    try {
+      await gamma.ready();
+      const seen = await worlds(gamma);
+      expect(seen.find((w) => w.id === 'beta')).toMatchObject({ name: 'Beta', state: 'offline', type: 'pvp' });
+    } finally {
+      await gamma.stop();
+    }
   });
 });
