@@ -85,6 +85,7 @@ export class LoginQueue<S> {
     this.inFlight++;
     this.counters.admitted++;
     this.recent.push(now);
+    this.forgetBefore(now - RATE_WINDOW_MS);
     this.o.admitted?.(now - w.since);
     void w.serve().finally(() => {
       this.inFlight--;
@@ -107,10 +108,14 @@ export class LoginQueue<S> {
     return { position, length: this.length, estimatedWaitSec };
   }
 
+  private forgetBefore(since: number): void {
+    while (this.recent.length > 0 && (this.recent[0] as number) < since) this.recent.shift();
+  }
+
   /** Logins let in per second lately; 0 when none were (the estimate is then unknown, sent as 0). */
   private admissionsPerSec(): number {
     const now = this.o.now();
-    while (this.recent.length > 0 && (this.recent[0] as number) < now - RATE_WINDOW_MS) this.recent.shift();
+    this.forgetBefore(now - RATE_WINDOW_MS);
     const first = this.recent[0];
     if (first === undefined || this.recent.length < 2) return 0;
     return this.recent.length / Math.max(1, (now - first) / 1000);

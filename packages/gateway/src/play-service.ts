@@ -54,6 +54,9 @@ const AUTH_ERRORS: Partial<Record<AuthStatus, ErrorCode>> = {
   [AuthStatus.Throttled]: ErrorCode.Throttled,
 };
 
+/** Entries into the world are remembered this long at most (the login queue asks about the last few seconds). */
+const ENTERED_KEPT_MS = 60_000;
+
 /** How often a login waiting for its zone to run again looks. */
 const ENTER_POLL_MS = 100;
 
@@ -339,6 +342,7 @@ export class PlayService {
     this.byPlayer.set(c.id, s);
     this.counters.logins++;
     this.entered.push(this.o.clock.now());
+    this.enteredWithin(ENTERED_KEPT_MS); // keeps the list short even when nothing asks (no player cap)
     this.markReturning(s, this.o.clock.wallNow());
     this.join(s, place.zone, c);
     const z = this.o.config.zone;
