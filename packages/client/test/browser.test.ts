@@ -263,6 +263,12 @@ describe('browser client', () => {
       await page.waitForSelector('#worlds:not([hidden])');
       const rows = async () => page.$$eval('#world-list li', (items) => items.map((li) => li.textContent ?? ''));
       await page.waitForFunction(() => document.querySelectorAll('#world-list li').length === 2);
+      // The list is read once at page load: load again until beta's gateway has been heard (up, not offline).
+      for (let i = 0; i < 20 && !(await rows()).some((r) => r.includes('Beta — up')); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        await page.reload();
+        await page.waitForFunction(() => document.querySelectorAll('#world-list li').length === 2);
+      }
       expect((await rows()).map((r) => r.split(' — ')[0]?.trim())).toEqual(['Beta', 'test']);
       expect((await rows())[0]).toMatch(/Beta — up, low \(0\/5000\) — pvp · transfers open/);
       // This page's own world is chosen first.

@@ -44,7 +44,10 @@ async function worlds(cluster: TestCluster): Promise<Listed[]> {
 
 describe('several worlds on one cluster', () => {
   test('GET /worlds and listWorlds() show both, with their tags and live populations', async () => {
-    await waitFor(async () => (await worlds(alpha)).length === 2, { what: 'alpha to list both worlds' });
+    // Each world is in the cluster's catalogue from its start, and up once its gateway's beacons arrive.
+    await waitFor(async () => (await worlds(alpha)).filter((w) => w.state === 'up').length === 2, {
+      what: 'alpha to list both worlds up',
+    });
     const listed = await worlds(alpha);
     expect(listed.map((w) => [w.id, w.name, w.state, w.locale, w.type, w.transfer])).toEqual([
       ['alpha', 'Alpha', 'up', 'eu', 'normal', 'open'],
