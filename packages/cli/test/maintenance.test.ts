@@ -6,16 +6,13 @@ import { type GameClient, ServerErrorReply } from '@mmo/client';
 import type { MaintenanceData } from '@mmo/protocol';
 import { CloseCode, ErrorCode } from '@mmo/protocol';
 import { closeOf, connect, joinAs, nextFrame, TEST_PASSWORD, tempDir, waitFor } from '@mmo/testkit';
-import { type Running, runMmo } from './run-mmo.js';
+import { type Running, runMmo, stopIfRunning } from './run-mmo.js';
 
 const data = tempDir('mmo-maintenance-');
 let up: Running | null = null;
 
 afterAll(async () => {
-  if (up && up.child.exitCode === null) {
-    up.child.kill('SIGTERM');
-    await up.exited;
-  }
+  await stopIfRunning(up);
   data.remove();
 });
 

@@ -60,3 +60,10 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** Stops a launcher a test left running (SIGTERM, then its exit). */
+export async function stopIfRunning(run: Running | null): Promise<void> {
+  if (!run || run.child.exitCode !== null) return;
+  run.child.kill('SIGTERM');
+  await run.exited;
+}

@@ -4,17 +4,14 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { joinAs, nextFrame, tempDir, waitFor } from '@mmo/testkit';
-import { type Running, runMmo } from './run-mmo.js';
+import { type Running, runMmo, stopIfRunning } from './run-mmo.js';
 
 const REPO_WORLD = new URL('../../../worlds/default', import.meta.url).pathname;
 const data = tempDir('mmo-up-worlds-');
 let up: Running | null = null;
 
 afterAll(async () => {
-  if (up && up.child.exitCode === null) {
-    up.child.kill('SIGTERM');
-    await up.exited;
-  }
+  await stopIfRunning(up);
   data.remove();
 });
 

@@ -2,16 +2,13 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { connect, joinAs, nextFrame, TEST_PASSWORD, tempDir, waitFor } from '@mmo/testkit';
-import { alive, type Running, runMmo } from './run-mmo.js';
+import { alive, type Running, runMmo, stopIfRunning } from './run-mmo.js';
 
 const data = tempDir('mmo-up-');
 let up: Running | null = null;
 
 afterAll(async () => {
-  if (up && up.child.exitCode === null) {
-    up.child.kill('SIGTERM');
-    await up.exited;
-  }
+  await stopIfRunning(up);
   data.remove();
 });
 
