@@ -43,13 +43,6 @@ export class WorldCatalogue {
     });
   }
 
-  /** Takes a world off the list for good (it was shut down, not just stopped). */
-  async remove(world: string): Promise<void> {
-    await this.change((all) => {
-      delete all[world];
-    });
-  }
-
   async list(): Promise<CatalogueEntry[]> {
     return Object.values((await this.read()).all);
   }

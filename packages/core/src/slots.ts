@@ -7,16 +7,6 @@ export class Slots {
 
   constructor(readonly size: number) {}
 
-  /** Jobs running now. */
-  get busy(): number {
-    return this.running;
-  }
-
-  /** Jobs waiting for a slot. */
-  get queued(): number {
-    return this.waiting.length;
-  }
-
   async run<T>(job: () => Promise<T>): Promise<T> {
     if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.running++;

@@ -41,11 +41,6 @@ export class LoginQueue<S> {
     return this.returning.length + this.others.length;
   }
 
-  /** Logins being served now. */
-  get serving(): number {
-    return this.inFlight;
-  }
-
   /** Runs `serve` for this login when its turn comes (at once when nobody waits and there is room). */
   enter(session: S, returning: boolean, serve: () => Promise<void>): void {
     const w: Waiting<S> = { session, returning, since: this.o.now(), serve };
