@@ -16,6 +16,8 @@ export interface BusOptions {
 
 export type MessageHandler = (data: Uint8Array, subject: string) => void;
 export type RequestHandler = (data: Uint8Array, subject: string) => Uint8Array | Promise<Uint8Array>;
+/** A request handler that may leave the request unanswered (null). */
+export type OptionalHandler = (data: Uint8Array, subject: string) => Uint8Array | null | Promise<Uint8Array | null>;
 
 export class Bus {
   /** When the connection to NATS was last (re)established (Date.now ms); null while it is down. */
@@ -115,8 +117,11 @@ export class Bus {
     }
   }
 
-  /** Answers requests on `subject`. A handler that throws leaves the request unanswered (the caller times out). */
-  serve(subject: string, handler: RequestHandler, queue?: string): Subscription {
+  /**
+   * Answers requests on `subject`. A handler that throws leaves the request unanswered (the caller times out), and
+   * so does one that returns null: for a request that every subscriber sees and only the one concerned answers.
+   */
+  serve(subject: string, handler: RequestHandler | OptionalHandler, queue?: string): Subscription {
     return this.nc.subscribe(subject, {
       queue,
       callback: (err, msg) => {
@@ -126,7 +131,9 @@ export class Bus {
         }
         Promise.resolve()
           .then(() => handler(msg.data, msg.subject))
-          .then((reply) => msg.respond(reply))
+          .then((reply) => {
+            if (reply !== null) msg.respond(reply);
+          })
           .catch((error) => this.log.error({ err: error, subject: msg.subject }, 'request handler failed'));
       },
     });

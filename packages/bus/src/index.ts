@@ -20,7 +20,7 @@ export type { PasswordLoginsOptions } from './password-logins.js';
 export { PasswordLogins } from './password-logins.js';
 export type { ReturningKey } from './returning-players.js';
 export { ReturningPlayers } from './returning-players.js';
-export { StoreClient } from './store-client.js';
+export { StoreClient, TRANSFER_TIMEOUT_MS } from './store-client.js';
 export type { StoreOp } from './subjects.js';
 export { STORE_QUEUE, StoreOps, Subjects } from './subjects.js';
 export type { CatalogueEntry } from './world-catalogue.js';

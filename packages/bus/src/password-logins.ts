@@ -2,7 +2,7 @@
 // against the account's hash, or hashed for a new account, here; the store is asked only with the hash and told
 // only that the password matched. Hashes run through a bounded number of slots.
 import { checkNewPassword, checkUsername, hashPassword, Slots, verifyPassword } from '@mmo/core';
-import { type AuthReplyData, AuthStatus } from '@mmo/protocol';
+import { type AuthReplyData, AuthStatus, type EntryData } from '@mmo/protocol';
 import type { StoreClient } from './store-client.js';
 
 export interface PasswordLoginsOptions {
@@ -30,27 +30,24 @@ export class PasswordLogins {
     this.slots = new Slots(o.slots);
   }
 
-  async register(
-    username: string,
-    password: string,
-    spawn: { x: number; y: number },
-    address: string,
-  ): Promise<AuthReplyData> {
+  /** A new account, entering `entry.world` with its first character. */
+  async register(username: string, password: string, entry: EntryData, address: string): Promise<AuthReplyData> {
     const problem = checkUsername(username) ?? checkNewPassword(password);
     if (problem) return refused(AuthStatus[problem.status], problem.message);
     const check = await this.store.registerCheck({ username, address });
     if (check.status !== AuthStatus.Ok) return refused(check.status, check.message, check.retryAfterMs);
     const passwordHash = await this.slots.run(() => hashPassword(password, this.o.scryptCost));
-    return this.store.register({ username, passwordHash, spawnX: spawn.x, spawnY: spawn.y, address });
+    return this.store.register({ username, passwordHash, address, ...entry });
   }
 
-  async login(username: string, password: string, address: string): Promise<AuthReplyData> {
+  /** A login that enters `entry.world` (creating the account's character there on its first entry). */
+  async login(username: string, password: string, entry: EntryData, address: string): Promise<AuthReplyData> {
     const found = await this.store.credentials({ username, address });
     if (found.status === AuthStatus.Throttled) return refused(found.status, found.message, found.retryAfterMs);
     const hash = found.status === AuthStatus.Ok ? found.hash : await this.decoyHash();
     const ok = await this.slots.run(() => verifyPassword(password, hash));
     if (!ok || found.status !== AuthStatus.Ok) return refused(AuthStatus.WrongPassword, WRONG);
-    return this.store.grant({ character: found.character, address });
+    return this.store.grant({ account: found.account, address, ...entry });
   }
 
   private decoyHash(): Promise<string> {

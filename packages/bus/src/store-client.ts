@@ -3,16 +3,21 @@ import {
   type AccountQueryData,
   type AuditEntryData,
   type AuthReplyData,
+  type CharacterSummaryData,
   type CredentialsReplyData,
   decodeAuditReply,
   decodeAuthReply,
+  decodeCharactersReply,
   decodeCredentialsReply,
   decodeItemOutcome,
   decodeItemSyncReply,
   decodeNpcReply,
   decodeSaveReply,
+  decodeTransferLog,
+  decodeTransferReply,
   encodeAuditBatch,
   encodeAuditQuery,
+  encodeCharactersQuery,
   encodeCredentialsRequest,
   encodeGrantRequest,
   encodeItemChange,
@@ -22,6 +27,8 @@ import {
   encodeRegisterRequest,
   encodeResumeRequest,
   encodeSaveBatch,
+  encodeTransferQuery,
+  encodeTransferRequest,
   type GrantRequestData,
   type ItemChangeData,
   type ItemOutcomeData,
@@ -30,11 +37,21 @@ import {
   type NpcQueryData,
   type NpcReplyData,
   type RegisterRequestData,
+  type ResumeRequestData,
   type SaveBatchData,
   type SaveReplyData,
+  type TransferEntryData,
+  type TransferReplyData,
+  type TransferRequestData,
 } from '@mmo/protocol';
 import type { Bus } from './bus.js';
 import { StoreOps, type Subjects } from './subjects.js';
+
+/**
+ * A transfer waits for the old world's gateways to let the character go (at most TRANSFER_KICK_WAIT_MS) before it
+ * completes: its callers wait longer than for other requests.
+ */
+export const TRANSFER_TIMEOUT_MS = 10_000;
 
 export class StoreClient {
   constructor(
@@ -63,7 +80,7 @@ export class StoreClient {
     return decodeAuthReply(reply);
   }
 
-  /** An account's password hash and character, for a login attempt from `q.address` (counted by the store). */
+  /** An account's password hash, for a login attempt from `q.address` (counted by the store). */
   async credentials(q: AccountQueryData): Promise<CredentialsReplyData> {
     const reply = await this.bus.request(
       this.subjects.store(StoreOps.credentials),
@@ -73,19 +90,41 @@ export class StoreClient {
     return decodeCredentialsReply(reply);
   }
 
-  /** Logs in a character whose password the caller checked. */
+  /** Enters a world with the account whose password the caller checked. */
   async grant(g: GrantRequestData): Promise<AuthReplyData> {
     const reply = await this.bus.request(this.subjects.store(StoreOps.grant), encodeGrantRequest(g), this.timeoutMs);
     return decodeAuthReply(reply);
   }
 
-  async resume(token: string): Promise<AuthReplyData> {
+  /** Enters a world with a session token: the account's character there. */
+  async resume(q: ResumeRequestData): Promise<AuthReplyData> {
+    const reply = await this.bus.request(this.subjects.store(StoreOps.resume), encodeResumeRequest(q), this.timeoutMs);
+    return decodeAuthReply(reply);
+  }
+
+  /** Moves a character to another world (the store does it in fenced steps; see Transfers). */
+  async transfer(t: TransferRequestData, timeoutMs = TRANSFER_TIMEOUT_MS): Promise<TransferReplyData> {
+    const reply = await this.bus.request(this.subjects.transfers(), encodeTransferRequest(t), timeoutMs);
+    return decodeTransferReply(reply);
+  }
+
+  /** An account's characters in every world, by session token or (operators) by account name. */
+  async characters(q: { token: string; accountName: string }): Promise<{
+    found: boolean;
+    characters: CharacterSummaryData[];
+  }> {
+    const reply = await this.bus.request(this.subjects.characters(), encodeCharactersQuery(q), this.timeoutMs);
+    return decodeCharactersReply(reply);
+  }
+
+  /** The audit log of transfers: of one character, or the latest of all (character 0). */
+  async transferLog(character: number, limit: number): Promise<TransferEntryData[]> {
     const reply = await this.bus.request(
-      this.subjects.store(StoreOps.resume),
-      encodeResumeRequest(token),
+      this.subjects.transferLog(),
+      encodeTransferQuery({ character, limit }),
       this.timeoutMs,
     );
-    return decodeAuthReply(reply);
+    return decodeTransferLog(reply);
   }
 
   async audit(entries: readonly AuditEntryData[]): Promise<SaveReplyData> {

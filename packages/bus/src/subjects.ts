@@ -105,6 +105,26 @@ export class Subjects {
     return `${this.prefix}.store.${op}`;
   }
 
+  /** TransferRequest -> TransferReply (request/reply), served by the store for the whole cluster. */
+  transfers(): string {
+    return 'mmo.store.transfer';
+  }
+
+  /** CharactersQuery -> CharactersReply (request/reply): an account's characters in every world. */
+  characters(): string {
+    return 'mmo.store.characters';
+  }
+
+  /** TransferQuery -> TransferLog (request/reply): the audit log of transfers. */
+  transferLog(): string {
+    return 'mmo.store.transfer-log';
+  }
+
+  /** KickRequest -> (empty) (request/reply): a character left this world; its gateway closes its session. */
+  gatewayKick(): string {
+    return `${this.prefix}.gw.kick`;
+  }
+
   /** JetStream KV bucket that holds the partition map. */
   partitionBucket(): string {
     return `mmo_${this.world}_partition`;

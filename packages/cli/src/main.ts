@@ -2,6 +2,7 @@
 import { MmoError } from '@mmo/core';
 import { runAudit } from './verbs/audit.js';
 import { runBotsVerb } from './verbs/bots.js';
+import { runCharacterList, runCharacterTransfer } from './verbs/character.js';
 import { runGateway } from './verbs/gateway.js';
 import { runAnnounce, runCancel, runEnd, runStatus } from './verbs/maintenance.js';
 import { runMapValidate } from './verbs/map-validate.js';
@@ -28,7 +29,9 @@ const VERBS: Record<string, { run: (argv: string[]) => Promise<void>; summary: s
   store: { run: runStore, summary: 'run the store (SQLite over NATS)' },
   'store backup': { run: runStoreBackup, summary: 'copy the world database while the world runs' },
   'map validate': { run: runMapValidate, summary: 'check a world map' },
-  audit: { run: runAudit, summary: "show an entity's changes of owner" },
+  audit: { run: runAudit, summary: "show an entity's changes of owner, or (--transfers) moves between worlds" },
+  'character transfer': { run: runCharacterTransfer, summary: 'move a character to another world, items and all' },
+  'character list': { run: runCharacterList, summary: "an account's characters in every world" },
   bots: { run: runBotsVerb, summary: 'load test with bots (latency, bandwidth, anomalies)' },
   'maintenance announce': {
     run: runAnnounce,

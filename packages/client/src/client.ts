@@ -12,6 +12,7 @@ import {
   type MaintenanceData,
   type QueueStatusData,
   ServerBody,
+  type TransferResultData,
   type WelcomeData,
   type WorldEntryData,
   WorldState,
@@ -80,6 +81,11 @@ export interface ClientEvents {
    * clock in ms; `maintenance` holds the current announcement.
    */
   maintenance: (m: MaintenanceData) => void;
+  /**
+   * The character moved to another world (asked by this client, or by an operator); the connection closes next.
+   * Resume with the same token at a gateway of `toWorld` to play on there.
+   */
+  transferred: (t: TransferResultData) => void;
 }
 
 export type WorldLinkState = 'live' | 'reconnecting' | 'restored';
@@ -113,6 +119,8 @@ export class GameClient extends Emitter<ClientEvents> {
   private pendingAuth: { resolve: (w: WelcomeData) => void; reject: (e: Error) => void } | null = null;
   /** Callers of listWorlds() waiting for their answer, in the order they asked. */
   private readonly worldListWaiters: { resolve: (w: WorldEntryData[]) => void; reject: (e: Error) => void }[] = [];
+  /** Callers of transfer() waiting for their answer. */
+  private readonly transferWaiters: { resolve: (t: TransferResultData) => void; reject: (e: Error) => void }[] = [];
   /** Everything else in view, by id. The player's own entity is `self`. */
   readonly entities = new Map<number, RemoteEntity>();
   welcome: WelcomeData | null = null;
@@ -207,12 +215,25 @@ export class GameClient extends Emitter<ClientEvents> {
 
   /**
    * The worlds of the cluster, for a server browser: each with its state (up, full, maintenance, offline), its
-   * players and capacity, its load label, its tags and a gateway to reach it. Works before logging in.
+   * players and capacity, its load label, its tags, a gateway to reach it and the account's characters there
+   * (known once logged in, or from `token`, a session token of the account). Works before logging in.
    */
-  listWorlds(): Promise<WorldEntryData[]> {
+  listWorlds(token = ''): Promise<WorldEntryData[]> {
     return new Promise((resolve, reject) => {
       this.worldListWaiters.push({ resolve, reject });
-      this.send({ body: ClientBody.ListWorlds });
+      this.send({ body: ClientBody.ListWorlds, token });
+    });
+  }
+
+  /**
+   * Moves the logged-in character, with what it holds, to world `toWorld`. Resolves with the outcome: status 'Done'
+   * (the server then closes this connection with CloseCode.Transferred; resume with the same token at that world's
+   * gateway), or why not: 'NameTaken' (ask again with `newName`), 'Closed', 'Cooldown' (retryAfterMs), 'Full', ...
+   */
+  transfer(toWorld: string, newName = ''): Promise<TransferResultData> {
+    return new Promise((resolve, reject) => {
+      this.transferWaiters.push({ resolve, reject });
+      this.send({ body: ClientBody.Transfer, toWorld, newName });
     });
   }
 
@@ -309,6 +330,12 @@ export class GameClient extends Emitter<ClientEvents> {
       case ServerBody.WorldList:
         this.worldListWaiters.shift()?.resolve(msg.worlds);
         return;
+      case ServerBody.TransferResult: {
+        const { body: _, ...result } = msg;
+        this.transferWaiters.shift()?.resolve(result);
+        if (result.status === 'Done') this.emit('transferred', result);
+        return;
+      }
       case ServerBody.Maintenance: {
         const { body: _, ...m } = msg;
         this.maintenance = m.cancelled ? null : m;
@@ -352,7 +379,9 @@ export class GameClient extends Emitter<ClientEvents> {
   private onClose(code: number, reason: string): void {
     if (this.closed) return;
     this.closed = { code, reason };
-    for (const w of this.worldListWaiters.splice(0)) w.reject(new Error(`connection closed: ${code} ${reason}`));
+    for (const w of [...this.worldListWaiters.splice(0), ...this.transferWaiters.splice(0)]) {
+      w.reject(new Error(`connection closed: ${code} ${reason}`));
+    }
     if (this.pendingAuth) {
       this.pendingAuth.reject(new Error(`connection closed: ${code} ${reason}`));
       this.pendingAuth = null;

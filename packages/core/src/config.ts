@@ -70,6 +70,7 @@ const RULES: Record<string, Rule> = {
   'director.minRegionSide': { min: 16, max: 100_000 },
   'director.mergePlayers': { min: 0, max: 1_000_000, integer: true },
   'director.coldForMs': { min: 0, max: 86_400_000 },
+  'store.charactersPerWorld': { min: 1, max: 100, integer: true },
   'store.sessionTtlHours': { min: 0.01, max: 24 * 365 },
   'store.scryptCost': { powerOfTwo: true, min: 2, max: 1 << 20 },
   'store.requestTimeoutMs': { min: 50, max: 120_000 },

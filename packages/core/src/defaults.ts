@@ -4,6 +4,11 @@
 export const DEFAULTS = {
   /** The world to run: worlds/<world>/world.tmj. Also the namespace of every NATS subject. */
   world: 'default',
+  /**
+   * Every world of the cluster, comma-separated (alpha,beta), for the processes that serve them all: the store and
+   * `mmo up`. Empty: the world above alone.
+   */
+  worlds: '',
   /** Folder that holds the worlds. */
   worldsDir: 'worlds',
   /** Folder for the SQLite file, logs and the nats-server started by `mmo up`. */
@@ -173,6 +178,8 @@ export const DEFAULTS = {
   store: {
     /** SQLite file, relative to dataDir. */
     file: 'world.sqlite',
+    /** Characters one account may have in one world (entering a world without one creates it). */
+    charactersPerWorld: 1,
     /** A session token stays valid this long after login. */
     sessionTtlHours: 168, // 7 days
     /** scrypt cost parameter N for password hashes (a power of two); gateways compute them, the store keeps them. */

@@ -33,3 +33,4 @@ export { hashPassword, isPasswordHash, verifyPassword } from './passwords.js';
 export { RateLimiter } from './rate-limit.js';
 export { Rng, seedFrom } from './rng.js';
 export { Slots } from './slots.js';
+export { clusterWorlds, parseWorldList } from './worlds.js';

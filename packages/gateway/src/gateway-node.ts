@@ -14,6 +14,7 @@ import {
 import { type Clock, type Config, ConfigError, type Logger, processInstanceId, systemClock } from '@mmo/core';
 import {
   CloseCode,
+  decodeKickRequest,
   decodePresenceQuery,
   decodeWorldBeacon,
   decodeZoneHeartbeat,
@@ -23,6 +24,7 @@ import {
 } from '@mmo/protocol';
 import { formatTransfer, loadWorldInfo, partitionFromWorld, type WorldMap } from '@mmo/world';
 import type { Subscription } from 'nats';
+import { CharacterMoves } from './character-moves.js';
 import { clientAddress, parseTrustedProxies } from './client-address.js';
 import { addHttpRoutes, type Health } from './http-routes.js';
 import { LoginQueue } from './login-queue.js';
@@ -119,7 +121,11 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const play: PlayService = new PlayService({
     ...{ config, map: o.map, store, logins, queue, returning, links, registry, clock, log },
     loginGate,
-    worlds: () => worlds.list(clock.now()),
+    moves: new CharacterMoves({
+      ...{ store, world: config.world, log },
+      worlds: () => worlds.list(clock.now()),
+      send: (s, bytes) => play.sendTo(s, bytes),
+    }),
   });
   const maintenance: MaintenanceWatch = new MaintenanceWatch(play, log);
   const board = await MaintenanceBoard.open(bus, subjects);
@@ -127,7 +133,7 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const maintenanceTimer = setInterval(() => maintenance.check(clock.wallNow()), MAINTENANCE_CHECK_MS);
   const queueTimer = setInterval(() => queue.update(), config.queue.updateMs);
   const returningTimer = setInterval(() => play.markPlaying(), returningMs / 3);
-  const stalls = new StallWatch({ play, store, registry, bus, config: config.gateway, log });
+  const stalls = new StallWatch({ play, store, registry, bus, config: config.gateway, world: config.world, log });
   const stallTimer = setInterval(() => stalls.check(clock.now()), STALL_CHECK_MS);
 
   const worlds = new WorldDirectory(config.gateway.zoneAliveMs);
@@ -143,6 +149,11 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
         route: (r) => play.reroute(r.player, r.zone, r.epoch),
         dropped: (d) => play.dropped(d.player, d.epoch, d.reason),
       });
+    }),
+    // Only the gateway that had the character answers (the store waits for that, or a moment when none did).
+    bus.serve(subjects.gatewayKick(), (data) => {
+      const kick = decodeKickRequest(data);
+      return play.kick(kick) ? new Uint8Array(0) : null;
     }),
     bus.serve(subjects.gatewayPresence(id), (data) =>
       encodePresenceReply(play.absent(decodePresenceQuery(data).players)),

@@ -14,16 +14,17 @@ import {
   encodePong,
   encodeQueueStatus,
   encodeServerError,
+  encodeTransferResult,
   encodeWelcome,
   encodeWorldList,
   encodeWorldStatus,
   POSITION_SCALE,
   type PresentPlayerData,
   type QueueStatusData,
-  type WorldEntryData,
   WorldState,
 } from '@mmo/protocol';
 import { nearestFreePoint, type WorldMap } from '@mmo/world';
+import type { CharacterMoves } from './character-moves.js';
 import type { LoginQueue } from './login-queue.js';
 import { type PlaySocket, Session, SessionState } from './session.js';
 import type { ZoneLinks } from './zone-links.js';
@@ -52,6 +53,8 @@ const AUTH_ERRORS: Partial<Record<AuthStatus, ErrorCode>> = {
   [AuthStatus.WeakPassword]: ErrorCode.WeakPassword,
   [AuthStatus.SessionExpired]: ErrorCode.SessionExpired,
   [AuthStatus.Throttled]: ErrorCode.Throttled,
+  [AuthStatus.NoCharacter]: ErrorCode.NoCharacter,
+  [AuthStatus.Busy]: ErrorCode.Busy,
 };
 
 /** Entries into the world are remembered this long at most (the login queue asks about the last few seconds). */
@@ -71,8 +74,8 @@ export interface PlayServiceOptions {
   queue: LoginQueue<Session>;
   /** Players seen in the world lately (null: no priority for returning players). */
   returning: ReturningPlayers | null;
-  /** The server browser's list of worlds. */
-  worlds?: () => WorldEntryData[];
+  /** The server browser's list, and transfers of characters to other worlds. */
+  moves?: CharacterMoves;
   /** Why logins are refused at wall-clock time `now` (maintenance), or null when they are not. */
   loginGate?: (now: number) => { message: string; retryAfterMs: number } | null;
   links: ZoneLinks;
@@ -176,7 +179,13 @@ export class PlayService {
         this.send(s, encodePong(msg.clientTime, this.o.clock.wallNow()));
         return;
       case ClientBody.ListWorlds:
-        this.send(s, encodeWorldList(this.o.worlds?.() ?? []));
+        if (this.o.moves) void this.o.moves.listWorlds(s, msg.token || s.token);
+        else this.send(s, encodeWorldList([]));
+        return;
+      case ClientBody.Transfer:
+        if (!s.playing) return this.close(s, CloseCode.NotLoggedIn, 'log in before moving a character');
+        if (!this.o.moves) return this.error(s, ErrorCode.Unavailable, 'Transfers are not offered here.');
+        void this.o.moves.transfer(s, msg.toWorld, msg.newName);
         return;
       case ClientBody.ItemRequest:
         if (!s.playing) return this.close(s, CloseCode.NotLoggedIn, 'log in before sending play messages');
@@ -243,7 +252,7 @@ export class PlayService {
     if (s.state !== SessionState.Authenticating) return; // closed while it waited
     let reply: AuthReplyData;
     try {
-      reply = await this.askStore(s, msg);
+      reply = await this.askUntilFree(s, msg);
     } catch (error) {
       this.o.log.warn({ err: error }, 'store did not answer a login');
       if (s.state !== SessionState.Authenticating) return;
@@ -283,14 +292,32 @@ export class PlayService {
     return { zone: zone.id };
   }
 
+  /**
+   * Asks the store, again while it answers Busy (the character is being moved between worlds: that takes a moment)
+   * for up to gateway.enterWaitMs.
+   */
+  private async askUntilFree(s: Session, msg: ClientMessageData): Promise<AuthReplyData> {
+    const deadline = this.o.clock.now() + this.o.config.gateway.enterWaitMs;
+    for (;;) {
+      const reply = await this.askStore(s, msg);
+      if (reply.status !== AuthStatus.Busy || this.o.clock.now() >= deadline) return reply;
+      if (s.state !== SessionState.Authenticating) return reply;
+      await new Promise((r) => setTimeout(r, ENTER_POLL_MS));
+    }
+  }
+
   private askStore(s: Session, msg: ClientMessageData): Promise<AuthReplyData> {
     const { logins, store } = this.o;
+    const world = this.o.config.world;
     if (msg.body === ClientBody.Register) {
       const spawn = this.chosenSpawn(msg.spawn) ?? this.pickSpawn();
-      return logins.register(msg.username, msg.password, spawn, s.address);
+      return logins.register(msg.username, msg.password, { world, spawnX: spawn.x, spawnY: spawn.y }, s.address);
     }
-    if (msg.body === ClientBody.Login) return logins.login(msg.username, msg.password, s.address);
-    if (msg.body === ClientBody.Resume) return store.resume(msg.token);
+    // A character entering this world for the first time (new, or moved here) appears at a spawn point.
+    const spawn = this.pickSpawn();
+    const entry = { world, spawnX: spawn.x, spawnY: spawn.y };
+    if (msg.body === ClientBody.Login) return logins.login(msg.username, msg.password, entry, s.address);
+    if (msg.body === ClientBody.Resume) return store.resume({ token: msg.token, ...entry });
     throw new Error('not an authentication message');
   }
 
@@ -422,6 +449,19 @@ export class PlayService {
 
   reroute(player: number, zone: string, epoch: number): void {
     this.byPlayer.get(player)?.reroute(zone, epoch);
+  }
+
+  /**
+   * The character moved to another world: the player is told (whoever asked for the move) and its session here
+   * ends. False when it has none here.
+   */
+  kick(k: { character: number; toWorld: string; name: string }): boolean {
+    const s = this.byPlayer.get(k.character);
+    if (!s) return false;
+    const message = `${k.name} moved to ${k.toWorld}.`;
+    this.send(s, encodeTransferResult({ status: 'Done', message, toWorld: k.toWorld, name: k.name, retryAfterMs: 0 }));
+    this.close(s, CloseCode.Transferred, `moved to ${k.toWorld}`.slice(0, 120));
+    return true;
   }
 
   /** A zone gave up a player (for example a newer login elsewhere). */

@@ -14,6 +14,8 @@ export interface StallWatchOptions {
   registry: ZoneRegistry;
   bus: Bus;
   config: Config['gateway'];
+  /** The gateway's world (restores claim the account's character there). */
+  world: string;
   log: Logger;
 }
 
@@ -61,9 +63,14 @@ export class StallWatch {
   private async restore(s: Session): Promise<void> {
     s.restoring = true;
     try {
-      const reply = await this.o.store.resume(s.token);
-      if (reply.status === AuthStatus.SessionExpired) {
+      // The character has its place in this world (spawn is only for one that just arrived by a transfer).
+      const reply = await this.o.store.resume({ token: s.token, world: this.o.world, spawnX: 0, spawnY: 0 });
+      if (reply.status === AuthStatus.SessionExpired || reply.status === AuthStatus.NoCharacter) {
         this.o.play.close(s, CloseCode.SessionExpired, 'session expired while restoring: log in again');
+        return;
+      }
+      if (reply.character && reply.character.id !== s.player) {
+        this.o.play.close(s, CloseCode.SessionExpired, 'the character is no longer in this world: log in again');
         return;
       }
       if (reply.status !== AuthStatus.Ok || !reply.character || !this.o.play.restore(s, reply.character)) {

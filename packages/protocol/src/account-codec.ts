@@ -24,22 +24,35 @@ export interface RegisterRequestData {
   spawnX: number;
   spawnY: number;
   address: string;
+  /** The world the new account enters. */
+  world: string;
+}
+
+/** The world a login enters, and where a character without a place there yet appears. */
+export interface EntryData {
+  world: string;
+  spawnX: number;
+  spawnY: number;
 }
 
 export interface CredentialsReplyData {
   status: AuthStatus;
   message: string;
-  /** The account's character (Ok). */
-  character: number;
+  /** The account (Ok). */
+  account: number;
   /** The hash to check the password against (Ok). */
   hash: string;
   /** Throttled: milliseconds before the next attempt may be made. */
   retryAfterMs: number;
 }
 
-export interface GrantRequestData {
-  character: number;
+export interface GrantRequestData extends EntryData {
+  account: number;
   address: string;
+}
+
+export interface ResumeRequestData extends EntryData {
+  token: string;
 }
 
 function query(b: Builder, q: AccountQueryData): [number, number] {
@@ -72,7 +85,7 @@ export function encodeCredentialsReply(r: CredentialsReplyData): Uint8Array {
   const b = new Builder(192);
   const message = b.createString(r.message);
   const hash = b.createString(r.hash);
-  b.finish(CredentialsReply.createCredentialsReply(b, r.status, message, r.character, hash, r.retryAfterMs));
+  b.finish(CredentialsReply.createCredentialsReply(b, r.status, message, r.account, hash, r.retryAfterMs));
   return b.asUint8Array();
 }
 
@@ -81,7 +94,7 @@ export function decodeCredentialsReply(bytes: Uint8Array): CredentialsReplyData 
   return {
     status: r.status(),
     message: r.message() ?? '',
-    character: r.character(),
+    account: r.account(),
     hash: r.hash() ?? '',
     retryAfterMs: r.retryAfterMs(),
   };
@@ -92,7 +105,8 @@ export function encodeRegisterRequest(r: RegisterRequestData): Uint8Array {
   const username = b.createString(r.username);
   const hash = b.createString(r.passwordHash);
   const address = b.createString(r.address);
-  b.finish(RegisterRequest.createRegisterRequest(b, username, hash, r.spawnX, r.spawnY, address));
+  const world = b.createString(r.world);
+  b.finish(RegisterRequest.createRegisterRequest(b, username, hash, r.spawnX, r.spawnY, address, world));
   return b.asUint8Array();
 }
 
@@ -104,26 +118,38 @@ export function decodeRegisterRequest(bytes: Uint8Array): RegisterRequestData {
     spawnX: r.spawnX(),
     spawnY: r.spawnY(),
     address: r.address() ?? '',
+    world: r.world() ?? '',
   };
 }
 
 export function encodeGrantRequest(g: GrantRequestData): Uint8Array {
   const b = new Builder(64);
-  b.finish(GrantRequest.createGrantRequest(b, g.character, b.createString(g.address)));
+  const address = b.createString(g.address);
+  const world = b.createString(g.world);
+  b.finish(GrantRequest.createGrantRequest(b, g.account, address, world, g.spawnX, g.spawnY));
   return b.asUint8Array();
 }
 
 export function decodeGrantRequest(bytes: Uint8Array): GrantRequestData {
   const r = GrantRequest.getRootAsGrantRequest(new ByteBuffer(bytes));
-  return { character: r.character(), address: r.address() ?? '' };
+  return {
+    account: r.account(),
+    address: r.address() ?? '',
+    world: r.world() ?? '',
+    spawnX: r.spawnX(),
+    spawnY: r.spawnY(),
+  };
 }
 
-export function encodeResumeRequest(token: string): Uint8Array {
+export function encodeResumeRequest(q: ResumeRequestData): Uint8Array {
   const b = new Builder(128);
-  b.finish(ResumeRequest.createResumeRequest(b, b.createString(token)));
+  const token = b.createString(q.token);
+  const world = b.createString(q.world);
+  b.finish(ResumeRequest.createResumeRequest(b, token, world, q.spawnX, q.spawnY));
   return b.asUint8Array();
 }
 
-export function decodeResumeRequest(bytes: Uint8Array): string {
-  return ResumeRequest.getRootAsResumeRequest(new ByteBuffer(bytes)).token() ?? '';
+export function decodeResumeRequest(bytes: Uint8Array): ResumeRequestData {
+  const r = ResumeRequest.getRootAsResumeRequest(new ByteBuffer(bytes));
+  return { token: r.token() ?? '', world: r.world() ?? '', spawnX: r.spawnX(), spawnY: r.spawnY() };
 }

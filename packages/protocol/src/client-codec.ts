@@ -14,6 +14,7 @@ import {
   Ping,
   Register,
   Resume,
+  Transfer,
 } from './gen/client_generated.js';
 import { ItemAction } from './gen/common_generated.js';
 import { verify } from './verifier.js';
@@ -27,7 +28,8 @@ export type ClientMessageData =
   | { body: ClientBody.Ping; clientTime: number }
   | { body: ClientBody.ItemRequest; action: ItemAction; item: number; toPlayer: number }
   | { body: ClientBody.Attack; target: number }
-  | { body: ClientBody.ListWorlds };
+  | { body: ClientBody.ListWorlds; token?: string }
+  | { body: ClientBody.Transfer; toWorld: string; newName: string };
 
 /** Encodes one client message; returns a fresh copy (sockets may keep a reference to it). */
 export function encodeClientMessage(msg: ClientMessageData, builder = new Builder(128)): Uint8Array {
@@ -72,7 +74,9 @@ function buildBody(b: Builder, msg: ClientMessageData): number {
     case ClientBody.Attack:
       return Attack.createAttack(b, msg.target);
     case ClientBody.ListWorlds:
-      return ListWorlds.createListWorlds(b);
+      return ListWorlds.createListWorlds(b, b.createString(msg.token ?? ''));
+    case ClientBody.Transfer:
+      return Transfer.createTransfer(b, b.createString(msg.toWorld), b.createString(msg.newName));
   }
 }
 
@@ -111,7 +115,11 @@ export function decodeClientMessage(bytes: Uint8Array): ClientMessageData {
     case ClientBody.Attack:
       return { body, target: (root.body(new Attack()) as Attack).target() };
     case ClientBody.ListWorlds:
-      return { body };
+      return { body, token: (root.body(new ListWorlds()) as ListWorlds).token() ?? '' };
+    case ClientBody.Transfer: {
+      const m = root.body(new Transfer()) as Transfer;
+      return { body, toWorld: m.toWorld() ?? '', newName: m.newName() ?? '' };
+    }
     default:
       throw new ProtocolError(`unknown message type ${body}`);
   }

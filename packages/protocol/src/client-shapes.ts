@@ -1,7 +1,13 @@
 // The verifier's view of every client-to-server table. Slots follow the declaration order in schemas/client.fbs;
 // a test checks the slot counts against the generated code, so a schema change cannot slip past the verifier.
 import { ClientBody } from './gen/client_generated.js';
-import { MAX_CHAT_BYTES, MAX_PASSWORD_BYTES, MAX_TOKEN_BYTES, MAX_USERNAME_BYTES } from './limits.js';
+import {
+  MAX_CHAT_BYTES,
+  MAX_PASSWORD_BYTES,
+  MAX_TOKEN_BYTES,
+  MAX_USERNAME_BYTES,
+  MAX_WORLD_ID_BYTES,
+} from './limits.js';
 import type { FieldShape, TableShape } from './verifier.js';
 
 const str = (maxBytes: number): FieldShape => ({ kind: 'string', maxBytes });
@@ -21,7 +27,11 @@ export const ChatShape: TableShape = { name: 'Chat', fields: [str(MAX_CHAT_BYTES
 export const PingShape: TableShape = { name: 'Ping', fields: [f64] };
 export const AttackShape: TableShape = { name: 'Attack', fields: [u32] };
 export const ItemRequestShape: TableShape = { name: 'ItemRequest', fields: [u8, u32, u32] };
-export const ListWorldsShape: TableShape = { name: 'ListWorlds', fields: [] };
+export const ListWorldsShape: TableShape = { name: 'ListWorlds', fields: [str(MAX_TOKEN_BYTES)] };
+export const TransferShape: TableShape = {
+  name: 'Transfer',
+  fields: [str(MAX_WORLD_ID_BYTES), str(MAX_USERNAME_BYTES)],
+};
 
 /** Body shapes indexed by their ClientBody union tag. */
 export const CLIENT_BODY_SHAPES: ReadonlyMap<ClientBody, TableShape> = new Map([
@@ -34,6 +44,7 @@ export const CLIENT_BODY_SHAPES: ReadonlyMap<ClientBody, TableShape> = new Map([
   [ClientBody.ItemRequest, ItemRequestShape],
   [ClientBody.Attack, AttackShape],
   [ClientBody.ListWorlds, ListWorldsShape],
+  [ClientBody.Transfer, TransferShape],
 ]);
 
 function unionMembers(): (TableShape | null)[] {

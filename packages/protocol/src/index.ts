@@ -3,8 +3,10 @@
 export type {
   AccountQueryData,
   CredentialsReplyData,
+  EntryData,
   GrantRequestData,
   RegisterRequestData,
+  ResumeRequestData,
 } from './account-codec.js';
 export {
   decodeCredentialsReply,
@@ -103,7 +105,7 @@ export {
 } from './gen/client_generated.js';
 export { HandoffBody, HandoffResult, ZoneEventBody } from './gen/cluster_generated.js';
 export { EntityKind, ItemAction } from './gen/common_generated.js';
-export { AuthStatus } from './gen/store_generated.js';
+export { AuthStatus, TransferStatus } from './gen/store_generated.js';
 export type {
   ItemChangeData,
   ItemOutcomeData,
@@ -142,6 +144,7 @@ export type {
   MaintenanceData,
   QueueStatusData,
   ServerMessageData,
+  TransferResultData,
   WelcomeData,
   WorldEntryData,
 } from './server-codec.js';
@@ -154,6 +157,7 @@ export {
   encodePong,
   encodeQueueStatus,
   encodeServerError,
+  encodeTransferResult,
   encodeWelcome,
   encodeWorldList,
   encodeWorldStatus,
@@ -167,3 +171,27 @@ export {
   encodeSaveBatch,
   encodeSaveReply,
 } from './store-codec.js';
+export type {
+  CharacterSummaryData,
+  KickRequestData,
+  TransferEntryData,
+  TransferReplyData,
+  TransferRequestData,
+} from './transfer-codec.js';
+export {
+  decodeCharactersQuery,
+  decodeCharactersReply,
+  decodeKickRequest,
+  decodeTransferLog,
+  decodeTransferQuery,
+  decodeTransferReply,
+  decodeTransferRequest,
+  encodeCharactersQuery,
+  encodeCharactersReply,
+  encodeKickRequest,
+  encodeTransferLog,
+  encodeTransferQuery,
+  encodeTransferReply,
+  encodeTransferRequest,
+  transferStatusName,
+} from './transfer-codec.js';

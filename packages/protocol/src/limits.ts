@@ -8,6 +8,7 @@ export const MAX_USERNAME_BYTES = 64;
 export const MAX_PASSWORD_BYTES = 256;
 export const MAX_TOKEN_BYTES = 128;
 export const MAX_CHAT_BYTES = 2048;
+export const MAX_WORLD_ID_BYTES = 64;
 
 /** Quantises a coordinate in metres to the wire grid. */
 export function quantize(metres: number): number {

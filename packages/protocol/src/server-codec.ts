@@ -15,6 +15,7 @@ import {
   ServerError,
   ServerMessage,
   type ServerState,
+  TransferResult,
   Welcome,
   WorldEntry,
   WorldList,
@@ -79,7 +80,8 @@ export type ServerMessageData =
   | { body: ServerBody.WorldStatus; state: WorldState }
   | ({ body: ServerBody.QueueStatus } & QueueStatusData)
   | ({ body: ServerBody.Maintenance } & MaintenanceData)
-  | { body: ServerBody.WorldList; worlds: WorldEntryData[] };
+  | { body: ServerBody.WorldList; worlds: WorldEntryData[] }
+  | ({ body: ServerBody.TransferResult } & TransferResultData);
 
 /** One item a player holds. */
 export interface InventoryItemData {
@@ -188,6 +190,30 @@ export interface WorldEntryData {
   load: LoadLabel;
   /** A gateway of that world ('' when none was heard). */
   url: string;
+  /** The asking account's characters there (empty when the account is not known). */
+  characters?: string[];
+}
+
+/** How a Transfer ended. status: a TransferStatus name of schemas/store.fbs ('Done' when it moved). */
+export interface TransferResultData {
+  status: string;
+  message: string;
+  toWorld: string;
+  /** The character's name in the new world. */
+  name: string;
+  retryAfterMs: number;
+}
+
+export function encodeTransferResult(t: TransferResultData): Uint8Array {
+  const b = new Builder(128);
+  const [status, message, toWorld, name] = [t.status, t.message, t.toWorld, t.name].map((s) => b.createString(s)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  const body = TransferResult.createTransferResult(b, status, message, toWorld, name, t.retryAfterMs);
+  return finish(b, ServerBody.TransferResult, body);
 }
 
 export function encodeWorldList(worlds: readonly WorldEntryData[]): Uint8Array {
@@ -196,6 +222,10 @@ export function encodeWorldList(worlds: readonly WorldEntryData[]): Uint8Array {
     const [id, name, locale, type, transfer, url] = [w.id, w.name, w.locale, w.type, w.transfer, w.url].map((t) =>
       b.createString(t),
     ) as [number, number, number, number, number, number];
+    const names = WorldEntry.createCharactersVector(
+      b,
+      (w.characters ?? []).map((c) => b.createString(c)),
+    );
     return WorldEntry.createWorldEntry(
       b,
       id,
@@ -208,6 +238,7 @@ export function encodeWorldList(worlds: readonly WorldEntryData[]): Uint8Array {
       w.capacity,
       w.load,
       url,
+      names,
     );
   });
   const list = WorldList.createWorldList(b, WorldList.createWorldsVector(b, entries));
@@ -229,6 +260,7 @@ function decodeWorldList(m: WorldList): WorldEntryData[] {
       capacity: w.capacity(),
       load: w.load(),
       url: w.url() ?? '',
+      characters: Array.from({ length: w.charactersLength() }, (_, j) => w.characters(j)),
     });
   }
   return worlds;
@@ -275,6 +307,17 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessageData {
       return { body, state: (root.body(new WorldStatus()) as WorldStatus).state() };
     case ServerBody.WorldList:
       return { body, worlds: decodeWorldList(root.body(new WorldList()) as WorldList) };
+    case ServerBody.TransferResult: {
+      const m = root.body(new TransferResult()) as TransferResult;
+      return {
+        body,
+        status: m.status() ?? '',
+        message: m.message() ?? '',
+        toWorld: m.toWorld() ?? '',
+        name: m.name() ?? '',
+        retryAfterMs: m.retryAfterMs(),
+      };
+    }
     case ServerBody.Maintenance: {
       const m = root.body(new Maintenance()) as Maintenance;
       return {

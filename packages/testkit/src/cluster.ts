@@ -24,6 +24,10 @@ export interface ClusterOptions {
   nats?: TestNats;
   /** The world's id (default 'test', or 'default' for the repository's world); a generated world is written under it. */
   worldId?: string;
+  /** Use this store (the cluster's, serving several worlds) instead of starting one; stop() leaves it running. */
+  store?: StoreNode;
+  /** Worlds folder that already holds the world (several worlds of one cluster share it). */
+  worldsDir?: string;
 }
 
 export interface TestCluster {
@@ -56,7 +60,8 @@ export async function startCluster(o: ClusterOptions = {}): Promise<TestCluster>
   const nats = o.nats ?? (await startTestNats());
   const ownNats = o.nats === undefined;
   const worldId = o.worldId ?? (o.world === 'default' ? 'default' : 'test');
-  const worldsDir = o.world === 'default' ? REPO_WORLDS : writeTestWorld(`${dir.path}/worlds`, worldId, o.world);
+  const worldsDir =
+    o.worldsDir ?? (o.world === 'default' ? REPO_WORLDS : writeTestWorld(`${dir.path}/worlds`, worldId, o.world));
   const config = loadConfig({
     overrides: {
       world: worldId,
@@ -75,8 +80,8 @@ export async function startCluster(o: ClusterOptions = {}): Promise<TestCluster>
   const log = testLogger('test');
   const started: { stop(): Promise<void> }[] = [];
   try {
-    const store = await startStore({ config, log: testLogger('store') });
-    started.push(store);
+    const store = o.store ?? (await startStore({ config, log: testLogger('store') }));
+    if (!o.store) started.push(store);
     const zones = new Map<string, ZoneNode>();
     for (const z of map.zones) {
       if (o.zones && !o.zones.includes(z.id)) continue;

@@ -15,3 +15,5 @@ export type { TestWorldOptions } from './test-world.js';
 export { testWorldJson, writeTestWorld } from './test-world.js';
 export type { WaitOptions } from './wait.js';
 export { freePort, sleep, waitFor } from './wait.js';
+export type { TestWorlds, WorldsOptions } from './worlds.js';
+export { startWorlds } from './worlds.js';

@@ -1,6 +1,7 @@
-// One world's processes under `mmo up`: its store, its pool of zone workers and its gateway, started in that order
-// and stopped the other way (players leave through the gateway first, the workers save them, then the store). Also
-// what maintenance needs: stopping and starting the world's workers and store while the gateway stays.
+// One world's processes under `mmo up`: its pool of zone workers and its gateway, and the store when the world runs
+// alone (several worlds share one store, which `mmo up` starts first). Started in that order and stopped the other
+// way (players leave through the gateway first, the workers save them, then the store). Also what maintenance
+// needs: stopping and starting the world's workers (and its own store) while the gateway stays.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '@mmo/core';
@@ -16,6 +17,8 @@ export interface WorldStackOptions {
   /** Prefix of this world's log files and labels ('' when it is the only world). */
   tag: string;
   workers: number;
+  /** Whether the world has a store of its own (false: the cluster's store serves it). */
+  ownStore: boolean;
   env: NodeJS.ProcessEnv;
   nodeArgs: string[];
   onCrash: (role: ChildRole, code: number | null, signal: string | null) => void;
@@ -26,7 +29,7 @@ export interface WorldStackOptions {
 
 export class WorldStack {
   readonly roles: ChildRole[] = [];
-  private readonly store: ChildRole;
+  private readonly store: ChildRole | null;
   private readonly workers: ChildRole[] = [];
   private readonly gateway: ChildRole;
   private stopMaintenanceWatch: (() => Promise<void>) | null = null;
@@ -35,19 +38,11 @@ export class WorldStack {
   constructor(private readonly o: WorldStackOptions) {
     const runConfig = writeRunConfig(o.config, o.dataDir);
     const role = (label: string, args: string[], logName: string) => {
-      const prefix = o.tag ? `${o.tag} ` : '';
-      const r = new ChildRole({
-        label: `${prefix}${label}`,
-        args: [...args, '--config', runConfig],
-        nodeArgs: o.nodeArgs,
-        logFile: join(o.logDir, o.tag ? `${o.tag}-${logName}` : logName),
-        env: o.env,
-        onCrash: o.onCrash,
-      });
+      const r = roleProcess(o, runConfig, label, args, logName);
       this.roles.push(r);
       return r;
     };
-    this.store = role('store', ['store'], 'store.log');
+    this.store = o.ownStore ? role('store', ['store'], 'store.log') : null;
     for (let i = 1; i <= o.workers; i++)
       this.workers.push(role(`worker w${i}`, ['worker', '--id', `w${i}`], `worker-w${i}.log`));
     this.gateway = role('gateway', ['gateway'], 'gateway.log');
@@ -56,8 +51,10 @@ export class WorldStack {
   async start(): Promise<void> {
     const { say } = this.o;
     const t = this.o.tag ? ` ${this.o.tag}` : '';
-    const storeInfo = await this.startRole(this.store);
-    say(`  ✓ store${t.padEnd(9)}${storeInfo.file}`);
+    if (this.store) {
+      const storeInfo = await this.startRole(this.store);
+      say(`  ✓ store${t.padEnd(9)}${storeInfo.file}`);
+    }
     await Promise.all(
       this.workers.map(async (w, i) => {
         await this.startRole(w);
@@ -74,8 +71,8 @@ export class WorldStack {
     this.stopMaintenanceWatch = await watchMaintenance({
       natsUrl: this.o.config.natsUrl,
       world: this.o.config.world,
-      stop: () => this.stopRoles([this.workers, [this.store]]),
-      start: () => this.startRoles([[this.store], this.workers]),
+      stop: () => this.stopRoles([this.workers, this.storeGroup()]),
+      start: () => this.startRoles([this.storeGroup(), this.workers]),
       say,
     });
   }
@@ -83,7 +80,11 @@ export class WorldStack {
   /** Stops everything: the gateway (players leave and are saved), the workers, the store. */
   async stop(): Promise<void> {
     await this.stopMaintenanceWatch?.();
-    await this.stopRoles([[this.gateway], this.workers, [this.store]]);
+    await this.stopRoles([[this.gateway], this.workers, this.storeGroup()]);
+  }
+
+  private storeGroup(): ChildRole[] {
+    return this.store ? [this.store] : [];
   }
 
   private async startRole(r: ChildRole): Promise<Record<string, unknown>> {
@@ -106,8 +107,29 @@ export class WorldStack {
   }
 }
 
+type RoleSetup = Pick<WorldStackOptions, 'tag' | 'logDir' | 'nodeArgs' | 'env' | 'onCrash'>;
+
+/** One role process of `mmo up`, labelled and logged with its world's tag. */
+export function roleProcess(
+  o: RoleSetup,
+  runConfig: string,
+  label: string,
+  args: string[],
+  logName: string,
+): ChildRole {
+  const prefix = o.tag ? `${o.tag} ` : '';
+  return new ChildRole({
+    label: `${prefix}${label}`,
+    args: [...args, '--config', runConfig],
+    nodeArgs: o.nodeArgs,
+    logFile: join(o.logDir, o.tag ? `${o.tag}-${logName}` : logName),
+    env: o.env,
+    onCrash: o.onCrash,
+  });
+}
+
 /** The resolved configuration, written for the child processes (they read it with --config). */
-function writeRunConfig(config: Config, dataDir: string): string {
+export function writeRunConfig(config: Config, dataDir: string): string {
   const file = join(dataDir, 'run-config.json');
   writeFileSync(file, `${JSON.stringify({ ...config, dataDir }, null, 2)}\n`);
   return file;

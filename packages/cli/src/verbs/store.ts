@@ -9,6 +9,11 @@ export const storeVerb: VerbSpec = {
   usage: 'mmo store [options]',
   options: {
     'metrics-port': { type: 'string', key: 'store.metricsPort', help: 'port of /metrics (default: a free one)' },
+    worlds: {
+      type: 'string',
+      key: 'worlds',
+      help: 'every world of the cluster, comma-separated (default: --world alone); one store serves them all',
+    },
   },
 };
 

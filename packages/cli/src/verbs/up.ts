@@ -1,15 +1,16 @@
 // `mmo up`: the whole world on one machine: nats-server (unless NATS_URL is given), the store, a pool of zone
 // workers (one of them is the director, which gives them the regions of the map) and a gateway, each its own
-// process. Ctrl-C or SIGTERM stops them in order: the gateway first (players leave and are saved), then the workers
+// process. With several worlds, each has its workers and gateway, and one store serves them all (accounts are the
+// cluster's). Ctrl-C or SIGTERM stops them in order: the gateway first (players leave and are saved), then the workers
 // (they save everyone left), then the store, then nats-server. Maintenance (`mmo maintenance`) stops the workers
 // and the store while it lasts and starts them again after.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Config, UsageError } from '@mmo/core';
+import { type Config, clusterWorlds, UsageError } from '@mmo/core';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
 import type { ChildRole } from '../launcher/child-role.js';
 import { describeNatsEvent, NatsSupervisor } from '../launcher/nats-supervisor.js';
-import { WorldStack } from '../launcher/world-stack.js';
+import { roleProcess, WorldStack, writeRunConfig } from '../launcher/world-stack.js';
 import { loadConfiguredWorld } from '../world-file.js';
 
 export const upVerb: VerbSpec = {
@@ -21,7 +22,8 @@ export const upVerb: VerbSpec = {
     workers: { type: 'string', help: 'zone workers in the pool (default: one per region of the world map)' },
     worlds: {
       type: 'string',
-      help: 'several worlds at once, comma-separated (alpha,beta): each its own store, workers and gateway (port + i)',
+      key: 'worlds',
+      help: 'several worlds at once, comma-separated (alpha,beta): each its own workers and gateway (port + i), one store',
     },
     host: { type: 'string', key: 'gateway.host', help: 'gateway address (default 0.0.0.0)' },
     profile: {
@@ -43,7 +45,7 @@ function say(line: string): void {
 export async function runUp(argv: string[]): Promise<void> {
   const { values, config } = parseVerb(upVerb, argv);
   if (values.help) return console.log(helpText(upVerb));
-  const worldIds = worldList(values.worlds, config.world);
+  const worldIds = clusterWorlds(config);
   const maps = worldIds.map((world) => loadConfiguredWorld({ ...config, world }));
   const dataDir = resolve(config.dataDir);
   const logDir = join(dataDir, 'logs');
@@ -71,6 +73,7 @@ export async function runUp(argv: string[]): Promise<void> {
   const env = { ...process.env, NATS_URL: config.natsUrl };
   const nodeArgs = typeof values.profile === 'string' ? profileArgs(values.profile) : [];
   const stacks: WorldStack[] = [];
+  let clusterStore: ChildRole | null = null;
   let shuttingDown: Promise<void> | null = null;
   const restarts = new Map<ChildRole, number>();
   const startedAt = new Map<ChildRole, number>();
@@ -80,6 +83,10 @@ export async function runUp(argv: string[]): Promise<void> {
       nats?.stopRestarts();
       say(`\nmmo up: stopping (${why})`);
       await Promise.all(stacks.map((s) => s.stop()));
+      if (clusterStore) {
+        await clusterStore.stop();
+        say('  ✓ store stopped');
+      }
       if (nats) {
         await nats.stop();
         say('  ✓ nats-server stopped');
@@ -121,8 +128,21 @@ export async function runUp(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
   try {
     const basePort = config.gateway.port;
+    const alone = worldIds.length === 1;
+    if (!alone) {
+      const runConfig = writeRunConfig({ ...config, worldsDir: resolve(config.worldsDir) }, dataDir);
+      clusterStore = roleProcess(
+        { tag: '', logDir, nodeArgs, env, onCrash },
+        runConfig,
+        'store',
+        ['store'],
+        'store.log',
+      );
+      startedAt.set(clusterStore, Date.now());
+      const info = await clusterStore.start();
+      say(`  ✓ store         ${String(info.file)} (worlds ${worldIds.join(', ')})`);
+    }
     for (const [i, world] of worldIds.entries()) {
-      const alone = worldIds.length === 1;
       const worldDir = alone ? dataDir : join(dataDir, 'worlds', world);
       mkdirSync(worldDir, { recursive: true });
       const port = basePort === 0 ? 0 : basePort + i;
@@ -134,7 +154,7 @@ export async function runUp(argv: string[]): Promise<void> {
         gateway: { ...config.gateway, port },
       };
       const stack = new WorldStack({
-        ...{ config: worldConfig, dataDir: worldDir, logDir, tag: alone ? '' : world },
+        ...{ config: worldConfig, dataDir: worldDir, logDir, tag: alone ? '' : world, ownStore: alone },
         workers: workerCount(values.workers, maps[i]?.zones.length ?? 1),
         ...{ env, nodeArgs, onCrash, say },
         started: (r) => startedAt.set(r, Date.now()),
@@ -150,16 +170,6 @@ export async function runUp(argv: string[]): Promise<void> {
     say(`  ✗ ${(error as Error).message}`);
     await shutdown('start failed', 1);
   }
-}
-
-/** The worlds to run: --worlds alpha,beta, or the configured world alone. */
-function worldList(given: unknown, world: string): string[] {
-  if (typeof given !== 'string') return [world];
-  const ids = given.split(',').map((w) => w.trim());
-  if (ids.some((w) => !/^[A-Za-z0-9_-]+$/.test(w)) || new Set(ids).size !== ids.length) {
-    throw new UsageError('--worlds expects distinct world names (letters, digits, _ and -) separated by commas.');
-  }
-  return ids;
 }
 
 function workerCount(given: unknown, regions: number): number {

@@ -34,7 +34,17 @@ export enum ErrorCode {
   /**
    * The world is closed for maintenance (or closes within a minute); retry_after_ms says when it should be back.
    */
-  Maintenance = 14
+  Maintenance = 14,
+
+  /**
+   * A resume in a world where the account has no character: log in with the password to create one there.
+   */
+  NoCharacter = 15,
+
+  /**
+   * The character is being moved to another world; try again in a moment.
+   */
+  Busy = 16
 }
 
 /**
@@ -61,7 +71,12 @@ export enum CloseCode {
   /**
    * The player had to be restored from its checkpoint, and its session token no longer claims the character.
    */
-  SessionExpired = 4009
+  SessionExpired = 4009,
+
+  /**
+   * The character moved to another world (the reason names it): resume with the same token at that world's gateway.
+   */
+  Transferred = 4010
 }
 
 export enum ClientBody {
@@ -74,13 +89,14 @@ export enum ClientBody {
   Ping = 6,
   ItemRequest = 7,
   Attack = 8,
-  ListWorlds = 9
+  ListWorlds = 9,
+  Transfer = 10
 }
 
 export function unionToClientBody(
   type: ClientBody,
-  accessor: (obj:Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume) => Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|null
-): Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|null {
+  accessor: (obj:Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|Transfer) => Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|Transfer|null
+): Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|Transfer|null {
   switch(ClientBody[type]) {
     case 'NONE': return null; 
     case 'Register': return accessor(new Register())! as Register;
@@ -92,15 +108,16 @@ export function unionToClientBody(
     case 'ItemRequest': return accessor(new ItemRequest())! as ItemRequest;
     case 'Attack': return accessor(new Attack())! as Attack;
     case 'ListWorlds': return accessor(new ListWorlds())! as ListWorlds;
+    case 'Transfer': return accessor(new Transfer())! as Transfer;
     default: return null;
   }
 }
 
 export function unionListToClientBody(
   type: ClientBody, 
-  accessor: (index: number, obj:Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume) => Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|null, 
+  accessor: (index: number, obj:Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|Transfer) => Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|Transfer|null, 
   index: number
-): Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|null {
+): Attack|Chat|ItemRequest|ListWorlds|Login|MoveInput|Ping|Register|Resume|Transfer|null {
   switch(ClientBody[type]) {
     case 'NONE': return null; 
     case 'Register': return accessor(index, new Register())! as Register;
@@ -112,6 +129,7 @@ export function unionListToClientBody(
     case 'ItemRequest': return accessor(index, new ItemRequest())! as ItemRequest;
     case 'Attack': return accessor(index, new Attack())! as Attack;
     case 'ListWorlds': return accessor(index, new ListWorlds())! as ListWorlds;
+    case 'Transfer': return accessor(index, new Transfer())! as Transfer;
     default: return null;
   }
 }
@@ -171,13 +189,14 @@ export enum ServerBody {
   WorldStatus = 8,
   QueueStatus = 9,
   Maintenance = 10,
-  WorldList = 11
+  WorldList = 11,
+  TransferResult = 12
 }
 
 export function unionToServerBody(
   type: ServerBody,
-  accessor: (obj:ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldList|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldList|WorldStatus|null
-): ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldList|WorldStatus|null {
+  accessor: (obj:ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus|null
+): ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus|null {
   switch(ServerBody[type]) {
     case 'NONE': return null; 
     case 'Welcome': return accessor(new Welcome())! as Welcome;
@@ -191,15 +210,16 @@ export function unionToServerBody(
     case 'QueueStatus': return accessor(new QueueStatus())! as QueueStatus;
     case 'Maintenance': return accessor(new Maintenance())! as Maintenance;
     case 'WorldList': return accessor(new WorldList())! as WorldList;
+    case 'TransferResult': return accessor(new TransferResult())! as TransferResult;
     default: return null;
   }
 }
 
 export function unionListToServerBody(
   type: ServerBody, 
-  accessor: (index: number, obj:ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldList|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldList|WorldStatus|null, 
+  accessor: (index: number, obj:ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus|null, 
   index: number
-): ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|Welcome|WorldList|WorldStatus|null {
+): ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus|null {
   switch(ServerBody[type]) {
     case 'NONE': return null; 
     case 'Welcome': return accessor(index, new Welcome())! as Welcome;
@@ -213,6 +233,7 @@ export function unionListToServerBody(
     case 'QueueStatus': return accessor(index, new QueueStatus())! as QueueStatus;
     case 'Maintenance': return accessor(index, new Maintenance())! as Maintenance;
     case 'WorldList': return accessor(index, new WorldList())! as WorldList;
+    case 'TransferResult': return accessor(index, new TransferResult())! as TransferResult;
     default: return null;
   }
 }
@@ -366,7 +387,8 @@ static createLogin(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offse
 }
 
 /**
- * Log in again with the token from Welcome, after a dropped connection.
+ * Log in again with the token from Welcome, after a dropped connection or in another world of the cluster (the
+ * token is the account's: it enters the account's character in the gateway's world).
  */
 export class Resume {
   bb: flatbuffers.ByteBuffer|null = null;
@@ -683,6 +705,8 @@ static createAttack(builder:flatbuffers.Builder, target:number):flatbuffers.Offs
 
 /**
  * Asks for the world list (the server browser), before or after logging in; answered with a WorldList.
+ * token: the session token, when the client has one, so that each world lists the account's characters there
+ * (a logged-in connection gets them without it).
  */
 export class ListWorlds {
   bb: flatbuffers.ByteBuffer|null = null;
@@ -702,8 +726,19 @@ static getSizePrefixedRootAsListWorlds(bb:flatbuffers.ByteBuffer, obj?:ListWorld
   return (obj || new ListWorlds()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
 }
 
+token():string|null
+token(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+token(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startListWorlds(builder:flatbuffers.Builder) {
-  builder.startObject(0);
+  builder.startObject(1);
+}
+
+static addToken(builder:flatbuffers.Builder, tokenOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, tokenOffset, 0);
 }
 
 static endListWorlds(builder:flatbuffers.Builder):flatbuffers.Offset {
@@ -711,9 +746,72 @@ static endListWorlds(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createListWorlds(builder:flatbuffers.Builder):flatbuffers.Offset {
+static createListWorlds(builder:flatbuffers.Builder, tokenOffset:flatbuffers.Offset):flatbuffers.Offset {
   ListWorlds.startListWorlds(builder);
+  ListWorlds.addToken(builder, tokenOffset);
   return ListWorlds.endListWorlds(builder);
+}
+}
+
+/**
+ * Move the logged-in character to another world, with what it holds; answered with a TransferResult. new_name: its
+ * name there, when its own is taken in that world (empty: keep it). Once done, the gateway closes the connection
+ * with CloseCode Transferred.
+ */
+export class Transfer {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):Transfer {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsTransfer(bb:flatbuffers.ByteBuffer, obj?:Transfer):Transfer {
+  return (obj || new Transfer()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsTransfer(bb:flatbuffers.ByteBuffer, obj?:Transfer):Transfer {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new Transfer()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+toWorld():string|null
+toWorld(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+toWorld(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+newName():string|null
+newName(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+newName(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+static startTransfer(builder:flatbuffers.Builder) {
+  builder.startObject(2);
+}
+
+static addToWorld(builder:flatbuffers.Builder, toWorldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, toWorldOffset, 0);
+}
+
+static addNewName(builder:flatbuffers.Builder, newNameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, newNameOffset, 0);
+}
+
+static endTransfer(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createTransfer(builder:flatbuffers.Builder, toWorldOffset:flatbuffers.Offset, newNameOffset:flatbuffers.Offset):flatbuffers.Offset {
+  Transfer.startTransfer(builder);
+  Transfer.addToWorld(builder, toWorldOffset);
+  Transfer.addNewName(builder, newNameOffset);
+  return Transfer.endTransfer(builder);
 }
 }
 
@@ -1864,8 +1962,23 @@ url(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+/**
+ * Names of the asking account's characters in this world (none before the account is known).
+ */
+characters(index: number):string
+characters(index: number,optionalEncoding:flatbuffers.Encoding):string|Uint8Array
+characters(index: number,optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? this.bb!.__string(this.bb!.__vector(this.bb_pos + offset) + index * 4, optionalEncoding) : null;
+}
+
+charactersLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
 static startWorldEntry(builder:flatbuffers.Builder) {
-  builder.startObject(10);
+  builder.startObject(11);
 }
 
 static addId(builder:flatbuffers.Builder, idOffset:flatbuffers.Offset) {
@@ -1908,12 +2021,28 @@ static addUrl(builder:flatbuffers.Builder, urlOffset:flatbuffers.Offset) {
   builder.addFieldOffset(9, urlOffset, 0);
 }
 
+static addCharacters(builder:flatbuffers.Builder, charactersOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(10, charactersOffset, 0);
+}
+
+static createCharactersVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startCharactersVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
 static endWorldEntry(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createWorldEntry(builder:flatbuffers.Builder, idOffset:flatbuffers.Offset, nameOffset:flatbuffers.Offset, localeOffset:flatbuffers.Offset, typeOffset:flatbuffers.Offset, transferOffset:flatbuffers.Offset, state:ServerState, players:number, capacity:number, load:LoadLabel, urlOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createWorldEntry(builder:flatbuffers.Builder, idOffset:flatbuffers.Offset, nameOffset:flatbuffers.Offset, localeOffset:flatbuffers.Offset, typeOffset:flatbuffers.Offset, transferOffset:flatbuffers.Offset, state:ServerState, players:number, capacity:number, load:LoadLabel, urlOffset:flatbuffers.Offset, charactersOffset:flatbuffers.Offset):flatbuffers.Offset {
   WorldEntry.startWorldEntry(builder);
   WorldEntry.addId(builder, idOffset);
   WorldEntry.addName(builder, nameOffset);
@@ -1925,6 +2054,7 @@ static createWorldEntry(builder:flatbuffers.Builder, idOffset:flatbuffers.Offset
   WorldEntry.addCapacity(builder, capacity);
   WorldEntry.addLoad(builder, load);
   WorldEntry.addUrl(builder, urlOffset);
+  WorldEntry.addCharacters(builder, charactersOffset);
   return WorldEntry.endWorldEntry(builder);
 }
 }
@@ -1986,6 +2116,101 @@ static createWorldList(builder:flatbuffers.Builder, worldsOffset:flatbuffers.Off
   WorldList.startWorldList(builder);
   WorldList.addWorlds(builder, worldsOffset);
   return WorldList.endWorldList(builder);
+}
+}
+
+/**
+ * The outcome of a Transfer. status: the names of TransferStatus in schemas/store.fbs (Done, NameTaken, Closed,
+ * Cooldown, Full, ...); retry_after_ms: Cooldown, when it may move again.
+ */
+export class TransferResult {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):TransferResult {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsTransferResult(bb:flatbuffers.ByteBuffer, obj?:TransferResult):TransferResult {
+  return (obj || new TransferResult()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsTransferResult(bb:flatbuffers.ByteBuffer, obj?:TransferResult):TransferResult {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new TransferResult()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+status():string|null
+status(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+status(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+message():string|null
+message(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+message(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+toWorld():string|null
+toWorld(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+toWorld(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+name():string|null
+name(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+name(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+retryAfterMs():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+static startTransferResult(builder:flatbuffers.Builder) {
+  builder.startObject(5);
+}
+
+static addStatus(builder:flatbuffers.Builder, statusOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, statusOffset, 0);
+}
+
+static addMessage(builder:flatbuffers.Builder, messageOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, messageOffset, 0);
+}
+
+static addToWorld(builder:flatbuffers.Builder, toWorldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, toWorldOffset, 0);
+}
+
+static addName(builder:flatbuffers.Builder, nameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, nameOffset, 0);
+}
+
+static addRetryAfterMs(builder:flatbuffers.Builder, retryAfterMs:number) {
+  builder.addFieldInt32(4, retryAfterMs, 0);
+}
+
+static endTransferResult(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createTransferResult(builder:flatbuffers.Builder, statusOffset:flatbuffers.Offset, messageOffset:flatbuffers.Offset, toWorldOffset:flatbuffers.Offset, nameOffset:flatbuffers.Offset, retryAfterMs:number):flatbuffers.Offset {
+  TransferResult.startTransferResult(builder);
+  TransferResult.addStatus(builder, statusOffset);
+  TransferResult.addMessage(builder, messageOffset);
+  TransferResult.addToWorld(builder, toWorldOffset);
+  TransferResult.addName(builder, nameOffset);
+  TransferResult.addRetryAfterMs(builder, retryAfterMs);
+  return TransferResult.endTransferResult(builder);
 }
 }
 

@@ -16,7 +16,61 @@ export enum AuthStatus {
   /**
    * Too many attempts for this account from this address, or from this address: retry after retry_after_ms.
    */
-  Throttled = 7
+  Throttled = 7,
+
+  /**
+   * A resume in a world where the account has no character (a login creates one there).
+   */
+  NoCharacter = 8,
+
+  /**
+   * The character is being moved to another world: nobody may enter it until that is done.
+   */
+  Busy = 9
+}
+
+export enum TransferStatus {
+  Unknown = 0,
+  Done = 1,
+
+  /**
+   * The character lives in that world already (a transfer asked again after its reply was lost).
+   */
+  AlreadyThere = 2,
+  NoSuchCharacter = 3,
+  NoSuchWorld = 4,
+
+  /**
+   * The world it leaves or the world it would enter is closed to transfers.
+   */
+  Closed = 5,
+
+  /**
+   * It moved less than the cooldown ago: retry_after_ms says when it may move again.
+   */
+  Cooldown = 6,
+  Full = 7,
+
+  /**
+   * The account has as many characters in the target world as one world allows.
+   */
+  NoRoom = 8,
+
+  /**
+   * Its name is taken in the target world: ask again with new_name.
+   */
+  NameTaken = 9,
+  InvalidName = 10,
+
+  /**
+   * A transfer of this character is under way.
+   */
+  Busy = 11,
+
+  /**
+   * The store could not be reached or did not answer in time (set by callers, never by the store).
+   */
+  Unavailable = 12
 }
 
 export class Character {
@@ -181,7 +235,7 @@ static createRegisterCheck(builder:flatbuffers.Builder, usernameOffset:flatbuffe
 }
 
 /**
- * A new account. spawn_x/spawn_y: where its character starts (the gateway picks a spawn point of the map).
+ * A new account, entering `world` with a new character at spawn_x/spawn_y (the gateway picks a spawn point).
  */
 export class RegisterRequest {
   bb: flatbuffers.ByteBuffer|null = null;
@@ -232,8 +286,15 @@ address(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+world():string|null
+world(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+world(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startRegisterRequest(builder:flatbuffers.Builder) {
-  builder.startObject(5);
+  builder.startObject(6);
 }
 
 static addUsername(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset) {
@@ -256,18 +317,23 @@ static addAddress(builder:flatbuffers.Builder, addressOffset:flatbuffers.Offset)
   builder.addFieldOffset(4, addressOffset, 0);
 }
 
+static addWorld(builder:flatbuffers.Builder, worldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, worldOffset, 0);
+}
+
 static endRegisterRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createRegisterRequest(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset, passwordHashOffset:flatbuffers.Offset, spawnX:number, spawnY:number, addressOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createRegisterRequest(builder:flatbuffers.Builder, usernameOffset:flatbuffers.Offset, passwordHashOffset:flatbuffers.Offset, spawnX:number, spawnY:number, addressOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset):flatbuffers.Offset {
   RegisterRequest.startRegisterRequest(builder);
   RegisterRequest.addUsername(builder, usernameOffset);
   RegisterRequest.addPasswordHash(builder, passwordHashOffset);
   RegisterRequest.addSpawnX(builder, spawnX);
   RegisterRequest.addSpawnY(builder, spawnY);
   RegisterRequest.addAddress(builder, addressOffset);
+  RegisterRequest.addWorld(builder, worldOffset);
   return RegisterRequest.endRegisterRequest(builder);
 }
 }
@@ -333,7 +399,7 @@ static createCredentialsRequest(builder:flatbuffers.Builder, usernameOffset:flat
 }
 
 /**
- * Ok: the character and the hash to check the password against; WrongPassword: no such account (the gateway
+ * Ok: the account and the hash to check the password against; WrongPassword: no such account (the gateway
  * checks against a decoy so that both take as long); Throttled: nothing is told before retry_after_ms.
  */
 export class CredentialsReply {
@@ -366,7 +432,7 @@ message(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
-character():number {
+account():number {
   const offset = this.bb!.__offset(this.bb_pos, 8);
   return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
@@ -395,8 +461,8 @@ static addMessage(builder:flatbuffers.Builder, messageOffset:flatbuffers.Offset)
   builder.addFieldOffset(1, messageOffset, 0);
 }
 
-static addCharacter(builder:flatbuffers.Builder, character:number) {
-  builder.addFieldInt32(2, character, 0);
+static addAccount(builder:flatbuffers.Builder, account:number) {
+  builder.addFieldInt32(2, account, 0);
 }
 
 static addHash(builder:flatbuffers.Builder, hashOffset:flatbuffers.Offset) {
@@ -412,11 +478,11 @@ static endCredentialsReply(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createCredentialsReply(builder:flatbuffers.Builder, status:AuthStatus, messageOffset:flatbuffers.Offset, character:number, hashOffset:flatbuffers.Offset, retryAfterMs:number):flatbuffers.Offset {
+static createCredentialsReply(builder:flatbuffers.Builder, status:AuthStatus, messageOffset:flatbuffers.Offset, account:number, hashOffset:flatbuffers.Offset, retryAfterMs:number):flatbuffers.Offset {
   CredentialsReply.startCredentialsReply(builder);
   CredentialsReply.addStatus(builder, status);
   CredentialsReply.addMessage(builder, messageOffset);
-  CredentialsReply.addCharacter(builder, character);
+  CredentialsReply.addAccount(builder, account);
   CredentialsReply.addHash(builder, hashOffset);
   CredentialsReply.addRetryAfterMs(builder, retryAfterMs);
   return CredentialsReply.endCredentialsReply(builder);
@@ -424,7 +490,8 @@ static createCredentialsReply(builder:flatbuffers.Builder, status:AuthStatus, me
 }
 
 /**
- * The password matched: claim the character for a new epoch and open a session. Clears the attempts counted.
+ * The password matched: open a session and enter `world` with the account's character there, claimed for a new
+ * epoch (created at spawn_x/spawn_y on the first entry). Clears the attempts counted.
  */
 export class GrantRequest {
   bb: flatbuffers.ByteBuffer|null = null;
@@ -444,7 +511,7 @@ static getSizePrefixedRootAsGrantRequest(bb:flatbuffers.ByteBuffer, obj?:GrantRe
   return (obj || new GrantRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
 }
 
-character():number {
+account():number {
   const offset = this.bb!.__offset(this.bb_pos, 4);
   return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
@@ -456,16 +523,45 @@ address(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
-static startGrantRequest(builder:flatbuffers.Builder) {
-  builder.startObject(2);
+world():string|null
+world(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+world(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
-static addCharacter(builder:flatbuffers.Builder, character:number) {
-  builder.addFieldInt32(0, character, 0);
+spawnX():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+spawnY():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+static startGrantRequest(builder:flatbuffers.Builder) {
+  builder.startObject(5);
+}
+
+static addAccount(builder:flatbuffers.Builder, account:number) {
+  builder.addFieldInt32(0, account, 0);
 }
 
 static addAddress(builder:flatbuffers.Builder, addressOffset:flatbuffers.Offset) {
   builder.addFieldOffset(1, addressOffset, 0);
+}
+
+static addWorld(builder:flatbuffers.Builder, worldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, worldOffset, 0);
+}
+
+static addSpawnX(builder:flatbuffers.Builder, spawnX:number) {
+  builder.addFieldFloat32(3, spawnX, 0.0);
+}
+
+static addSpawnY(builder:flatbuffers.Builder, spawnY:number) {
+  builder.addFieldFloat32(4, spawnY, 0.0);
 }
 
 static endGrantRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
@@ -473,14 +569,21 @@ static endGrantRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createGrantRequest(builder:flatbuffers.Builder, character:number, addressOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createGrantRequest(builder:flatbuffers.Builder, account:number, addressOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset, spawnX:number, spawnY:number):flatbuffers.Offset {
   GrantRequest.startGrantRequest(builder);
-  GrantRequest.addCharacter(builder, character);
+  GrantRequest.addAccount(builder, account);
   GrantRequest.addAddress(builder, addressOffset);
+  GrantRequest.addWorld(builder, worldOffset);
+  GrantRequest.addSpawnX(builder, spawnX);
+  GrantRequest.addSpawnY(builder, spawnY);
   return GrantRequest.endGrantRequest(builder);
 }
 }
 
+/**
+ * Enter `world` with a session token: the account's character there. spawn_x/spawn_y place a character that
+ * arrived by a transfer and has no position in this world yet.
+ */
 export class ResumeRequest {
   bb: flatbuffers.ByteBuffer|null = null;
   bb_pos = 0;
@@ -506,12 +609,41 @@ token(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+world():string|null
+world(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+world(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+spawnX():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
+spawnY():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
+}
+
 static startResumeRequest(builder:flatbuffers.Builder) {
-  builder.startObject(1);
+  builder.startObject(4);
 }
 
 static addToken(builder:flatbuffers.Builder, tokenOffset:flatbuffers.Offset) {
   builder.addFieldOffset(0, tokenOffset, 0);
+}
+
+static addWorld(builder:flatbuffers.Builder, worldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, worldOffset, 0);
+}
+
+static addSpawnX(builder:flatbuffers.Builder, spawnX:number) {
+  builder.addFieldFloat32(2, spawnX, 0.0);
+}
+
+static addSpawnY(builder:flatbuffers.Builder, spawnY:number) {
+  builder.addFieldFloat32(3, spawnY, 0.0);
 }
 
 static endResumeRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
@@ -519,9 +651,12 @@ static endResumeRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createResumeRequest(builder:flatbuffers.Builder, tokenOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createResumeRequest(builder:flatbuffers.Builder, tokenOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset, spawnX:number, spawnY:number):flatbuffers.Offset {
   ResumeRequest.startResumeRequest(builder);
   ResumeRequest.addToken(builder, tokenOffset);
+  ResumeRequest.addWorld(builder, worldOffset);
+  ResumeRequest.addSpawnX(builder, spawnX);
+  ResumeRequest.addSpawnY(builder, spawnY);
   return ResumeRequest.endResumeRequest(builder);
 }
 }
@@ -1970,6 +2105,807 @@ static createAuditReply(builder:flatbuffers.Builder, entriesOffset:flatbuffers.O
   AuditReply.startAuditReply(builder);
   AuditReply.addEntries(builder, entriesOffset);
   return AuditReply.endAuditReply(builder);
+}
+}
+
+/**
+ * Move a character to another world, with what it holds. A player names its character by id and its session's
+ * account; an operator (account 0) by account name and character name, and from_world when the account has
+ * characters of that name in several worlds. new_name: its name in the new world (empty: keep it).
+ */
+export class TransferRequest {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):TransferRequest {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsTransferRequest(bb:flatbuffers.ByteBuffer, obj?:TransferRequest):TransferRequest {
+  return (obj || new TransferRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsTransferRequest(bb:flatbuffers.ByteBuffer, obj?:TransferRequest):TransferRequest {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new TransferRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+character():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+account():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+accountName():string|null
+accountName(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+accountName(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+characterName():string|null
+characterName(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+characterName(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+fromWorld():string|null
+fromWorld(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+fromWorld(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+toWorld():string|null
+toWorld(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+toWorld(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+newName():string|null
+newName(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+newName(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+/**
+ * Who asked, for the audit log ("player", "ops").
+ */
+by():string|null
+by(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+by(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+static startTransferRequest(builder:flatbuffers.Builder) {
+  builder.startObject(8);
+}
+
+static addCharacter(builder:flatbuffers.Builder, character:number) {
+  builder.addFieldInt32(0, character, 0);
+}
+
+static addAccount(builder:flatbuffers.Builder, account:number) {
+  builder.addFieldInt32(1, account, 0);
+}
+
+static addAccountName(builder:flatbuffers.Builder, accountNameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, accountNameOffset, 0);
+}
+
+static addCharacterName(builder:flatbuffers.Builder, characterNameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, characterNameOffset, 0);
+}
+
+static addFromWorld(builder:flatbuffers.Builder, fromWorldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, fromWorldOffset, 0);
+}
+
+static addToWorld(builder:flatbuffers.Builder, toWorldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, toWorldOffset, 0);
+}
+
+static addNewName(builder:flatbuffers.Builder, newNameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(6, newNameOffset, 0);
+}
+
+static addBy(builder:flatbuffers.Builder, byOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(7, byOffset, 0);
+}
+
+static endTransferRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createTransferRequest(builder:flatbuffers.Builder, character:number, account:number, accountNameOffset:flatbuffers.Offset, characterNameOffset:flatbuffers.Offset, fromWorldOffset:flatbuffers.Offset, toWorldOffset:flatbuffers.Offset, newNameOffset:flatbuffers.Offset, byOffset:flatbuffers.Offset):flatbuffers.Offset {
+  TransferRequest.startTransferRequest(builder);
+  TransferRequest.addCharacter(builder, character);
+  TransferRequest.addAccount(builder, account);
+  TransferRequest.addAccountName(builder, accountNameOffset);
+  TransferRequest.addCharacterName(builder, characterNameOffset);
+  TransferRequest.addFromWorld(builder, fromWorldOffset);
+  TransferRequest.addToWorld(builder, toWorldOffset);
+  TransferRequest.addNewName(builder, newNameOffset);
+  TransferRequest.addBy(builder, byOffset);
+  return TransferRequest.endTransferRequest(builder);
+}
+}
+
+export class TransferReply {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):TransferReply {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsTransferReply(bb:flatbuffers.ByteBuffer, obj?:TransferReply):TransferReply {
+  return (obj || new TransferReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsTransferReply(bb:flatbuffers.ByteBuffer, obj?:TransferReply):TransferReply {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new TransferReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+status():TransferStatus {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : TransferStatus.Unknown;
+}
+
+message():string|null
+message(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+message(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+character():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+fromWorld():string|null
+fromWorld(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+fromWorld(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+toWorld():string|null
+toWorld(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+toWorld(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+name():string|null
+name(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+name(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+retryAfterMs():number {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+static startTransferReply(builder:flatbuffers.Builder) {
+  builder.startObject(7);
+}
+
+static addStatus(builder:flatbuffers.Builder, status:TransferStatus) {
+  builder.addFieldInt8(0, status, TransferStatus.Unknown);
+}
+
+static addMessage(builder:flatbuffers.Builder, messageOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, messageOffset, 0);
+}
+
+static addCharacter(builder:flatbuffers.Builder, character:number) {
+  builder.addFieldInt32(2, character, 0);
+}
+
+static addFromWorld(builder:flatbuffers.Builder, fromWorldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, fromWorldOffset, 0);
+}
+
+static addToWorld(builder:flatbuffers.Builder, toWorldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, toWorldOffset, 0);
+}
+
+static addName(builder:flatbuffers.Builder, nameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, nameOffset, 0);
+}
+
+static addRetryAfterMs(builder:flatbuffers.Builder, retryAfterMs:number) {
+  builder.addFieldInt32(6, retryAfterMs, 0);
+}
+
+static endTransferReply(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createTransferReply(builder:flatbuffers.Builder, status:TransferStatus, messageOffset:flatbuffers.Offset, character:number, fromWorldOffset:flatbuffers.Offset, toWorldOffset:flatbuffers.Offset, nameOffset:flatbuffers.Offset, retryAfterMs:number):flatbuffers.Offset {
+  TransferReply.startTransferReply(builder);
+  TransferReply.addStatus(builder, status);
+  TransferReply.addMessage(builder, messageOffset);
+  TransferReply.addCharacter(builder, character);
+  TransferReply.addFromWorld(builder, fromWorldOffset);
+  TransferReply.addToWorld(builder, toWorldOffset);
+  TransferReply.addName(builder, nameOffset);
+  TransferReply.addRetryAfterMs(builder, retryAfterMs);
+  return TransferReply.endTransferReply(builder);
+}
+}
+
+/**
+ * The store tells the gateways of a world that a character left it (name: its name in the new world): the one
+ * holding its session tells the player and closes it. Answered (empty) by the gateway that had it.
+ */
+export class KickRequest {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):KickRequest {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsKickRequest(bb:flatbuffers.ByteBuffer, obj?:KickRequest):KickRequest {
+  return (obj || new KickRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsKickRequest(bb:flatbuffers.ByteBuffer, obj?:KickRequest):KickRequest {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new KickRequest()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+character():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+toWorld():string|null
+toWorld(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+toWorld(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+name():string|null
+name(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+name(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+static startKickRequest(builder:flatbuffers.Builder) {
+  builder.startObject(3);
+}
+
+static addCharacter(builder:flatbuffers.Builder, character:number) {
+  builder.addFieldInt32(0, character, 0);
+}
+
+static addToWorld(builder:flatbuffers.Builder, toWorldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, toWorldOffset, 0);
+}
+
+static addName(builder:flatbuffers.Builder, nameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, nameOffset, 0);
+}
+
+static endKickRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createKickRequest(builder:flatbuffers.Builder, character:number, toWorldOffset:flatbuffers.Offset, nameOffset:flatbuffers.Offset):flatbuffers.Offset {
+  KickRequest.startKickRequest(builder);
+  KickRequest.addCharacter(builder, character);
+  KickRequest.addToWorld(builder, toWorldOffset);
+  KickRequest.addName(builder, nameOffset);
+  return KickRequest.endKickRequest(builder);
+}
+}
+
+/**
+ * An account's characters in every world: by session token (a player) or by account name (an operator).
+ */
+export class CharactersQuery {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):CharactersQuery {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsCharactersQuery(bb:flatbuffers.ByteBuffer, obj?:CharactersQuery):CharactersQuery {
+  return (obj || new CharactersQuery()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsCharactersQuery(bb:flatbuffers.ByteBuffer, obj?:CharactersQuery):CharactersQuery {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new CharactersQuery()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+token():string|null
+token(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+token(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+accountName():string|null
+accountName(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+accountName(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+static startCharactersQuery(builder:flatbuffers.Builder) {
+  builder.startObject(2);
+}
+
+static addToken(builder:flatbuffers.Builder, tokenOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, tokenOffset, 0);
+}
+
+static addAccountName(builder:flatbuffers.Builder, accountNameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, accountNameOffset, 0);
+}
+
+static endCharactersQuery(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createCharactersQuery(builder:flatbuffers.Builder, tokenOffset:flatbuffers.Offset, accountNameOffset:flatbuffers.Offset):flatbuffers.Offset {
+  CharactersQuery.startCharactersQuery(builder);
+  CharactersQuery.addToken(builder, tokenOffset);
+  CharactersQuery.addAccountName(builder, accountNameOffset);
+  return CharactersQuery.endCharactersQuery(builder);
+}
+}
+
+export class CharacterSummary {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):CharacterSummary {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsCharacterSummary(bb:flatbuffers.ByteBuffer, obj?:CharacterSummary):CharacterSummary {
+  return (obj || new CharacterSummary()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsCharacterSummary(bb:flatbuffers.ByteBuffer, obj?:CharacterSummary):CharacterSummary {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new CharacterSummary()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+id():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+world():string|null
+world(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+world(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+name():string|null
+name(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+name(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+online():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+static startCharacterSummary(builder:flatbuffers.Builder) {
+  builder.startObject(4);
+}
+
+static addId(builder:flatbuffers.Builder, id:number) {
+  builder.addFieldInt32(0, id, 0);
+}
+
+static addWorld(builder:flatbuffers.Builder, worldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, worldOffset, 0);
+}
+
+static addName(builder:flatbuffers.Builder, nameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, nameOffset, 0);
+}
+
+static addOnline(builder:flatbuffers.Builder, online:boolean) {
+  builder.addFieldInt8(3, +online, +false);
+}
+
+static endCharacterSummary(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createCharacterSummary(builder:flatbuffers.Builder, id:number, worldOffset:flatbuffers.Offset, nameOffset:flatbuffers.Offset, online:boolean):flatbuffers.Offset {
+  CharacterSummary.startCharacterSummary(builder);
+  CharacterSummary.addId(builder, id);
+  CharacterSummary.addWorld(builder, worldOffset);
+  CharacterSummary.addName(builder, nameOffset);
+  CharacterSummary.addOnline(builder, online);
+  return CharacterSummary.endCharacterSummary(builder);
+}
+}
+
+export class CharactersReply {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):CharactersReply {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsCharactersReply(bb:flatbuffers.ByteBuffer, obj?:CharactersReply):CharactersReply {
+  return (obj || new CharactersReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsCharactersReply(bb:flatbuffers.ByteBuffer, obj?:CharactersReply):CharactersReply {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new CharactersReply()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+found():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+characters(index: number, obj?:CharacterSummary):CharacterSummary|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? (obj || new CharacterSummary()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+charactersLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+static startCharactersReply(builder:flatbuffers.Builder) {
+  builder.startObject(2);
+}
+
+static addFound(builder:flatbuffers.Builder, found:boolean) {
+  builder.addFieldInt8(0, +found, +false);
+}
+
+static addCharacters(builder:flatbuffers.Builder, charactersOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, charactersOffset, 0);
+}
+
+static createCharactersVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startCharactersVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static endCharactersReply(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createCharactersReply(builder:flatbuffers.Builder, found:boolean, charactersOffset:flatbuffers.Offset):flatbuffers.Offset {
+  CharactersReply.startCharactersReply(builder);
+  CharactersReply.addFound(builder, found);
+  CharactersReply.addCharacters(builder, charactersOffset);
+  return CharactersReply.endCharactersReply(builder);
+}
+}
+
+/**
+ * The audit log of transfers: of one character, or the latest of all (character 0).
+ */
+export class TransferQuery {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):TransferQuery {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsTransferQuery(bb:flatbuffers.ByteBuffer, obj?:TransferQuery):TransferQuery {
+  return (obj || new TransferQuery()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsTransferQuery(bb:flatbuffers.ByteBuffer, obj?:TransferQuery):TransferQuery {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new TransferQuery()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+character():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+limit():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+static startTransferQuery(builder:flatbuffers.Builder) {
+  builder.startObject(2);
+}
+
+static addCharacter(builder:flatbuffers.Builder, character:number) {
+  builder.addFieldInt32(0, character, 0);
+}
+
+static addLimit(builder:flatbuffers.Builder, limit:number) {
+  builder.addFieldInt32(1, limit, 0);
+}
+
+static endTransferQuery(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createTransferQuery(builder:flatbuffers.Builder, character:number, limit:number):flatbuffers.Offset {
+  TransferQuery.startTransferQuery(builder);
+  TransferQuery.addCharacter(builder, character);
+  TransferQuery.addLimit(builder, limit);
+  return TransferQuery.endTransferQuery(builder);
+}
+}
+
+export class TransferEntry {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):TransferEntry {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsTransferEntry(bb:flatbuffers.ByteBuffer, obj?:TransferEntry):TransferEntry {
+  return (obj || new TransferEntry()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsTransferEntry(bb:flatbuffers.ByteBuffer, obj?:TransferEntry):TransferEntry {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new TransferEntry()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+id():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+character():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+account():number {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+fromWorld():string|null
+fromWorld(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+fromWorld(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+toWorld():string|null
+toWorld(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+toWorld(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+oldName():string|null
+oldName(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+oldName(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+newName():string|null
+newName(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+newName(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+items():number {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+by():string|null
+by(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+by(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 20);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+done():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 22);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
+startedAt():number {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+doneAt():number {
+  const offset = this.bb!.__offset(this.bb_pos, 26);
+  return offset ? this.bb!.readFloat64(this.bb_pos + offset) : 0.0;
+}
+
+static startTransferEntry(builder:flatbuffers.Builder) {
+  builder.startObject(12);
+}
+
+static addId(builder:flatbuffers.Builder, id:number) {
+  builder.addFieldInt32(0, id, 0);
+}
+
+static addCharacter(builder:flatbuffers.Builder, character:number) {
+  builder.addFieldInt32(1, character, 0);
+}
+
+static addAccount(builder:flatbuffers.Builder, account:number) {
+  builder.addFieldInt32(2, account, 0);
+}
+
+static addFromWorld(builder:flatbuffers.Builder, fromWorldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, fromWorldOffset, 0);
+}
+
+static addToWorld(builder:flatbuffers.Builder, toWorldOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(4, toWorldOffset, 0);
+}
+
+static addOldName(builder:flatbuffers.Builder, oldNameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, oldNameOffset, 0);
+}
+
+static addNewName(builder:flatbuffers.Builder, newNameOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(6, newNameOffset, 0);
+}
+
+static addItems(builder:flatbuffers.Builder, items:number) {
+  builder.addFieldInt32(7, items, 0);
+}
+
+static addBy(builder:flatbuffers.Builder, byOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(8, byOffset, 0);
+}
+
+static addDone(builder:flatbuffers.Builder, done:boolean) {
+  builder.addFieldInt8(9, +done, +false);
+}
+
+static addStartedAt(builder:flatbuffers.Builder, startedAt:number) {
+  builder.addFieldFloat64(10, startedAt, 0.0);
+}
+
+static addDoneAt(builder:flatbuffers.Builder, doneAt:number) {
+  builder.addFieldFloat64(11, doneAt, 0.0);
+}
+
+static endTransferEntry(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createTransferEntry(builder:flatbuffers.Builder, id:number, character:number, account:number, fromWorldOffset:flatbuffers.Offset, toWorldOffset:flatbuffers.Offset, oldNameOffset:flatbuffers.Offset, newNameOffset:flatbuffers.Offset, items:number, byOffset:flatbuffers.Offset, done:boolean, startedAt:number, doneAt:number):flatbuffers.Offset {
+  TransferEntry.startTransferEntry(builder);
+  TransferEntry.addId(builder, id);
+  TransferEntry.addCharacter(builder, character);
+  TransferEntry.addAccount(builder, account);
+  TransferEntry.addFromWorld(builder, fromWorldOffset);
+  TransferEntry.addToWorld(builder, toWorldOffset);
+  TransferEntry.addOldName(builder, oldNameOffset);
+  TransferEntry.addNewName(builder, newNameOffset);
+  TransferEntry.addItems(builder, items);
+  TransferEntry.addBy(builder, byOffset);
+  TransferEntry.addDone(builder, done);
+  TransferEntry.addStartedAt(builder, startedAt);
+  TransferEntry.addDoneAt(builder, doneAt);
+  return TransferEntry.endTransferEntry(builder);
+}
+}
+
+export class TransferLog {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):TransferLog {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsTransferLog(bb:flatbuffers.ByteBuffer, obj?:TransferLog):TransferLog {
+  return (obj || new TransferLog()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsTransferLog(bb:flatbuffers.ByteBuffer, obj?:TransferLog):TransferLog {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new TransferLog()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+entries(index: number, obj?:TransferEntry):TransferEntry|null {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? (obj || new TransferEntry()).__init(this.bb!.__indirect(this.bb!.__vector(this.bb_pos + offset) + index * 4), this.bb!) : null;
+}
+
+entriesLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+static startTransferLog(builder:flatbuffers.Builder) {
+  builder.startObject(1);
+}
+
+static addEntries(builder:flatbuffers.Builder, entriesOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(0, entriesOffset, 0);
+}
+
+static createEntriesVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startEntriesVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static endTransferLog(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createTransferLog(builder:flatbuffers.Builder, entriesOffset:flatbuffers.Offset):flatbuffers.Offset {
+  TransferLog.startTransferLog(builder);
+  TransferLog.addEntries(builder, entriesOffset);
+  return TransferLog.endTransferLog(builder);
 }
 }
 

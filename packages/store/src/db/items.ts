@@ -1,4 +1,4 @@
-// Items: every item is one row, either lying in the world (a position, no holder) or held by one character, so no
+// Items of one world: every item is one row, either lying in the world (a position, no holder) or held by one character, so no
 // item can be in two places. Every change of hands is one transaction. Map spots make items appear, and appear
 // again some world-clock seconds after they were taken.
 import type { ItemAction, ItemChangeData, ItemOutcomeData, ItemRecordData, ItemSyncData } from '@mmo/protocol';
@@ -40,6 +40,7 @@ export class Items {
 
   constructor(
     private readonly db: Database,
+    private readonly world: string,
     /** World clock, in seconds (respawn times are on it, so they pause while the world is down). */
     private readonly clock: () => number,
   ) {
@@ -47,27 +48,29 @@ export class Items {
       get: db.prepare('SELECT id, kind, holder, x, y, spot FROM items WHERE id = ?'),
       held: db.prepare('SELECT id, kind, holder, x, y, spot FROM items WHERE holder = ? ORDER BY id'),
       ground: db.prepare(
-        'SELECT id, kind, holder, x, y, spot FROM items WHERE holder IS NULL AND x >= ? AND x < ? AND y >= ? AND y < ?',
+        'SELECT id, kind, holder, x, y, spot FROM items WHERE world = ? AND holder IS NULL AND x >= ? AND x < ? AND y >= ? AND y < ?',
       ),
-      spotItem: db.prepare('SELECT 1 FROM items WHERE spot = ? AND holder IS NULL'),
-      spotDue: db.prepare('SELECT next_at FROM item_spots WHERE spot = ?'),
+      spotItem: db.prepare('SELECT 1 FROM items WHERE world = ? AND spot = ? AND holder IS NULL'),
+      spotDue: db.prepare('SELECT next_at FROM item_spots WHERE world = ? AND spot = ?'),
       // A spot's respawn time comes from the map (sent by zones); a new spot is due at once.
       learnSpot: db.prepare(
-        `INSERT INTO item_spots (spot, respawn_sec, next_at) VALUES (?, ?, 0)
-         ON CONFLICT(spot) DO UPDATE SET respawn_sec = excluded.respawn_sec
+        `INSERT INTO item_spots (world, spot, respawn_sec, next_at) VALUES (?, ?, ?, 0)
+         ON CONFLICT(world, spot) DO UPDATE SET respawn_sec = excluded.respawn_sec
          WHERE respawn_sec != excluded.respawn_sec`,
       ),
-      taken: db.prepare('UPDATE item_spots SET next_at = ? + respawn_sec WHERE spot = ?'),
-      create: db.prepare('INSERT INTO items (kind, x, y, spot, updated_at) VALUES (?, ?, ?, ?, ?)'),
+      taken: db.prepare('UPDATE item_spots SET next_at = ? + respawn_sec WHERE world = ? AND spot = ?'),
+      create: db.prepare('INSERT INTO items (world, kind, x, y, spot, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
       take: db.prepare(
-        'UPDATE items SET holder = ?, x = NULL, y = NULL, spot = NULL, updated_at = ? WHERE id = ? AND holder IS NULL',
+        'UPDATE items SET holder = ?, x = NULL, y = NULL, spot = NULL, updated_at = ? WHERE id = ? AND holder IS NULL AND world = ?',
       ),
-      place: db.prepare('UPDATE items SET holder = NULL, x = ?, y = ?, updated_at = ? WHERE id = ? AND holder = ?'),
+      place: db.prepare(
+        'UPDATE items SET holder = NULL, world = ?, x = ?, y = ?, updated_at = ? WHERE id = ? AND holder = ?',
+      ),
       hand: db.prepare('UPDATE items SET holder = ?, updated_at = ? WHERE id = ? AND holder = ?'),
-      epoch: db.prepare('SELECT epoch FROM characters WHERE id = ?'),
-      seq: db.prepare("SELECT value FROM world_state WHERE key = 'items_seq'"),
+      epoch: db.prepare('SELECT epoch FROM characters WHERE id = ? AND world = ?'),
+      seq: db.prepare("SELECT value FROM world_state WHERE world = ? AND key = 'items_seq'"),
       setSeq: db.prepare(
-        "INSERT INTO world_state (key, value) VALUES ('items_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        "INSERT INTO world_state (world, key, value) VALUES (?, 'items_seq', ?) ON CONFLICT(world, key) DO UPDATE SET value = excluded.value",
       ),
     };
   }
@@ -85,14 +88,14 @@ export class Items {
     return this.db.transaction(() => {
       const now = this.clock();
       for (const spot of q.spots) {
-        this.s.learnSpot.run(spot.index, spot.respawnSec);
-        if (this.s.spotItem.get(spot.index)) continue;
-        const due = this.s.spotDue.get(spot.index) as { next_at: number };
+        this.s.learnSpot.run(this.world, spot.index, spot.respawnSec);
+        if (this.s.spotItem.get(this.world, spot.index)) continue;
+        const due = this.s.spotDue.get(this.world, spot.index) as { next_at: number };
         if (due.next_at > now) continue;
-        this.s.create.run(spot.kind, spot.x, spot.y, spot.index, Date.now());
+        this.s.create.run(this.world, spot.kind, spot.x, spot.y, spot.index, Date.now());
         this.bump();
       }
-      const ground = (this.s.ground.all(q.x0, q.x1, q.y0, q.y1) as Row[]).map(toRecord);
+      const ground = (this.s.ground.all(this.world, q.x0, q.x1, q.y0, q.y1) as Row[]).map(toRecord);
       return { seq: this.seq(), ground };
     })();
   }
@@ -101,7 +104,7 @@ export class Items {
   change(c: ItemChangeData): ItemOutcomeData {
     return this.db.transaction(() => {
       const refused = (reason: string) => this.outcome(c, false, reason, null);
-      const epoch = this.s.epoch.get(c.actor) as { epoch: number } | undefined;
+      const epoch = this.s.epoch.get(c.actor, this.world) as { epoch: number } | undefined;
       if (!epoch) return refused('unknown player');
       if (epoch.epoch > c.actorEpoch) return refused('stale owner: the player is owned elsewhere now');
       if (c.action === LIST) return this.outcome(c, true, '', null);
@@ -109,13 +112,14 @@ export class Items {
       if (!row) return refused('there is no such item');
       const now = Date.now();
       if (c.action === PICK_UP) {
-        if (this.s.take.run(c.actor, now, c.item).changes !== 1) return refused('someone else has it');
-        if (row.spot !== null) this.s.taken.run(this.clock(), row.spot);
+        if (this.s.take.run(c.actor, now, c.item, this.world).changes !== 1) return refused('someone else has it');
+        if (row.spot !== null) this.s.taken.run(this.clock(), this.world, row.spot);
       } else if (c.action === DROP) {
-        if (this.s.place.run(c.x, c.y, now, c.item, c.actor).changes !== 1) return refused('you do not have it');
+        if (this.s.place.run(this.world, c.x, c.y, now, c.item, c.actor).changes !== 1)
+          return refused('you do not have it');
       } else if (c.action === GIVE) {
         if (c.target === c.actor) return refused('you cannot give to yourself');
-        if (!this.s.epoch.get(c.target)) return refused('there is no such player');
+        if (!this.s.epoch.get(c.target, this.world)) return refused('there is no such player');
         if (this.s.hand.run(c.target, now, c.item, c.actor).changes !== 1) return refused('you do not have it');
       } else {
         return refused(`unknown action ${c.action}`);
@@ -137,12 +141,12 @@ export class Items {
   }
 
   private seq(): number {
-    const row = this.s.seq.get() as { value: string } | undefined;
+    const row = this.s.seq.get(this.world) as { value: string } | undefined;
     return row ? Number(row.value) : 0;
   }
 
   private bump(): void {
-    this.s.setSeq.run(String(this.seq() + 1));
+    this.s.setSeq.run(this.world, String(this.seq() + 1));
   }
 }
 

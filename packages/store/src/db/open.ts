@@ -2,14 +2,20 @@
 // files that are not ours or not SQLite at all, with a message that says what to do.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseError } from '@mmo/core';
+import { DatabaseError, DEFAULTS } from '@mmo/core';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { LATEST_VERSION, migrate, schemaVersion } from './migrations.js';
+import { LATEST_VERSION, type MigrationContext, migrate, schemaVersion } from './migrations.js';
+
+const DEFAULT_WORLD = DEFAULTS.world;
 
 /** "MMOW" in ASCII: marks a SQLite file as a world database of this server. */
 export const APPLICATION_ID = 0x4d4d4f57;
 
-export function openDatabase(file: string): Database {
+/**
+ * `context.defaultWorld`: the world that rows of a file made before worlds were stored belong to (the cluster's
+ * first world).
+ */
+export function openDatabase(file: string, context: MigrationContext = { defaultWorld: DEFAULT_WORLD }): Database {
   const isNew = !existsSync(file) || statSync(file).size === 0;
   let db: Database;
   try {
@@ -37,7 +43,7 @@ export function openDatabase(file: string): Database {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db);
+    migrate(db, context);
     return db;
   } catch (error) {
     db.close();

@@ -6,7 +6,9 @@ export type AuthStatusName =
   | 'InvalidName'
   | 'WeakPassword'
   | 'SessionExpired'
-  | 'Throttled';
+  | 'Throttled'
+  | 'NoCharacter'
+  | 'Busy';
 
 export interface CharacterRecord {
   id: number;

@@ -1,5 +1,6 @@
-// The store's answers to gateways about accounts: checks before a registration, registrations, credentials for a
-// login, grants and resumes. Attempts are limited here, for the whole cluster, before anything is looked up.
+// The store's answers to one world's gateways about accounts: checks before a registration, registrations,
+// credentials for a login, grants and resumes (these two enter that world). Attempts are limited here, for the whole
+// cluster (every world's handlers share the limits), before anything is looked up.
 import { type Bus, STORE_QUEUE, type StoreOp, StoreOps, type Subjects } from '@mmo/bus';
 import {
   AuthStatus,
@@ -13,13 +14,14 @@ import {
   encodeCredentialsReply,
 } from '@mmo/protocol';
 import type { Subscription } from 'nats';
-import type { Accounts } from '../db/accounts.js';
+import type { Accounts, Entry } from '../db/accounts.js';
 import type { AuthOutcome } from '../db/types.js';
 import type { AttemptLimits } from './attempt-limits.js';
 import type { StoreCounters } from './metrics.js';
 
 export interface AccountHandlerDeps {
   bus: Bus;
+  /** The world served: its subjects, and the world that grants and resumes enter. */
   subjects: Subjects;
   accounts: Accounts;
   limits: AttemptLimits;
@@ -38,7 +40,7 @@ export function serveAccounts(d: AccountHandlerDeps): Subscription[] {
   const credentialsReply = (r: Partial<CredentialsReplyData> & { status: AuthStatus }): Uint8Array => {
     counters.requests++;
     if (r.status === AuthStatus.Throttled) counters.throttled++;
-    return encodeCredentialsReply({ message: '', character: 0, hash: '', retryAfterMs: 0, ...r });
+    return encodeCredentialsReply({ message: '', account: 0, hash: '', retryAfterMs: 0, ...r });
   };
   const authReply = (outcome: AuthOutcome): Uint8Array => {
     counters.requests++;
@@ -54,6 +56,11 @@ export function serveAccounts(d: AccountHandlerDeps): Subscription[] {
       character: c ? { id: c.id, epoch: c.epoch, name: c.name, x: c.x, y: c.y, data: c.data } : null,
     });
   };
+  // Requests name their world too; the subject decides (a gateway of one world cannot enter another).
+  const entry = (e: { spawnX: number; spawnY: number }): Entry => ({
+    world: d.subjects.world,
+    spawn: { x: e.spawnX, y: e.spawnY },
+  });
   const serve = (op: StoreOp, handle: (data: Uint8Array) => Uint8Array) =>
     d.bus.serve(d.subjects.store(op), handle, STORE_QUEUE);
 
@@ -74,7 +81,7 @@ export function serveAccounts(d: AccountHandlerDeps): Subscription[] {
     }),
     serve(StoreOps.register, (data) => {
       const r = decodeRegisterRequest(data);
-      return authReply(d.accounts.register(r.username, r.passwordHash, { x: r.spawnX, y: r.spawnY }));
+      return authReply(d.accounts.register(r.username, r.passwordHash, entry(r)));
     }),
     serve(StoreOps.credentials, (data) => {
       const q = decodeCredentialsRequest(data);
@@ -88,15 +95,18 @@ export function serveAccounts(d: AccountHandlerDeps): Subscription[] {
       }
       const found = d.accounts.credentials(q.username);
       if (!found) return credentialsReply({ status: AuthStatus.WrongPassword });
-      return credentialsReply({ status: AuthStatus.Ok, character: found.character, hash: found.hash });
+      return credentialsReply({ status: AuthStatus.Ok, account: found.account, hash: found.hash });
     }),
     serve(StoreOps.grant, (data) => {
       const g = decodeGrantRequest(data);
-      const username = d.accounts.usernameOf(g.character);
+      const username = d.accounts.usernameOf(g.account);
       if (!username) return authReply({ status: 'WrongPassword', message: 'Wrong username or password.' });
       d.limits.succeeded(username, g.address);
-      return authReply(d.accounts.grant(g.character));
+      return authReply(d.accounts.grant(g.account, entry(g)));
     }),
-    serve(StoreOps.resume, (data) => authReply(d.accounts.resume(decodeResumeRequest(data)))),
+    serve(StoreOps.resume, (data) => {
+      const r = decodeResumeRequest(data);
+      return authReply(d.accounts.resume(r.token, entry(r)));
+    }),
   ];
 }

@@ -13,11 +13,16 @@ export interface StoreCounters {
   throttled: number;
   itemChanges: number;
   itemRefusals: number;
+  /** Characters moved to another world. */
+  transfers: number;
+  /** Transfers refused by the rules (policy, cooldown, a full world, a name taken, ...). */
+  transfersRefused: number;
 }
 
-export function createStoreMetrics(c: StoreCounters, bus: Bus, world: string): Registry {
+/** `worlds`: the worlds the store serves, comma-separated (the value of the world label). */
+export function createStoreMetrics(c: StoreCounters, bus: Bus, worlds: string): Registry {
   const registry = new Registry();
-  registry.setDefaultLabels({ role: 'store', world });
+  registry.setDefaultLabels({ role: 'store', world: worlds });
   collectDefaultMetrics({ register: registry });
   const counters: [string, string, () => number][] = [
     ['mmo_store_requests_total', 'Requests served', () => c.requests],
@@ -37,6 +42,8 @@ export function createStoreMetrics(c: StoreCounters, bus: Bus, world: string): R
     ],
     ['mmo_store_item_changes_total', 'Items that changed hands', () => c.itemChanges],
     ['mmo_store_item_refusals_total', 'Item changes refused (not yours, gone, stale owner)', () => c.itemRefusals],
+    ['mmo_store_transfers_total', 'Characters moved to another world', () => c.transfers],
+    ['mmo_store_transfers_refused_total', 'Transfers refused by the rules', () => c.transfersRefused],
     ['mmo_store_nats_in_msgs_total', 'NATS messages received', () => bus.stats().inMsgs],
     ['mmo_store_nats_out_msgs_total', 'NATS messages sent', () => bus.stats().outMsgs],
   ];
