@@ -1,5 +1,5 @@
-// `mmo up --worlds alpha,beta`: two worlds in one launcher, on one nats-server, each with its own store, workers
-// and gateway. Both are listed with live populations on either gateway; their players never meet; all stop cleanly.
+// `mmo up --worlds alpha,beta`: two worlds in one launcher, on one nats-server and one store, each with its own
+// workers and gateway. Both are listed with live populations on either gateway; their players never meet; all stop cleanly.
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
@@ -51,8 +51,7 @@ describe('mmo up --worlds', () => {
     const betaUrl = out.match(/✓ gateway beta\s+(http:\/\/\S+)/)?.[1] as string;
     expect(alphaUrl).toBeDefined();
     expect(betaUrl).toBeDefined();
-    expect(out).toMatch(/✓ store alpha\s+\S+worlds\/alpha\/world\.sqlite/);
-    expect(out).toMatch(/✓ store beta\s+\S+worlds\/beta\/world\.sqlite/);
+    expect(out).toMatch(/✓ store\s+\S+\/world\.sqlite \(worlds alpha, beta\)/);
 
     const listed = async (url: string) =>
       ((await (await fetch(`${url}/worlds`)).json()) as { worlds: Listed[] }).worlds;
@@ -76,9 +75,9 @@ describe('mmo up --worlds', () => {
     up.child.kill('SIGTERM');
     expect(await up.exited).toBe(0);
     const stopped = up.output();
-    for (const label of ['alpha gateway', 'alpha store', 'beta gateway', 'beta store']) {
+    for (const label of ['alpha gateway', 'alpha worker w1', 'beta gateway', 'beta worker w1', 'store']) {
       expect(stopped).toContain(`✓ ${label} stopped`);
     }
-    expect(stopped.indexOf('✓ alpha gateway stopped')).toBeLessThan(stopped.indexOf('✓ alpha store stopped'));
+    expect(stopped.indexOf('✓ alpha worker w1 stopped')).toBeLessThan(stopped.indexOf('✓ store stopped'));
   }, 180_000);
 });
