@@ -20,7 +20,8 @@ const samples: ClientMessageData[] = [
   { body: ClientBody.Ping, clientTime: 1234.5 },
   { body: ClientBody.ItemRequest, action: ItemAction.PickUp, item: 77, toPlayer: 0 },
   { body: ClientBody.Attack, target: 0x8000_0003 },
-  { body: ClientBody.ListWorlds },
+  { body: ClientBody.ListWorlds, token: 'tok-1' },
+  { body: ClientBody.Transfer, toWorld: 'beta', newName: 'Ana_2' },
 ];
 
 describe('client messages', () => {
@@ -45,6 +46,7 @@ describe('client messages', () => {
       ItemRequest: client.ItemRequest.startItemRequest,
       Attack: client.Attack.startAttack,
       ListWorlds: client.ListWorlds.startListWorlds,
+      Transfer: client.Transfer.startTransfer,
       ClientMessage: client.ClientMessage.startClientMessage,
     };
     const shapes = [...CLIENT_BODY_SHAPES.values(), ClientMessageShape];

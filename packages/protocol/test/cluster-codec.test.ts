@@ -195,18 +195,20 @@ describe('zone <-> zone', () => {
 
 describe('store messages', () => {
   test('auth requests and replies round-trip', () => {
-    const reg = { username: 'a', passwordHash: 'scrypt$2$8$1$AA$BB', spawnX: 1, spawnY: 2, address: '10.0.0.1' };
+    const reg = {
+      ...{ username: 'a', passwordHash: 'scrypt$2$8$1$AA$BB', spawnX: 1, spawnY: 2, address: '10.0.0.1' },
+      world: 'alpha',
+    };
     expect(decodeRegisterRequest(encodeRegisterRequest(reg))).toEqual(reg);
     const query = { username: 'a', address: '::1' };
     expect(decodeRegisterCheck(encodeRegisterCheck(query))).toEqual(query);
     expect(decodeCredentialsRequest(encodeCredentialsRequest(query))).toEqual(query);
-    const credentials = { status: AuthStatus.Throttled, message: 'wait', character: 7, hash: 'h', retryAfterMs: 1500 };
+    const credentials = { status: AuthStatus.Throttled, message: 'wait', account: 7, hash: 'h', retryAfterMs: 1500 };
     expect(decodeCredentialsReply(encodeCredentialsReply(credentials))).toEqual(credentials);
-    expect(decodeGrantRequest(encodeGrantRequest({ character: 7, address: '::1' }))).toEqual({
-      character: 7,
-      address: '::1',
-    });
-    expect(decodeResumeRequest(encodeResumeRequest('tok'))).toBe('tok');
+    const grant = { account: 7, address: '::1', world: 'beta', spawnX: 5.5, spawnY: 6 };
+    expect(decodeGrantRequest(encodeGrantRequest(grant))).toEqual(grant);
+    const resume = { token: 'tok', world: 'gamma', spawnX: 8, spawnY: 9.25 };
+    expect(decodeResumeRequest(encodeResumeRequest(resume))).toEqual(resume);
     const ok = {
       status: AuthStatus.Ok,
       message: 'welcome',

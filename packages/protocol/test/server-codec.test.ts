@@ -10,6 +10,7 @@ import {
   encodePong,
   encodeQueueStatus,
   encodeServerError,
+  encodeTransferResult,
   encodeWelcome,
   encodeWorldList,
   encodeWorldStatus,
@@ -79,11 +80,14 @@ describe('server messages', () => {
     const world = {
       ...{ id: 'alpha', name: 'Alpha', locale: 'eu', type: 'pvp', transfer: 'cooldown 24' },
       ...{ state: ServerState.Full, players: 500, capacity: 500, load: LoadLabel.Full, url: 'http://h:8080' },
+      characters: ['ana', 'Ana_2'],
     };
-    expect(decodeServerMessage(encodeWorldList([world, { ...world, id: 'beta' }]))).toEqual({
+    expect(decodeServerMessage(encodeWorldList([world, { ...world, id: 'beta', characters: [] }]))).toEqual({
       body: ServerBody.WorldList,
-      worlds: [world, { ...world, id: 'beta' }],
+      worlds: [world, { ...world, id: 'beta', characters: [] }],
     });
+    const result = { status: 'NameTaken', message: 'choose another', toWorld: 'beta', name: 'ana', retryAfterMs: 0 };
+    expect(decodeServerMessage(encodeTransferResult(result))).toEqual({ body: ServerBody.TransferResult, ...result });
     expect(decodeServerMessage(encodeWorldList([]))).toEqual({ body: ServerBody.WorldList, worlds: [] });
   });
 

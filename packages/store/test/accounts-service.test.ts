@@ -12,6 +12,9 @@ let t: TestStore;
 let store: StoreNode;
 let logins: PasswordLogins;
 
+/** Where a registration or login enters: the world startTestStore serves ('test'). */
+const at = (spawnX: number, spawnY: number) => ({ world: 'test', spawnX, spawnY });
+
 beforeAll(async () => {
   t = await startTestStore('accounts-service', { 'logins.backoffMs': 400, 'logins.registrationBurst': 3 });
   ({ store, logins } = t);
@@ -27,7 +30,7 @@ function database(): Database {
 
 describe('accounts service (real NATS and SQLite)', () => {
   test('a registration stores a hash made by the caller; the password never reaches the store', async () => {
-    const reg = await logins.register('hana', 'a long secret', { x: 5, y: 6 }, '10.1.0.1');
+    const reg = await logins.register('hana', 'a long secret', at(5, 6), '10.1.0.1');
     expect(reg.status).toBe(AuthStatus.Ok);
     expect(reg.character).toMatchObject({ name: 'hana', x: 5, y: 6 });
     const db = database();
@@ -40,26 +43,24 @@ describe('accounts service (real NATS and SQLite)', () => {
     } finally {
       db.close();
     }
-    expect((await logins.register('hana', 'a long secret', { x: 5, y: 6 }, '10.1.0.1')).status).toBe(
-      AuthStatus.NameTaken,
-    );
-    expect((await logins.register('ivo', 'short', { x: 5, y: 6 }, '10.1.0.1')).status).toBe(AuthStatus.WeakPassword);
+    expect((await logins.register('hana', 'a long secret', at(5, 6), '10.1.0.1')).status).toBe(AuthStatus.NameTaken);
+    expect((await logins.register('ivo', 'short', at(5, 6), '10.1.0.1')).status).toBe(AuthStatus.WeakPassword);
   });
 
   test('a wrong password and an unknown name get the same answer; the right one logs in', async () => {
-    await logins.register('jun', 'correct horse', { x: 1, y: 1 }, '10.2.0.1');
-    const wrong = await logins.login('jun', 'battery staple', '10.2.0.2');
-    const unknown = await logins.login('nobody-here', 'battery staple', '10.2.0.2');
+    await logins.register('jun', 'correct horse', at(1, 1), '10.2.0.1');
+    const wrong = await logins.login('jun', 'battery staple', at(1, 1), '10.2.0.2');
+    const unknown = await logins.login('nobody-here', 'battery staple', at(1, 1), '10.2.0.2');
     expect(wrong).toEqual(unknown);
     expect(wrong.status).toBe(AuthStatus.WrongPassword);
-    const ok = await logins.login('JUN', 'correct horse', '10.2.0.3');
+    const ok = await logins.login('JUN', 'correct horse', at(1, 1), '10.2.0.3');
     expect(ok.status).toBe(AuthStatus.Ok);
     expect(ok.character?.name).toBe('jun');
   });
 
   test('a guesser is made to wait, longer and longer, while the owner on another address logs in', async () => {
-    await logins.register('kim', 'the real one', { x: 1, y: 1 }, '10.3.0.1');
-    const guess = () => logins.login('kim', 'a wrong guess', '10.3.0.66');
+    await logins.register('kim', 'the real one', at(1, 1), '10.3.0.1');
+    const guess = () => logins.login('kim', 'a wrong guess', at(1, 1), '10.3.0.66');
     // Three attempts are free (even at once: they count when asked, not when they fail)...
     const first = await Promise.all([guess(), guess(), guess()]);
     expect(first.map((r) => r.status)).toEqual(Array(3).fill(AuthStatus.WrongPassword));
@@ -70,7 +71,7 @@ describe('accounts service (real NATS and SQLite)', () => {
     expect(throttled.retryAfterMs).toBeLessThanOrEqual(400);
     expect(throttled.message).toMatch(/Try again in \d+ s/);
     // The owner, from another address, is not slowed down.
-    expect((await logins.login('kim', 'the real one', '10.3.0.1')).status).toBe(AuthStatus.Ok);
+    expect((await logins.login('kim', 'the real one', at(1, 1), '10.3.0.1')).status).toBe(AuthStatus.Ok);
     // After the wait the guesser gets one attempt, and then waits twice as long.
     await new Promise((r) => setTimeout(r, (throttled.retryAfterMs ?? 0) + 20));
     expect((await guess()).status).toBe(AuthStatus.WrongPassword);
@@ -79,13 +80,13 @@ describe('accounts service (real NATS and SQLite)', () => {
     expect(again.retryAfterMs).toBeGreaterThan(400);
     expect(again.retryAfterMs).toBeLessThanOrEqual(800);
     // Even the right password waits on the guessing address: nothing is told before the wait is over.
-    expect((await logins.login('kim', 'the real one', '10.3.0.66')).status).toBe(AuthStatus.Throttled);
+    expect((await logins.login('kim', 'the real one', at(1, 1), '10.3.0.66')).status).toBe(AuthStatus.Throttled);
   });
 
   test('new accounts from one address are limited, with a retry time; another address may still register', async () => {
     const from = '10.4.0.1';
     const results = [];
-    for (let i = 0; i < 5; i++) results.push(await logins.register(`flood${i}`, 'password123', { x: 1, y: 1 }, from));
+    for (let i = 0; i < 5; i++) results.push(await logins.register(`flood${i}`, 'password123', at(1, 1), from));
     expect(results.map((r) => r.status)).toEqual([
       AuthStatus.Ok,
       AuthStatus.Ok,
@@ -95,7 +96,7 @@ describe('accounts service (real NATS and SQLite)', () => {
     ]);
     expect(results[3]?.retryAfterMs).toBeGreaterThan(60_000);
     expect(results[3]?.message).toMatch(/new accounts/);
-    expect((await logins.register('elsewhere', 'password123', { x: 1, y: 1 }, '10.4.0.2')).status).toBe(AuthStatus.Ok);
+    expect((await logins.register('elsewhere', 'password123', at(1, 1), '10.4.0.2')).status).toBe(AuthStatus.Ok);
     expect(store.counters.throttled).toBeGreaterThanOrEqual(2);
   });
 });

@@ -16,7 +16,9 @@ afterEach(() => dir.remove());
 function worldWith(file: string, players: number) {
   const db = openDatabase(file);
   const account = db.prepare('INSERT INTO accounts (username, password_hash, created_at) VALUES (?, ?, 1)');
-  const character = db.prepare('INSERT INTO characters (account_id, name, x, y, updated_at) VALUES (?, ?, ?, 7, 1)');
+  const character = db.prepare(
+    "INSERT INTO characters (account_id, world, name, x, y, updated_at) VALUES (?, 'default', ?, ?, 7, 1)",
+  );
   for (let i = 0; i < players; i++) {
     const id = account.run(`p${i}`, 'h').lastInsertRowid;
     character.run(id, `p${i}`, i);

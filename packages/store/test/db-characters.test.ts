@@ -10,13 +10,15 @@ let db: Database;
 let characters: Characters;
 let id: number;
 let epoch: number;
+let accounts: Accounts;
 
 beforeEach(async () => {
   dir = tempDir('mmo-chars-');
   db = openDatabase(join(dir.path, 'world.sqlite'));
-  characters = new Characters(db);
+  characters = new Characters(db, 'default');
   const hash = await hashPassword('long enough', 1024);
-  const r = new Accounts(db, { sessionTtlHours: 1 }).register('gil', hash, { x: 1, y: 1 });
+  accounts = new Accounts(db, { sessionTtlHours: 1 });
+  const r = accounts.register('gil', hash, { world: 'default', spawn: { x: 1, y: 1 } });
   id = r.character?.id as number;
   epoch = r.character?.epoch as number;
 });
@@ -55,6 +57,19 @@ describe('character saves', () => {
     expect(characters.get(id)?.online).toBe(true);
     expect(characters.markAllOffline()).toBe(1);
     expect(characters.get(id)?.online).toBe(false);
+  });
+
+  test("one world's saves and restart leave the account's character in another world alone", () => {
+    const account = accounts.credentials('gil')?.account as number;
+    const other = accounts.grant(account, { world: 'beta', spawn: { x: 4, y: 4 } }).character;
+    if (!other) throw new Error('no character in beta');
+    expect(characters.save([{ ...save(other.epoch, 9), id: other.id }])).toEqual({ saved: 0, stale: [other.id] });
+    expect(characters.markAllOffline()).toBe(1);
+    expect(characters.get(other.id)).toMatchObject({ x: 4, y: 4, online: true });
+    expect(new Characters(db, 'beta').save([{ ...save(other.epoch, 9), id: other.id }])).toEqual({
+      saved: 1,
+      stale: [],
+    });
   });
 
   test('a logout save marks the character offline', () => {

@@ -14,10 +14,10 @@ beforeEach(() => {
   dir = tempDir('mmo-items-');
   db = openDatabase(join(dir.path, 'world.sqlite'));
   clock = 1000;
-  items = new Items(db, () => clock);
+  items = new Items(db, 'default', () => clock);
   const account = db.prepare("INSERT INTO accounts (username, password_hash, created_at) VALUES (?, 'h', 1)");
   const character = db.prepare(
-    'INSERT INTO characters (id, account_id, name, x, y, epoch, updated_at) VALUES (?, ?, ?, 0, 0, 2048, 1)',
+    "INSERT INTO characters (id, account_id, world, name, x, y, epoch, updated_at) VALUES (?, ?, 'default', ?, 0, 0, 2048, 1)",
   );
   for (const [id, name] of [
     [1, 'ann'],

@@ -10,6 +10,9 @@ let store: StoreNode;
 let client: StoreClient;
 let logins: PasswordLogins;
 
+/** Where a registration or login enters: the world startTestStore serves ('test'). */
+const at = (spawnX: number, spawnY: number) => ({ world: 'test', spawnX, spawnY });
+
 beforeAll(async () => {
   t = await startTestStore('store-service');
   ({ store, client, logins } = t);
@@ -21,7 +24,7 @@ afterAll(async () => {
 
 describe('store service (real NATS and SQLite)', () => {
   test("a stale owner's late save cannot roll a player back; the store counts it", async () => {
-    const reg = await logins.register('wanderer', 'password123', { x: 10, y: 10 }, '10.0.0.1');
+    const reg = await logins.register('wanderer', 'password123', at(10, 10), '10.0.0.1');
     const c = reg.character;
     if (!c) throw new Error('no character');
     const save = (epoch: number, x: number) =>
@@ -35,12 +38,12 @@ describe('store service (real NATS and SQLite)', () => {
     expect(store.counters.staleSaves).toBe(1);
     const metrics = await (await fetch(store.metricsUrl)).text();
     expect(metrics).toMatch(/^mmo_store_stale_saves_total\{[^}]*\} 1$/m);
-    const back = await logins.login('wanderer', 'password123', '10.0.0.1');
+    const back = await logins.login('wanderer', 'password123', at(10, 10), '10.0.0.1');
     expect(back.character?.x).toBe(50);
   });
 
   test('a batch with an invalid save is refused whole, with nothing half-written', async () => {
-    const reg = await logins.register('careful', 'password123', { x: 10, y: 10 }, '10.0.0.1');
+    const reg = await logins.register('careful', 'password123', at(10, 10), '10.0.0.1');
     const c = reg.character;
     if (!c) throw new Error('no character');
     const reply = await client.save({
@@ -52,7 +55,7 @@ describe('store service (real NATS and SQLite)', () => {
     });
     expect(reply).toEqual({ saved: 0, stale: [c.id, c.id] });
     expect(store.counters.rejectedBatches).toBe(1);
-    const back = await logins.login('careful', 'password123', '10.0.0.1');
+    const back = await logins.login('careful', 'password123', at(10, 10), '10.0.0.1');
     expect(back.character?.x).toBe(10);
   });
 });

@@ -20,12 +20,12 @@ beforeEach(() => {
   db = openDatabase(join(dir.path, 'world.sqlite'));
   const account = db.prepare("INSERT INTO accounts (username, password_hash, created_at) VALUES (?, 'h', 1)");
   const character = db.prepare(
-    'INSERT INTO characters (id, account_id, name, x, y, epoch, updated_at) VALUES (?, ?, ?, 0, 0, 1024, 1)',
+    "INSERT INTO characters (id, account_id, world, name, x, y, epoch, updated_at) VALUES (?, ?, 'default', ?, 0, 0, 1024, 1)",
   );
   character.run(ANN, account.run('ann').lastInsertRowid, 'ann');
   character.run(BOB, account.run('bob').lastInsertRowid, 'bob');
   net = new PureCluster();
-  net.items = new Items(db, () => 0);
+  net.items = new Items(db, 'default', () => 0);
 });
 afterEach(() => {
   db.close();

@@ -14,6 +14,9 @@ let bus: Bus;
 let subjects: Subjects;
 let store: StoreClient;
 
+/** Where a registration enters: the cluster's world. */
+const at = (spawnX: number, spawnY: number) => ({ world: cluster.config.world, spawnX, spawnY });
+
 beforeAll(async () => {
   cluster = await startCluster({ settings: { 'zone.presenceCheckMs': 300 } });
   await cluster.ready();
@@ -59,7 +62,7 @@ async function heldFor(gateway: string, username: string): Promise<CharacterData
   const reg = await new PasswordLogins(store, { scryptCost: 1024, slots: 1 }).register(
     username,
     TEST_PASSWORD,
-    { x: 20, y: 20 },
+    at(20, 20),
     '127.0.0.1',
   );
   const c = reg.character;

@@ -11,6 +11,9 @@ let t: TestStore;
 let client: StoreClient;
 let logins: PasswordLogins;
 
+/** Where a registration or login enters: the world startTestStore serves ('test'). */
+const at = (spawnX: number, spawnY: number) => ({ world: 'test', spawnX, spawnY });
+
 beforeAll(async () => {
   t = await startTestStore('store-writer');
   ({ client, logins } = t);
@@ -21,7 +24,7 @@ afterAll(async () => {
 });
 
 async function character(username: string): Promise<CharacterData> {
-  const reg = await logins.register(username, 'password123', { x: 10, y: 10 }, '127.0.0.1');
+  const reg = await logins.register(username, 'password123', at(10, 10), '127.0.0.1');
   if (!reg.character) throw new Error(`no character for ${username}`);
   return reg.character;
 }
@@ -60,9 +63,9 @@ describe('StoreWriter (real store over NATS)', () => {
       expect(writer.counters).toMatchObject({ saved: 1, stale: 1, failures: 0, dropped: 0 });
 
       // The newer owner's state stands; the other save of the same batch was written.
-      const back = await logins.login('fenced', 'password123', '127.0.0.1');
+      const back = await logins.login('fenced', 'password123', at(10, 10), '127.0.0.1');
       expect(back.character?.x).toBe(40);
-      const other = await logins.login('fine', 'password123', '127.0.0.1');
+      const other = await logins.login('fine', 'password123', at(10, 10), '127.0.0.1');
       expect(other.character?.x).toBe(30);
     } finally {
       writer.close();
