@@ -1,20 +1,32 @@
-// The browser client: log in, walk, chat, pick up and hand over items. Keeps the session token so that a dropped connection resumes by itself.
-import { ErrorCode, type MaintenanceData } from '@mmo/protocol';
+// The browser client: log in, walk, chat, pick up and hand over items, move the character to another world. Keeps
+// the session token so that a dropped connection resumes by itself, and a moved character plays on in its new world.
+import { CloseCode, ErrorCode, type MaintenanceData } from '@mmo/protocol';
 import { GameClient, type ServerErrorReply } from '../src/client.js';
 import { pickUpNearest, showInventory, strikeNearest } from './actions.js';
 import { watchKeyboard } from './keyboard.js';
 import { Renderer } from './renderer.js';
+import { TransferPanel } from './transfer-panel.js';
 import { fetchMap } from './world-map.js';
 import { WorldPicker } from './world-picker.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-/** The session to resume after a dropped connection: the world's gateway (HTTP base URL) and the token. */
+/** The session to resume after a dropped connection or a move: the world's gateway (HTTP base URL) and the token. */
 const SESSION_KEY = 'mmo.session';
 interface SavedSession {
   base: string;
   token: string;
 }
 const picker = new WorldPicker($('world-list'), $('worlds'));
+const panel = new TransferPanel(
+  {
+    box: $('server-browser'),
+    list: $('server-list'),
+    message: $('transfer-message'),
+    nameForm: $('transfer-name-form'),
+    nameInput: $('transfer-name'),
+  },
+  (from, id) => void follow(from, id),
+);
 
 /** A world's gateway ('' for the page's own) as a WebSocket URL. */
 function wsUrlOf(base: string): string {
@@ -28,6 +40,15 @@ function savedSession(): SavedSession | null {
   } catch {
     return null;
   }
+}
+
+/** The session, kept in memory and in this tab's storage (a reload resumes it). */
+let session = savedSession();
+
+function remember(s: SavedSession | null): void {
+  session = s;
+  if (s) sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+  else sessionStorage.removeItem(SESSION_KEY);
 }
 
 interface PageState {
@@ -106,30 +127,57 @@ function formatWait(seconds: number): string {
 async function enter(client: GameClient, base: string): Promise<void> {
   await drawMapOf(base);
   state.client = client;
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ base, token: client.welcome?.token ?? '' }));
+  remember({ base, token: client.welcome?.token || session?.token || '' });
   if (client.welcome?.world) picker.played(client.welcome.world);
+  panel.attach(client);
   $('login-panel').hidden = true;
   $('game').hidden = false;
+  const world = client.welcome?.world ?? '';
+  $('world-name').textContent = picker.find(world)?.name ?? world;
   const day = Math.floor((client.welcome?.worldClock ?? 0) / 86_400) + 1;
   setStatus(`in the world as ${client.welcome?.name}, on day ${day} of the world`);
   client.on('close', (code, reason) => {
+    if (code === CloseCode.Transferred) return void follow(client, /^moved to (.+)$/.exec(reason)?.[1] ?? '');
+    if (state.client !== client) return; // a session left behind by a move
     setStatus(`disconnected (${code} ${reason})`);
-    if (code === 1000 || code === 4005) return;
+    if (code === CloseCode.Normal || code === CloseCode.SessionReplaced) return;
     void reconnect(1);
   });
 }
 
-async function reconnect(attempt: number): Promise<void> {
-  const saved = savedSession();
+async function reconnect(attempt: number, done = 'Reconnected.'): Promise<void> {
+  const saved = session;
   if (!saved?.token) return location.reload();
   setStatus(`reconnecting (attempt ${attempt})`);
   try {
     await enter(await connect((c) => c.resume(saved.token), saved.base), saved.base);
-    log('Reconnected.', 'notice');
+    log(done, 'notice');
   } catch (error) {
-    if ((error as ServerErrorReply).code === ErrorCode.SessionExpired) return location.reload();
-    setTimeout(() => void reconnect(attempt + 1), Math.min(10_000, 500 * 2 ** attempt));
+    const code = (error as ServerErrorReply).code;
+    if (code === ErrorCode.SessionExpired || code === ErrorCode.NoCharacter) return location.reload();
+    setTimeout(() => void reconnect(attempt + 1, done), Math.min(10_000, 500 * 2 ** attempt));
   }
+}
+
+/**
+ * The character of session `from` moved to world `id` (the transfer's answer or the socket's close says so, maybe
+ * both): resume the same session at a gateway of that world, without the password.
+ */
+async function follow(from: GameClient, id: string): Promise<void> {
+  if (state.client !== from || !session) return; // followed already
+  state.client = null;
+  from.close(CloseCode.Normal, 'moved');
+  const base = panel.urlOf(id) || (await listedUrl(id));
+  if (!base) return log(`Moved to ${id}, but no gateway of it is known: log in there.`, 'error');
+  remember({ base, token: session.token });
+  setStatus(`moving to ${id}`);
+  await reconnect(1, `You are now in ${id}.`);
+}
+
+/** A world's gateway from the cluster's list, as the page's own gateway serves it. */
+async function listedUrl(id: string): Promise<string> {
+  await picker.refresh();
+  return picker.find(id)?.url ?? '';
 }
 
 let renderer: Renderer | null = null;
@@ -172,7 +220,9 @@ function wireForms(): void {
   });
   $('register').addEventListener('click', () => void submit(true));
   $('sort-load').addEventListener('click', () => picker.sortByLoad(true));
+  $('worlds-button').addEventListener('click', () => panel.toggle());
   const input = $('chat-input') as HTMLInputElement;
+  const typing = () => document.activeElement instanceof HTMLInputElement;
   $('chat-form').addEventListener('submit', (e) => {
     e.preventDefault();
     if (input.value.trim()) state.client?.chat(input.value);
@@ -180,17 +230,15 @@ function wireForms(): void {
     input.blur();
   });
   window.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && document.activeElement !== input && state.client) {
+    if (typing() || !state.client) return;
+    if (e.key === 'Enter') {
       e.preventDefault();
       input.focus();
     }
-    if (e.code === 'KeyE' && document.activeElement !== input && state.client) pickUpNearest(state.client);
-    if (e.code === 'KeyF' && document.activeElement !== input && state.client) strikeNearest(state.client);
+    if (e.code === 'KeyE') pickUpNearest(state.client);
+    if (e.code === 'KeyF') strikeNearest(state.client);
   });
-  watchKeyboard(
-    (x, y) => state.client?.move(x, y),
-    () => document.activeElement === input,
-  );
+  watchKeyboard((x, y) => state.client?.move(x, y), typing);
 }
 
 /** Before any login: whether the world is closed for maintenance, or will be (the gateway's /healthz says). */
@@ -213,12 +261,12 @@ async function main(): Promise<void> {
   void checkMaintenance();
   startLoop();
   await picker.refresh();
-  const saved = savedSession();
+  const saved = session;
   if (saved?.token) {
     try {
       await enter(await connect((c) => c.resume(saved.token), saved.base), saved.base);
     } catch {
-      sessionStorage.removeItem(SESSION_KEY);
+      remember(null);
     }
   }
 }

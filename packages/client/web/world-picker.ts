@@ -52,6 +52,11 @@ export class WorldPicker {
     return this.worlds.find((w) => w.id === this.chosen) ?? null;
   }
 
+  /** A world as last listed. */
+  find(id: string): ListedWorld | null {
+    return this.worlds.find((w) => w.id === id) ?? null;
+  }
+
   /** Remembers the world played last, to choose it first next time. */
   played(id: string): void {
     localStorage.setItem(LAST_WORLD_KEY, id);
