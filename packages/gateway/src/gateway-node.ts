@@ -22,7 +22,7 @@ import {
   encodeWorldBeacon,
   readZoneToGateway,
 } from '@mmo/protocol';
-import { formatTransfer, loadWorldInfo, partitionFromWorld, type WorldMap } from '@mmo/world';
+import { formatTransfer, loadWorldInfo, partitionFromWorld, type WorldMap, worldCapacity } from '@mmo/world';
 import type { Subscription } from 'nats';
 import { CharacterMoves } from './character-moves.js';
 import { clientAddress, parseTrustedProxies } from './client-address.js';
@@ -80,11 +80,11 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
 }
 
 /**
- * How many more players the world takes now: queue.maxPlayers less the players the zones last reported and those
- * who entered here since (a zone's count lags by up to two heartbeats; counting them twice errs on the safe side).
+ * How many more players the world takes now: its capacity `max` (world.json, or queue.maxPlayers) less the players
+ * the zones last reported and those who entered here since (a zone's count lags by up to two heartbeats; counting
+ * them twice errs on the safe side).
  */
-function worldRoom(config: Config, registry: ZoneRegistry, play: PlayService, now: number): number {
-  const max = config.queue.maxPlayers;
+function worldRoom(config: Config, max: number, registry: ZoneRegistry, play: PlayService, now: number): number {
   if (max === 0) return Number.POSITIVE_INFINITY;
   return max - registry.players(now) - play.enteredWithin(2 * config.zone.heartbeatMs);
 }
@@ -108,15 +108,16 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const returningMs = config.queue.returningWithinMin * 60_000;
   const returning = await ReturningPlayers.open(bus, subjects, returningMs);
   const queueWait = createQueueWaitHistogram();
+  const info = loadWorldInfo(config.worldsDir, config.world);
+  const capacity = worldCapacity(info, config.queue.maxPlayers);
   // Served at once: one more than the hash slots, so that a login's store round trip overlaps another's hash.
   const queue: LoginQueue<Session> = new LoginQueue<Session>({
     concurrency: config.gateway.hashSlots + 1,
-    room: () => worldRoom(config, registry, play, clock.now()),
+    room: () => worldRoom(config, capacity, registry, play, clock.now()),
     now: () => clock.now(),
     tell: (s, status) => play.sendQueueStatus(s, status),
     admitted: (waitedMs) => queueWait.observe(waitedMs / 1000),
   });
-  const info = loadWorldInfo(config.worldsDir, config.world);
   const loginGate = (now: number): ReturnType<MaintenanceWatch['refusal']> => maintenance.refusal(now);
   const play: PlayService = new PlayService({
     ...{ config, map: o.map, store, logins, queue, returning, links, registry, clock, log },
@@ -249,7 +250,7 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
     encodeWorldBeacon({
       ...{ world: config.world, gateway: id, url, name: info.name, locale: info.locale, type: info.type },
       transfer: formatTransfer(info.transfer),
-      capacity: config.queue.maxPlayers,
+      capacity,
       players: play.playing,
       ready: health().ready,
       maintenance: maintenance.health(clock.wallNow())?.state === 'maintenance',
@@ -257,7 +258,7 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const beaconTimer = setInterval(() => bus.publish(subjects.worldBeacons(), beacon()), BEACON_MS);
   const catalogue = await WorldCatalogue.open(bus);
   const listed = { world: config.world, name: info.name, locale: info.locale, type: info.type };
-  await catalogue.put({ ...listed, transfer: formatTransfer(info.transfer), capacity: config.queue.maxPlayers });
+  await catalogue.put({ ...listed, transfer: formatTransfer(info.transfer), capacity });
   for (const entry of await catalogue.list()) worlds.known(entry);
 
   let stopping: Promise<void> | null = null;

@@ -14,8 +14,8 @@ const open: GameClient[] = [];
 
 beforeAll(async () => {
   handle = await startWorlds({
-    ids: ['alpha', 'beta', 'locked'],
-    info: { locked: { name: 'Locked', transfer: 'closed' } },
+    ids: ['alpha', 'beta', 'locked', 'small'],
+    info: { locked: { name: 'Locked', transfer: 'closed' }, small: { name: 'Small', capacity: 1 } },
   });
   for (const w of handle.worlds.values()) await w.ready();
 }, 60_000);
@@ -122,6 +122,23 @@ describe('character transfer', () => {
     expect(query('SELECT name, world FROM characters WHERE id = ?', mover.welcome?.playerId)).toEqual([
       { name: 'Roamer_B', world: 'beta' },
     ]);
+  }, 30_000);
+
+  test('a full world takes no one in, and says so in the world list', async () => {
+    await player('small', 'settler');
+    await waitFor(
+      async () => {
+        const listed = await (await fetch(`${world('alpha').url}/worlds`)).json();
+        return (
+          (listed as { worlds: { id: string; state: string }[] }).worlds.find((w) => w.id === 'small')?.state === 'full'
+        );
+      },
+      { what: 'small listed full' },
+    );
+    const mover = await player('alpha', 'latecomer');
+    expect(await mover.transfer('small')).toMatchObject({ status: 'Full', message: 'small is full. Try again later.' });
+    expect(query('SELECT world FROM characters WHERE id = ?', mover.welcome?.playerId)).toEqual([{ world: 'alpha' }]);
+    expect(mover.closed).toBeNull();
   }, 30_000);
 
   test('a transfer whose reply is lost is done exactly once; asking again says it is there', async () => {

@@ -27,6 +27,6 @@ export type { IndexedPoint } from './spatial-index.js';
 export { SpatialIndex } from './spatial-index.js';
 export { parseWorldMap } from './tiled/parse-map.js';
 export type { TransferPolicy, WorldInfo } from './world-info.js';
-export { formatTransfer, loadWorldInfo, parseTransfer, worldInfoPath } from './world-info.js';
+export { formatTransfer, loadWorldInfo, parseTransfer, worldCapacity, worldInfoPath } from './world-info.js';
 export type { ItemSpot, NpcSpawner, WorldMap, ZoneArea } from './world-map.js';
 export { isBlocked } from './world-map.js';

@@ -1,5 +1,5 @@
 // What players are told about a world in the server browser, from worlds/<world>/world.json (optional; a world
-// without one shows its id and the defaults). The capacity is the world's queue.maxPlayers setting.
+// without one shows its id and the defaults). A world without a capacity of its own takes queue.maxPlayers.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MapError } from '@mmo/core';
@@ -16,18 +16,28 @@ export interface WorldInfo {
   /** normal, pvp, roleplay, ...: a tag for players to choose by. */
   type: string;
   transfer: TransferPolicy;
+  /** Players the world holds at most (0: no limit); null: the queue.maxPlayers setting. */
+  capacity: number | null;
+}
+
+/** The world's capacity: its own, or the configured one. */
+export function worldCapacity(info: WorldInfo, maxPlayers: number): number {
+  return info.capacity ?? maxPlayers;
 }
 
 export function worldInfoPath(worldsDir: string, world: string): string {
   return join(worldsDir, world, 'world.json');
 }
 
-const KEYS = ['name', 'locale', 'type', 'transfer'];
+const KEYS = ['name', 'locale', 'type', 'transfer', 'capacity'];
 
 /** Reads a world's info; a bad file stops start-up with the file, the field and the fix. */
 export function loadWorldInfo(worldsDir: string, world: string): WorldInfo {
   const file = worldInfoPath(worldsDir, world);
-  const info: WorldInfo = { id: world, name: world, locale: '', type: 'normal', transfer: { kind: 'open' } };
+  const info: WorldInfo = {
+    ...{ id: world, name: world, locale: '', type: 'normal' },
+    ...{ transfer: { kind: 'open' }, capacity: null },
+  };
   if (!existsSync(file)) return info;
   let parsed: unknown;
   try {
@@ -53,7 +63,18 @@ export function loadWorldInfo(worldsDir: string, world: string): WorldInfo {
     info[key] = value.trim();
   }
   if (o.transfer !== undefined) info.transfer = parseTransfer(o.transfer, file);
+  if (o.capacity !== undefined) info.capacity = parseCapacity(o.capacity, file);
   return info;
+}
+
+function parseCapacity(value: unknown, file: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 10_000_000) return value;
+  throw new MapError(
+    file,
+    'capacity',
+    `must be a whole number of players from 0 (no limit) to 10000000, got ${JSON.stringify(value)}`,
+    'write for example 2000, or leave it out to use queue.maxPlayers',
+  );
 }
 
 export function parseTransfer(value: unknown, file: string): TransferPolicy {

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { Bus, Subjects } from '@mmo/bus';
 import { type Config, ConfigError, clusterWorlds, type Logger, serveMetrics } from '@mmo/core';
-import { loadWorldInfo } from '@mmo/world';
+import { loadWorldInfo, worldCapacity } from '@mmo/world';
 import type { Subscription } from 'nats';
 import { Accounts } from '../db/accounts.js';
 import { openDatabase } from '../db/open.js';
@@ -44,11 +44,14 @@ function newCounters(): StoreCounters {
   };
 }
 
-/** Each world's transfer policy (worlds/<world>/world.json) and capacity (queue.maxPlayers). */
+/** Each world's transfer policy and capacity (worlds/<world>/world.json, or queue.maxPlayers). */
 function worldRules(config: Config, worlds: string[]): Map<string, WorldRules> {
   const dir = resolve(config.worldsDir);
   return new Map(
-    worlds.map((w) => [w, { transfer: loadWorldInfo(dir, w).transfer, capacity: config.queue.maxPlayers }]),
+    worlds.map((w) => {
+      const info = loadWorldInfo(dir, w);
+      return [w, { transfer: info.transfer, capacity: worldCapacity(info, config.queue.maxPlayers) }];
+    }),
   );
 }
 
