@@ -1,5 +1,5 @@
 // What `mmo up` does around maintenance: once it has started (gateways closed every player, whose zones saved
-// them), it stops the zone workers and then the store, cleanly; when the maintenance is over (`mmo maintenance
+// them), it stops the zone workers and then the world's own store (a store that serves other worlds too stays up); when the maintenance is over (`mmo maintenance
 // end`) it starts them again, and the gateway's login queue takes in the players coming back. nats-server and the
 // gateway stay up all along, so that players hear when the world is back.
 import { Bus, MaintenanceBoard, type MaintenanceRecord, Subjects } from '@mmo/bus';
@@ -12,7 +12,9 @@ const CHECK_MS = 1_000;
 export interface MaintenanceStopsOptions {
   natsUrl: string;
   world: string;
-  /** Stops the world's processes (workers, then the store). */
+  /** What stop() stops, as told to the operator ("the zone workers and the store"). */
+  what: string;
+  /** Stops the world's processes (workers, then its store). */
   stop: () => Promise<void>;
   /** Starts them again (the store, then the workers). */
   start: () => Promise<void>;
@@ -34,7 +36,7 @@ export async function watchMaintenance(o: MaintenanceStopsOptions): Promise<() =
       stopped = true;
       const until = record.until ? ` until ${new Date(record.until).toISOString()}` : '';
       act(async () => {
-        o.say(`\nmmo up: maintenance${until}: stopping the zone workers and the store`);
+        o.say(`\nmmo up: maintenance${until}: stopping ${o.what}`);
         await o.stop();
         o.say('  the gateway stays up and tells players when the world is back; `mmo maintenance end` opens it');
       });
@@ -42,7 +44,7 @@ export async function watchMaintenance(o: MaintenanceStopsOptions): Promise<() =
     if (!record && stopped) {
       stopped = false;
       act(async () => {
-        o.say('\nmmo up: maintenance over: starting the store and the zone workers again');
+        o.say(`\nmmo up: maintenance over: starting ${o.what} again`);
         await o.start();
         o.say('  world open: logins come in through the queue');
       });

@@ -71,6 +71,7 @@ export class WorldStack {
     this.stopMaintenanceWatch = await watchMaintenance({
       natsUrl: this.o.config.natsUrl,
       world: this.o.config.world,
+      what: this.store ? 'the zone workers and the store' : `the zone workers of ${this.o.config.world}`,
       stop: () => this.stopRoles([this.workers, this.storeGroup()]),
       start: () => this.startRoles([this.storeGroup(), this.workers]),
       say,
