@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { closeOf, joinAs, startWorlds, TEST_PASSWORD, type TestCluster, type TestWorlds, waitFor } from '@mmo/testkit';
-import BetterSqlite3 from 'better-sqlite3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -45,14 +44,7 @@ afterAll(async () => {
   await handle?.stop();
 });
 
-function query<T>(sql: string, ...args: unknown[]): T[] {
-  const db = new BetterSqlite3(handle.databaseFile, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...args) as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = <T>(sql: string, ...args: unknown[]): T[] => handle.query<T>(sql, ...args);
 
 /** Runs in the page: the world the page plays in, once its player's entity is seen ('' before). */
 function playingIn(): string {

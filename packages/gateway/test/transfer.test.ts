@@ -26,14 +26,7 @@ afterAll(async () => {
 
 const world = (id: string) => handle.worlds.get(id) as NonNullable<ReturnType<TestWorlds['worlds']['get']>>;
 
-function query<T>(sql: string, ...args: unknown[]): T[] {
-  const db = new BetterSqlite3(handle.databaseFile, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...args) as T[];
-  } finally {
-    db.close();
-  }
-}
+const query = <T>(sql: string, ...args: unknown[]): T[] => handle.query<T>(sql, ...args);
 
 /** Gives the character items, as if it had picked them up (the store writes them; the zone hears at login). */
 function giveItems(character: number, n: number): void {

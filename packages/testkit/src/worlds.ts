@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, loadConfig, silentLogger } from '@mmo/core';
 import { type StoreNode, startStore } from '@mmo/store';
+import BetterSqlite3 from 'better-sqlite3';
 import { startCluster, type TestCluster } from './cluster.js';
 import { startTestNats, type TestNats } from './nats.js';
 import { type TempDir, tempDir } from './temp-dir.js';
@@ -28,6 +29,8 @@ export interface TestWorlds {
   worldsDir: string;
   /** The store's SQLite file. */
   databaseFile: string;
+  /** Reads the store's database (its own connection, read-only): rows of `sql` with `args`. */
+  query<T>(sql: string, ...args: unknown[]): T[];
   /** Starts the store again on its file (after it was stopped). */
   restartStore(): Promise<StoreNode>;
   stop(): Promise<void>;
@@ -57,6 +60,14 @@ export async function startWorlds(o: WorldsOptions): Promise<TestWorlds> {
     worlds: new Map(),
     worldsDir,
     databaseFile: '',
+    query: <T>(sql: string, ...args: unknown[]): T[] => {
+      const db = new BetterSqlite3(handle.databaseFile, { readonly: true, fileMustExist: true });
+      try {
+        return db.prepare(sql).all(...args) as T[];
+      } finally {
+        db.close();
+      }
+    },
     restartStore: async () => {
       handle.store = await startStore({ config: storeConfig, log });
       return handle.store;
