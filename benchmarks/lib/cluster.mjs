@@ -10,8 +10,8 @@ export const MMO = new URL('../../packages/cli/bin/mmo.js', import.meta.url).pat
 const DEFAULT_WORLD = new URL('../../worlds/default', import.meta.url).pathname;
 
 /**
- * `count` copies of the default world side by side (`mmo up --worlds w1,w2,...`), each with its own store, workers
- * and gateway. Resolves with each world's gateway URLs, and a stop for them all.
+ * `count` copies of the default world side by side (`mmo up --worlds w1,w2,...`), each with its own workers and
+ * gateway, one store for all of them. Resolves with each world's gateway URLs, and a stop for them all.
  */
 export async function startWorlds(count, extraArgs = []) {
   const dir = mkdtempSync(join(tmpdir(), 'mmo-bench-worlds-'));

@@ -10,7 +10,12 @@ export interface PasswordLoginsOptions {
   scryptCost: number;
   /** Hashes computed at once (more wait their turn). */
   slots: number;
+  /** How long a login whose character is being moved between worlds (Busy) asks again before giving up. */
+  busyWaitMs?: number;
 }
+
+/** How often a login asks again while its character is being moved. */
+const BUSY_RETRY_MS = 100;
 
 const WRONG = 'Wrong username or password.';
 
@@ -47,7 +52,17 @@ export class PasswordLogins {
     const hash = found.status === AuthStatus.Ok ? found.hash : await this.decoyHash();
     const ok = await this.slots.run(() => verifyPassword(password, hash));
     if (!ok || found.status !== AuthStatus.Ok) return refused(AuthStatus.WrongPassword, WRONG);
-    return this.store.grant({ account: found.account, address, ...entry });
+    return this.grantWhenFree({ account: found.account, address, ...entry });
+  }
+
+  /** Grants, asking again while the store answers Busy (a transfer takes a moment); the password is not checked again. */
+  private async grantWhenFree(g: Parameters<StoreClient['grant']>[0]): Promise<AuthReplyData> {
+    const deadline = Date.now() + (this.o.busyWaitMs ?? 0);
+    for (;;) {
+      const reply = await this.store.grant(g);
+      if (reply.status !== AuthStatus.Busy || Date.now() >= deadline) return reply;
+      await new Promise((r) => setTimeout(r, BUSY_RETRY_MS));
+    }
   }
 
   private decoyHash(): Promise<string> {

@@ -13,6 +13,8 @@ import {
   type QueueStatusData,
   ServerBody,
   type TransferResultData,
+  TransferStatus,
+  transferStatusName,
   type WelcomeData,
   type WorldEntryData,
   WorldState,
@@ -333,7 +335,7 @@ export class GameClient extends Emitter<ClientEvents> {
       case ServerBody.TransferResult: {
         const { body: _, ...result } = msg;
         this.transferWaiters.shift()?.resolve(result);
-        if (result.status === 'Done') this.emit('transferred', result);
+        if (result.status === transferStatusName(TransferStatus.Done)) this.emit('transferred', result);
         return;
       }
       case ServerBody.Maintenance: {

@@ -33,4 +33,4 @@ export { hashPassword, isPasswordHash, verifyPassword } from './passwords.js';
 export { RateLimiter } from './rate-limit.js';
 export { Rng, seedFrom } from './rng.js';
 export { Slots } from './slots.js';
-export { clusterWorlds, parseWorldList } from './worlds.js';
+export { clusterWorlds, defaultWorld, parseWorldList } from './worlds.js';

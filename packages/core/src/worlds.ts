@@ -19,3 +19,12 @@ export function parseWorldList(text: string, where: string): string[] {
 export function clusterWorlds(config: Pick<Config, 'world' | 'worlds'>): string[] {
   return config.worlds.trim() === '' ? [config.world] : parseWorldList(config.worlds, 'worlds');
 }
+
+/**
+ * The cluster's default world: the configured `world` when it is one of the cluster's, else the first of `worlds`.
+ * Rows of a database made before worlds were stored belong to it.
+ */
+export function defaultWorld(config: Pick<Config, 'world' | 'worlds'>): string {
+  const worlds = clusterWorlds(config);
+  return worlds.includes(config.world) ? config.world : (worlds[0] as string);
+}

@@ -19,8 +19,12 @@ export interface CharacterMovesOptions {
   worlds: () => WorldEntryData[];
   world: string;
   send: (s: Session, bytes: Uint8Array) => void;
+  /** Tells the player its character moved and ends its session here; false when it had ended already. */
+  moved: (k: { character: number; toWorld: string; name: string }) => boolean;
   log: Logger;
 }
+
+const DONE = transferStatusName(TransferStatus.Done);
 
 export class CharacterMoves {
   constructor(private readonly o: CharacterMovesOptions) {}
@@ -55,6 +59,8 @@ export class CharacterMoves {
       };
     }
     this.o.log.info({ player: s.player, toWorld, status: result.status }, 'transfer asked by the player');
+    // Moved: the session ends here, whether or not the store's word to the gateways came through first.
+    if (result.status === DONE && this.o.moved({ character: s.player, toWorld, name: result.name })) return;
     this.o.send(s, encodeTransferResult({ ...result, toWorld }));
   }
 

@@ -104,7 +104,10 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const stopWatch = await directory.watch((map) => registry.setPartition(map));
   const links = new ZoneLinks(bus, subjects, id, config.gateway.inputBatchMs);
   const store = new StoreClient(bus, subjects, config.store.requestTimeoutMs);
-  const logins = new PasswordLogins(store, { scryptCost: config.store.scryptCost, slots: config.gateway.hashSlots });
+  const logins = new PasswordLogins(store, {
+    ...{ scryptCost: config.store.scryptCost, slots: config.gateway.hashSlots },
+    busyWaitMs: config.gateway.enterWaitMs,
+  });
   const returningMs = config.queue.returningWithinMin * 60_000;
   const returning = await ReturningPlayers.open(bus, subjects, returningMs);
   const queueWait = createQueueWaitHistogram();
@@ -126,6 +129,7 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
       ...{ store, world: config.world, log },
       worlds: () => worlds.list(clock.now()),
       send: (s, bytes) => play.sendTo(s, bytes),
+      moved: (k) => play.kick(k),
     }),
   });
   const maintenance: MaintenanceWatch = new MaintenanceWatch(play, log);

@@ -21,6 +21,8 @@ import {
   POSITION_SCALE,
   type PresentPlayerData,
   type QueueStatusData,
+  TransferStatus,
+  transferStatusName,
   WorldState,
 } from '@mmo/protocol';
 import { nearestFreePoint, type WorldMap } from '@mmo/world';
@@ -293,14 +295,15 @@ export class PlayService {
   }
 
   /**
-   * Asks the store, again while it answers Busy (the character is being moved between worlds: that takes a moment)
-   * for up to gateway.enterWaitMs.
+   * Asks the store; a resume asks again while it answers Busy (the character is being moved between worlds: that
+   * takes a moment) for up to gateway.enterWaitMs. A login does the same without checking its password again.
    */
   private async askUntilFree(s: Session, msg: ClientMessageData): Promise<AuthReplyData> {
     const deadline = this.o.clock.now() + this.o.config.gateway.enterWaitMs;
     for (;;) {
       const reply = await this.askStore(s, msg);
-      if (reply.status !== AuthStatus.Busy || this.o.clock.now() >= deadline) return reply;
+      if (msg.body !== ClientBody.Resume || reply.status !== AuthStatus.Busy) return reply;
+      if (this.o.clock.now() >= deadline) return reply;
       if (s.state !== SessionState.Authenticating) return reply;
       await new Promise((r) => setTimeout(r, ENTER_POLL_MS));
     }
@@ -459,7 +462,8 @@ export class PlayService {
     const s = this.byPlayer.get(k.character);
     if (!s) return false;
     const message = `${k.name} moved to ${k.toWorld}.`;
-    this.send(s, encodeTransferResult({ status: 'Done', message, toWorld: k.toWorld, name: k.name, retryAfterMs: 0 }));
+    const status = transferStatusName(TransferStatus.Done);
+    this.send(s, encodeTransferResult({ status, message, toWorld: k.toWorld, name: k.name, retryAfterMs: 0 }));
     this.close(s, CloseCode.Transferred, `moved to ${k.toWorld}`.slice(0, 120));
     return true;
   }

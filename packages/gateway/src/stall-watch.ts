@@ -64,13 +64,12 @@ export class StallWatch {
     s.restoring = true;
     try {
       // The character has its place in this world (spawn is only for one that just arrived by a transfer).
-      const reply = await this.o.store.resume({ token: s.token, world: this.o.world, spawnX: 0, spawnY: 0 });
+      const reply = await this.o.store.resume({
+        ...{ token: s.token, world: this.o.world, spawnX: 0, spawnY: 0 },
+        character: s.player,
+      });
       if (reply.status === AuthStatus.SessionExpired || reply.status === AuthStatus.NoCharacter) {
         this.o.play.close(s, CloseCode.SessionExpired, 'session expired while restoring: log in again');
-        return;
-      }
-      if (reply.character && reply.character.id !== s.player) {
-        this.o.play.close(s, CloseCode.SessionExpired, 'the character is no longer in this world: log in again');
         return;
       }
       if (reply.status !== AuthStatus.Ok || !reply.character || !this.o.play.restore(s, reply.character)) {

@@ -53,6 +53,8 @@ export interface GrantRequestData extends EntryData {
 
 export interface ResumeRequestData extends EntryData {
   token: string;
+  /** The character expected (a restore), or 0 / absent for the account's character in the world. */
+  character?: number;
 }
 
 function query(b: Builder, q: AccountQueryData): [number, number] {
@@ -145,11 +147,14 @@ export function encodeResumeRequest(q: ResumeRequestData): Uint8Array {
   const b = new Builder(128);
   const token = b.createString(q.token);
   const world = b.createString(q.world);
-  b.finish(ResumeRequest.createResumeRequest(b, token, world, q.spawnX, q.spawnY));
+  b.finish(ResumeRequest.createResumeRequest(b, token, world, q.spawnX, q.spawnY, q.character ?? 0));
   return b.asUint8Array();
 }
 
 export function decodeResumeRequest(bytes: Uint8Array): ResumeRequestData {
   const r = ResumeRequest.getRootAsResumeRequest(new ByteBuffer(bytes));
-  return { token: r.token() ?? '', world: r.world() ?? '', spawnX: r.spawnX(), spawnY: r.spawnY() };
+  return {
+    ...{ token: r.token() ?? '', world: r.world() ?? '' },
+    ...{ spawnX: r.spawnX(), spawnY: r.spawnY(), character: r.character() },
+  };
 }

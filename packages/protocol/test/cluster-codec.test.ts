@@ -207,7 +207,7 @@ describe('store messages', () => {
     expect(decodeCredentialsReply(encodeCredentialsReply(credentials))).toEqual(credentials);
     const grant = { account: 7, address: '::1', world: 'beta', spawnX: 5.5, spawnY: 6 };
     expect(decodeGrantRequest(encodeGrantRequest(grant))).toEqual(grant);
-    const resume = { token: 'tok', world: 'gamma', spawnX: 8, spawnY: 9.25 };
+    const resume = { token: 'tok', world: 'gamma', spawnX: 8, spawnY: 9.25, character: 41 };
     expect(decodeResumeRequest(encodeResumeRequest(resume))).toEqual(resume);
     const ok = {
       status: AuthStatus.Ok,

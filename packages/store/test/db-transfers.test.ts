@@ -162,4 +162,46 @@ describe('transfers', () => {
     expect(move(id, 'nowhere').status).toBe('NoSuchWorld');
     expect(move(id, 'alpha').status).toBe('AlreadyThere');
   });
+
+  test('two moves into one world at once cannot both take its last place; gifts wait for the move', () => {
+    const first = character('jon');
+    const account = accounts.credentials('jon')?.account as number;
+    const second = accounts.grant(account, { world: 'gamma', spawn }).character?.id as number;
+    const a = transfers.begin({ character: first, account: 0, toWorld: 'beta', newName: '', by: 'test' });
+    expect(a.status).toBe('Done');
+    const b = transfers.begin({ character: second, account: 0, toWorld: 'beta', newName: 'jon2', by: 'test' });
+    expect(b.status).toBe('NoRoom');
+    // Another player of alpha cannot hand an item to it while it is on its way; what it holds moves, counted.
+    const giver = character('kit');
+    const gem = giveItem(giver);
+    giveItem(first);
+    const epoch = rowOf(giver).epoch;
+    const gift = new Items(db, 'alpha', () => 0).change({
+      ...{ action: 2, item: gem, actor: giver, actorEpoch: epoch, target: first, x: 0, y: 0 },
+    } as never);
+    expect(gift).toMatchObject({ ok: false, reason: 'that player is moving to another world' });
+    const done = transfers.complete(a.transfer?.id as number);
+    expect(done.items).toBe(1);
+  });
+
+  test('a session of the world it left cannot move it, nor claim another character in its place', () => {
+    const id = character('lou');
+    const token = accounts.grant(accounts.credentials('lou')?.account as number, { world: 'alpha', spawn })
+      .token as string;
+    expect(move(id, 'beta').status).toBe('Done');
+    const stale = transfers.begin({
+      character: id,
+      account: 0,
+      toWorld: 'gamma',
+      newName: '',
+      by: 'player',
+      fromWorld: 'alpha',
+    });
+    expect(stale).toMatchObject({ status: 'NoSuchCharacter', message: 'lou no longer lives in alpha.' });
+    const account = accounts.credentials('lou')?.account as number;
+    const other = accounts.grant(account, { world: 'alpha', spawn }).character?.id as number;
+    const before = rowOf(other).epoch;
+    expect(accounts.resume(token, { world: 'alpha', spawn }, id).status).toBe('NoCharacter');
+    expect(rowOf(other).epoch).toBe(before);
+  });
 });

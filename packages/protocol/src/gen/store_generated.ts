@@ -582,7 +582,8 @@ static createGrantRequest(builder:flatbuffers.Builder, account:number, addressOf
 
 /**
  * Enter `world` with a session token: the account's character there. spawn_x/spawn_y place a character that
- * arrived by a transfer and has no position in this world yet.
+ * arrived by a transfer and has no position in this world yet. character: the one expected (a gateway restoring
+ * its player), 0 for any; another one there is not claimed (NoCharacter).
  */
 export class ResumeRequest {
   bb: flatbuffers.ByteBuffer|null = null;
@@ -626,8 +627,13 @@ spawnY():number {
   return offset ? this.bb!.readFloat32(this.bb_pos + offset) : 0.0;
 }
 
+character():number {
+  const offset = this.bb!.__offset(this.bb_pos, 12);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
 static startResumeRequest(builder:flatbuffers.Builder) {
-  builder.startObject(4);
+  builder.startObject(5);
 }
 
 static addToken(builder:flatbuffers.Builder, tokenOffset:flatbuffers.Offset) {
@@ -646,17 +652,22 @@ static addSpawnY(builder:flatbuffers.Builder, spawnY:number) {
   builder.addFieldFloat32(3, spawnY, 0.0);
 }
 
+static addCharacter(builder:flatbuffers.Builder, character:number) {
+  builder.addFieldInt32(4, character, 0);
+}
+
 static endResumeRequest(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createResumeRequest(builder:flatbuffers.Builder, tokenOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset, spawnX:number, spawnY:number):flatbuffers.Offset {
+static createResumeRequest(builder:flatbuffers.Builder, tokenOffset:flatbuffers.Offset, worldOffset:flatbuffers.Offset, spawnX:number, spawnY:number, character:number):flatbuffers.Offset {
   ResumeRequest.startResumeRequest(builder);
   ResumeRequest.addToken(builder, tokenOffset);
   ResumeRequest.addWorld(builder, worldOffset);
   ResumeRequest.addSpawnX(builder, spawnX);
   ResumeRequest.addSpawnY(builder, spawnY);
+  ResumeRequest.addCharacter(builder, character);
   return ResumeRequest.endResumeRequest(builder);
 }
 }

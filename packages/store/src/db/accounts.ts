@@ -35,6 +35,13 @@ function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** Undoes a registration whose character could not enter (thrown out of its transaction). */
+class Refused extends Error {
+  constructor(readonly outcome: AuthOutcome) {
+    super(outcome.message);
+  }
+}
+
 const BUSY: AuthOutcome = {
   status: 'Busy',
   message: 'Your character is being moved to another world. Try again in a moment.',
@@ -82,16 +89,21 @@ export class Accounts {
     if (!isPasswordHash(passwordHash)) {
       return { status: 'WeakPassword', message: 'The password did not arrive hashed; the account was not created.' };
     }
-    let account: number;
     try {
-      account = Number(this.s.insertAccount.run(username, passwordHash, this.now()).lastInsertRowid);
+      // The account and its first character together, or neither.
+      return this.db.transaction(() => {
+        const account = Number(this.s.insertAccount.run(username, passwordHash, this.now()).lastInsertRowid);
+        const entered = this.grant(account, entry, 'Welcome to the world.');
+        if (entered.status !== 'Ok') throw new Refused(entered);
+        return entered;
+      })();
     } catch (error) {
+      if (error instanceof Refused) return error.outcome;
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
         return { status: 'NameTaken', message: 'That name is taken.' };
       }
       throw error;
     }
-    return this.grant(account, entry, 'Welcome to the world.');
   }
 
   /** The hash a login's password is checked against, and its account; null for no such account. */
@@ -126,14 +138,17 @@ export class Accounts {
     })();
   }
 
-  /** Enters a world with a session token: the account's character there (never a new one). */
-  resume(token: string, entry: Entry): AuthOutcome {
+  /**
+   * Enters a world with a session token: the account's character there (never a new one). `expected`: the
+   * character the caller had (a restore); another one is not claimed.
+   */
+  resume(token: string, entry: Entry, expected = 0): AuthOutcome {
     const account = this.accountOf(token);
     if (account === null)
       return { status: 'SessionExpired', message: 'Your session has expired. Please log in again.' };
     if (this.characters.arriving(account, entry.world)) return BUSY;
     const character = this.characters.find(account, entry.world);
-    if (!character) {
+    if (!character || (expected !== 0 && character.id !== expected)) {
       return { status: 'NoCharacter', message: 'You have no character in this world. Log in to create one.' };
     }
     if (this.characters.inTransfer(character.id)) return BUSY;

@@ -50,7 +50,12 @@ export class CharacterRows {
       inWorld: db.prepare(
         `SELECT ${COLUMNS} FROM characters WHERE account_id = ? AND world = ? ORDER BY updated_at DESC, id DESC LIMIT 1`,
       ),
-      count: db.prepare('SELECT count(*) AS n FROM characters WHERE account_id = ? AND world = ?'),
+      // Those on their way in (a pending transfer) count: two moves at once cannot both take the last place.
+      count: db.prepare(
+        `SELECT (SELECT count(*) FROM characters WHERE account_id = @account AND world = @world)
+              + (SELECT count(*) FROM transfers WHERE account_id = @account AND to_world = @world AND state = 'pending')
+           AS n`,
+      ),
       insert: db.prepare(
         'INSERT INTO characters (account_id, world, name, x, y, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -86,7 +91,7 @@ export class CharacterRows {
   }
 
   count(account: number, world: string): number {
-    return (this.s.count.get(account, world) as { n: number }).n;
+    return (this.s.count.get({ account, world }) as { n: number }).n;
   }
 
   /** A new character of the account in `world`, standing at `spawn`. */

@@ -32,6 +32,7 @@ type Statements =
   | 'place'
   | 'hand'
   | 'epoch'
+  | 'moving'
   | 'seq'
   | 'setSeq';
 
@@ -68,6 +69,7 @@ export class Items {
       ),
       hand: db.prepare('UPDATE items SET holder = ?, updated_at = ? WHERE id = ? AND holder = ?'),
       epoch: db.prepare('SELECT epoch FROM characters WHERE id = ? AND world = ?'),
+      moving: db.prepare("SELECT 1 FROM transfers WHERE character = ? AND state = 'pending'"),
       seq: db.prepare("SELECT value FROM world_state WHERE world = ? AND key = 'items_seq'"),
       setSeq: db.prepare(
         "INSERT INTO world_state (world, key, value) VALUES (?, 'items_seq', ?) ON CONFLICT(world, key) DO UPDATE SET value = excluded.value",
@@ -120,6 +122,7 @@ export class Items {
       } else if (c.action === GIVE) {
         if (c.target === c.actor) return refused('you cannot give to yourself');
         if (!this.s.epoch.get(c.target, this.world)) return refused('there is no such player');
+        if (this.s.moving.get(c.target)) return refused('that player is moving to another world');
         if (this.s.hand.run(c.target, now, c.item, c.actor).changes !== 1) return refused('you do not have it');
       } else {
         return refused(`unknown action ${c.action}`);

@@ -32,6 +32,8 @@ export interface TransferAsk {
   newName: string;
   /** Who asked, for the audit log: "player" or "ops:<user>". */
   by: string;
+  /** The world the asker believes it lives in (a player's gateway); empty: wherever it is. */
+  fromWorld?: string;
 }
 
 /** What the rules need to know of each world. */
@@ -49,6 +51,7 @@ export interface TransferRecord {
   toWorld: string;
   oldName: string;
   newName: string;
+  /** Items it took along (0 while pending). */
   items: number;
   by: string;
   state: 'pending' | 'done';
@@ -72,6 +75,8 @@ interface CharacterRow {
   movedAt: number;
 }
 
+const HOUR_MS = 3_600_000;
+
 const RECORD = `id, character, account_id AS account, from_world AS fromWorld, to_world AS toWorld, old_name AS oldName,
   new_name AS newName, items, by, state, started_at AS startedAt, done_at AS doneAt`;
 
@@ -79,7 +84,6 @@ type Statements =
   | 'character'
   | 'pendingOf'
   | 'online'
-  | 'held'
   | 'insert'
   | 'fence'
   | 'get'
@@ -105,10 +109,9 @@ export class Transfers {
       ),
       pendingOf: db.prepare(`SELECT ${RECORD} FROM transfers WHERE character = ? AND state = 'pending'`),
       online: db.prepare('SELECT count(*) AS n FROM characters WHERE world = ? AND online = 1'),
-      held: db.prepare('SELECT count(*) AS n FROM items WHERE holder = ?'),
       insert: db.prepare(
         `INSERT INTO transfers (character, account_id, from_world, to_world, old_name, new_name, items, by, state, started_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) RETURNING ${RECORD}`,
+         VALUES (?, ?, ?, ?, ?, ?, 0, ?, 'pending', ?) RETURNING ${RECORD}`,
       ),
       fence: db.prepare(
         `UPDATE characters SET epoch = (epoch / ${EPOCHS_PER_CLAIM} + 1) * ${EPOCHS_PER_CLAIM}, online = 0 WHERE id = ?`,
@@ -118,7 +121,7 @@ export class Transfers {
         'UPDATE characters SET world = ?, name = ?, placed = 0, online = 0, moved_at = ?, updated_at = ? WHERE id = ?',
       ),
       moveItems: db.prepare('UPDATE items SET world = ? WHERE holder = ?'),
-      finish: db.prepare("UPDATE transfers SET state = 'done', done_at = ? WHERE id = ?"),
+      finish: db.prepare("UPDATE transfers SET state = 'done', done_at = ?, items = ? WHERE id = ?"),
       pending: db.prepare(`SELECT ${RECORD} FROM transfers WHERE state = 'pending' ORDER BY id`),
       history: db.prepare(
         `SELECT * FROM (SELECT ${RECORD} FROM transfers WHERE character = ? ORDER BY id DESC LIMIT ?) ORDER BY id`,
@@ -134,6 +137,10 @@ export class Transfers {
       if (!c || (ask.account !== 0 && c.account !== ask.account)) {
         return { status: 'NoSuchCharacter', message: `There is no character ${ask.character} of yours.` };
       }
+      if (ask.fromWorld && c.world !== ask.fromWorld) {
+        // A session of the world it left (one that missed its end) cannot move it from where it lives now.
+        return { status: 'NoSuchCharacter', message: `${c.name} no longer lives in ${ask.fromWorld}.` };
+      }
       const pending = this.s.pendingOf.get(c.id) as TransferRecord | undefined;
       if (pending) {
         return {
@@ -145,15 +152,17 @@ export class Transfers {
       const refusal = this.refusal(c, ask);
       if (refusal) return refusal;
       const name = ask.newName.trim() || c.name;
-      const items = (this.s.held.get(c.id) as { n: number }).n;
       const at = this.now();
-      const record = this.s.insert.get(c.id, c.account, c.world, ask.toWorld, c.name, name, items, ask.by, at);
+      const record = this.s.insert.get(c.id, c.account, c.world, ask.toWorld, c.name, name, ask.by, at);
       this.s.fence.run(c.id);
       return { status: 'Done', message: 'pending', transfer: record as TransferRecord };
     })();
   }
 
-  /** Moves the character of a pending transfer to its new world, with its items. Done already: unchanged. */
+  /**
+   * Moves the character of a pending transfer to its new world, with what it holds then (counted in the record).
+   * Done already: unchanged.
+   */
   complete(id: number): TransferRecord {
     return this.db.transaction((): TransferRecord => {
       const t = this.s.get.get(id) as TransferRecord | undefined;
@@ -161,8 +170,8 @@ export class Transfers {
       if (t.state === 'done') return t;
       const at = this.now();
       this.s.move.run(t.toWorld, t.newName, at, at, t.character);
-      this.s.moveItems.run(t.toWorld, t.character);
-      this.s.finish.run(at, id);
+      const items = this.s.moveItems.run(t.toWorld, t.character).changes;
+      this.s.finish.run(at, items, id);
       return this.s.get.get(id) as TransferRecord;
     })();
   }
@@ -188,7 +197,7 @@ export class Transfers {
     if (to.transfer.kind === 'closed') return { status: 'Closed', message: `${ask.toWorld} takes no transfers.` };
     const wait = this.cooldownLeft(c, [from?.transfer, to.transfer]);
     if (wait > 0) {
-      const hours = (wait / 3_600_000).toFixed(1);
+      const hours = (wait / HOUR_MS).toFixed(1);
       return {
         status: 'Cooldown',
         message: `${c.name} moved lately: it may move again in ${hours} h.`,
@@ -208,7 +217,7 @@ export class Transfers {
     if (c.movedAt === 0) return 0;
     let left = 0;
     for (const p of policies) {
-      if (p?.kind === 'cooldown') left = Math.max(left, c.movedAt + p.hours * 3_600_000 - this.now());
+      if (p?.kind === 'cooldown') left = Math.max(left, c.movedAt + p.hours * HOUR_MS - this.now());
     }
     return left;
   }

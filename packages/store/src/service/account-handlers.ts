@@ -106,7 +106,7 @@ export function serveAccounts(d: AccountHandlerDeps): Subscription[] {
     }),
     serve(StoreOps.resume, (data) => {
       const r = decodeResumeRequest(data);
-      return authReply(d.accounts.resume(r.token, entry(r)));
+      return authReply(d.accounts.resume(r.token, entry(r), r.character ?? 0));
     }),
   ];
 }

@@ -1,8 +1,9 @@
 // Composition root of the store process: owns the SQLite file of the cluster and answers, over NATS, every world's
 // account and save requests and the cluster's transfers of characters between worlds.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Bus, Subjects } from '@mmo/bus';
-import { type Config, ConfigError, clusterWorlds, type Logger, serveMetrics } from '@mmo/core';
+import { type Config, ConfigError, clusterWorlds, defaultWorld, type Logger, serveMetrics } from '@mmo/core';
 import { loadWorldInfo, worldCapacity } from '@mmo/world';
 import type { Subscription } from 'nats';
 import { Accounts } from '../db/accounts.js';
@@ -44,11 +45,20 @@ function newCounters(): StoreCounters {
   };
 }
 
-/** Each world's transfer policy and capacity (worlds/<world>/world.json, or queue.maxPlayers). */
-function worldRules(config: Config, worlds: string[]): Map<string, WorldRules> {
+/**
+ * Each world's transfer policy and capacity (worlds/<world>/world.json, or queue.maxPlayers). The store reads them
+ * from its own copy of the worlds folder: one missing there is open, which the log says.
+ */
+function worldRules(config: Config, worlds: string[], log: Logger): Map<string, WorldRules> {
   const dir = resolve(config.worldsDir);
   return new Map(
     worlds.map((w) => {
+      if (!existsSync(join(dir, w))) {
+        log.warn(
+          { world: w, worldsDir: dir },
+          'no folder for this world here: its transfers are open, its capacity queue.maxPlayers; copy worlds/ to the store host',
+        );
+      }
       const info = loadWorldInfo(dir, w);
       return [w, { transfer: info.transfer, capacity: worldCapacity(info, config.queue.maxPlayers) }];
     }),
@@ -59,9 +69,9 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
   const { config, log } = o;
   if (!config.natsUrl) throw new ConfigError('the store needs NATS: set NATS_URL (or natsUrl in the config file).');
   const worlds = clusterWorlds(config);
-  const rules = worldRules(config, worlds);
+  const rules = worldRules(config, worlds, log);
   const file = databaseFile(config);
-  const db = openDatabase(file, { defaultWorld: worlds[0] ?? config.world });
+  const db = openDatabase(file, { defaultWorld: defaultWorld(config) });
   const accounts = new Accounts(db, {
     sessionTtlHours: config.store.sessionTtlHours,
     charactersPerWorld: config.store.charactersPerWorld,
@@ -86,7 +96,7 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
     );
   }
   const transfers = serveTransfers({
-    ...{ bus, subjectsOf, defaultWorld: worlds[0] ?? config.world, accounts, counters, log },
+    ...{ bus, subjectsOf, defaultWorld: defaultWorld(config), accounts, counters, log },
     transfers: new Transfers(db, accounts, rules),
   });
   subscriptions.push(...transfers.subscriptions);
@@ -103,6 +113,7 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      transfers.stop();
       for (const s of subscriptions) s.unsubscribe();
       await bus.close();
       await metrics.close();

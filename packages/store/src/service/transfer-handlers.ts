@@ -1,7 +1,7 @@
 // The store's cluster-wide answers about characters: transfers between worlds, an account's characters, and the
 // transfers' audit log. A transfer is begun (fenced, pending), the old world's gateways are told to let the
 // character go, then it is completed; one left pending by a crash is completed when the store starts again.
-import type { Bus, Subjects } from '@mmo/bus';
+import { type Bus, STORE_QUEUE, type Subjects } from '@mmo/bus';
 import { type Logger, RequestError } from '@mmo/core';
 import {
   decodeCharactersQuery,
@@ -21,6 +21,8 @@ import type { StoreCounters } from './metrics.js';
 
 /** How long a transfer waits for the old world's gateway to close the character's session. */
 export const TRANSFER_KICK_WAIT_MS = 1_000;
+/** How often transfers left pending (a step that failed) are looked for and completed. */
+const PENDING_SWEEP_MS = 5_000;
 
 export interface TransferHandlerDeps {
   bus: Bus;
@@ -35,34 +37,47 @@ export interface TransferHandlerDeps {
 
 export interface TransferService {
   subscriptions: Subscription[];
-  /** Completes the transfers a crash left pending. */
+  /** Completes the transfers left pending (by a crash, or a step that failed), now and then every few seconds. */
   completePending(): Promise<number>;
+  stop(): void;
 }
 
 export function serveTransfers(d: TransferHandlerDeps): TransferService {
   const { bus, counters, log } = d;
   const cluster = d.subjectsOf(d.defaultWorld);
 
-  /** Tells the old world's gateways that the character left; the one that had its session closes it. */
+  /** Transfers a handler is carrying out now (the sweep leaves them alone). */
+  const underway = new Set<number>();
+
+  /**
+   * Tells the old world's gateways that the character left; the one that had its session closes it. No answer
+   * within the wait: nobody plays it there, or its gateway is slow (the fence keeps such a copy from saving
+   * anything, and the word is sent again once the move is done).
+   */
   const letGo = async (t: TransferRecord): Promise<void> => {
-    const subject = d.subjectsOf(t.fromWorld).gatewayKick();
+    const kick = encodeKickRequest({ character: t.character, toWorld: t.toWorld, name: t.newName });
     try {
-      await bus.request(
-        subject,
-        encodeKickRequest({ character: t.character, toWorld: t.toWorld, name: t.newName }),
-        TRANSFER_KICK_WAIT_MS,
-      );
+      await bus.request(d.subjectsOf(t.fromWorld).gatewayKick(), kick, TRANSFER_KICK_WAIT_MS);
     } catch (error) {
-      if (!(error instanceof RequestError)) throw error; // no gateway had it: nobody plays it there
+      if (!(error instanceof RequestError)) log.warn({ err: error, transfer: t.id }, 'could not ask the gateways');
     }
   };
 
   const finish = async (t: TransferRecord): Promise<TransferRecord> => {
-    await letGo(t);
-    const done = d.transfers.complete(t.id);
-    counters.transfers++;
-    log.info({ transfer: done }, 'transfer done');
-    return done;
+    underway.add(t.id);
+    try {
+      await letGo(t);
+      const done = d.transfers.complete(t.id);
+      counters.transfers++;
+      log.info({ transfer: done }, 'transfer done');
+      bus.publish(
+        d.subjectsOf(t.fromWorld).gatewayKick(),
+        encodeKickRequest({ character: t.character, toWorld: t.toWorld, name: t.newName }),
+      );
+      return done;
+    } finally {
+      underway.delete(t.id);
+    }
   };
 
   const transfer = async (data: Uint8Array): Promise<Uint8Array> => {
@@ -75,43 +90,64 @@ export function serveTransfers(d: TransferHandlerDeps): TransferService {
       return reply(outcome, request);
     }
     log.info({ transfer: outcome.transfer }, 'transfer begun');
-    const done = await finish(outcome.transfer);
-    return reply({ status: 'Done', message: `${done.newName} moved to ${done.toWorld}.`, transfer: done }, request);
+    try {
+      const done = await finish(outcome.transfer);
+      return reply({ status: 'Done', message: `${done.newName} moved to ${done.toWorld}.`, transfer: done }, request);
+    } catch (error) {
+      log.error({ err: error, transfer: outcome.transfer }, 'transfer begun but not completed yet; it will be');
+      const message = `${outcome.transfer.newName} is being moved to ${outcome.transfer.toWorld}; it completes shortly.`;
+      return reply({ status: 'Busy', message, transfer: outcome.transfer }, request);
+    }
   };
 
   const subscriptions = [
-    bus.serve(cluster.transfers(), transfer),
-    bus.serve(cluster.characters(), (data) => {
-      counters.requests++;
-      const q = decodeCharactersQuery(data);
-      const account = q.token
-        ? d.accounts.accountOf(q.token)
-        : (d.accounts.credentials(q.accountName)?.account ?? null);
-      return encodeCharactersReply(account !== null, account === null ? [] : d.accounts.charactersOf(account));
-    }),
-    bus.serve(cluster.transferLog(), (data) => {
-      counters.requests++;
-      const q = decodeTransferQuery(data);
-      const entries = d.transfers.history(q.character, Math.min(q.limit || 100, 10_000));
-      return encodeTransferLog(entries.map((t) => ({ ...t, done: t.state === 'done', doneAt: t.doneAt ?? 0 })));
-    }),
+    bus.serve(cluster.transfers(), transfer, STORE_QUEUE),
+    bus.serve(
+      cluster.characters(),
+      (data) => {
+        counters.requests++;
+        const q = decodeCharactersQuery(data);
+        const account = q.token
+          ? d.accounts.accountOf(q.token)
+          : (d.accounts.credentials(q.accountName)?.account ?? null);
+        return encodeCharactersReply(account !== null, account === null ? [] : d.accounts.charactersOf(account));
+      },
+      STORE_QUEUE,
+    ),
+    bus.serve(
+      cluster.transferLog(),
+      (data) => {
+        counters.requests++;
+        const q = decodeTransferQuery(data);
+        const entries = d.transfers.history(q.character, Math.min(q.limit || 100, 10_000));
+        return encodeTransferLog(entries.map((t) => ({ ...t, done: t.state === 'done', doneAt: t.doneAt ?? 0 })));
+      },
+      STORE_QUEUE,
+    ),
   ];
 
   const completePending = async (): Promise<number> => {
-    const pending = d.transfers.pending();
-    for (const t of pending) {
-      log.warn({ transfer: t }, 'completing a transfer left pending when the store stopped');
-      await finish(t);
+    let completed = 0;
+    for (const t of d.transfers.pending()) {
+      if (underway.has(t.id)) continue;
+      log.warn({ transfer: t }, 'completing a transfer left pending');
+      try {
+        await finish(t);
+        completed++;
+      } catch (error) {
+        log.error({ err: error, transfer: t.id }, 'could not complete a pending transfer; will try again');
+      }
     }
-    return pending.length;
+    return completed;
   };
-  return { subscriptions, completePending };
+  const sweep = setInterval(() => void completePending(), PENDING_SWEEP_MS);
+  return { subscriptions, completePending, stop: () => clearInterval(sweep) };
 }
 
 /** The character a request names: by id for a player, by account and character name for an operator. */
 function resolve(accounts: Accounts, r: TransferRequestData): TransferAsk | TransferOutcome {
   const ask = { account: r.account, toWorld: r.toWorld, newName: r.newName, by: r.by || 'player' };
-  if (r.character !== 0) return { ...ask, character: r.character };
+  if (r.character !== 0) return { ...ask, character: r.character, fromWorld: r.fromWorld };
   const account = accounts.credentials(r.accountName)?.account;
   const none: TransferOutcome = {
     status: 'NoSuchCharacter',
