@@ -55,7 +55,7 @@ export class PasswordLogins {
     return this.grantWhenFree({ account: found.account, address, ...entry });
   }
 
-  /** Grants, asking again while the store answers Busy (a transfer takes a moment); the password is not checked again. */
+  /** Grants, asking again while the store answers Busy (a transfer takes a moment); no second password check. */
   private async grantWhenFree(g: Parameters<StoreClient['grant']>[0]): Promise<AuthReplyData> {
     const deadline = Date.now() + (this.o.busyWaitMs ?? 0);
     for (;;) {

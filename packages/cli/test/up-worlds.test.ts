@@ -1,5 +1,6 @@
 // `mmo up --worlds alpha,beta`: two worlds in one launcher, on one nats-server and one store, each with its own
-// workers and gateway. Both are listed with live populations on either gateway; their players never meet; all stop cleanly.
+// workers and gateway. Both are listed with live populations on either gateway; their players never meet; all
+// stop cleanly.
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';

@@ -1,7 +1,7 @@
 // What `mmo up` does around maintenance: once it has started (gateways closed every player, whose zones saved
-// them), it stops the zone workers and then the world's own store (a store that serves other worlds too stays up); when the maintenance is over (`mmo maintenance
-// end`) it starts them again, and the gateway's login queue takes in the players coming back. nats-server and the
-// gateway stay up all along, so that players hear when the world is back.
+// them), it stops the zone workers and then the world's own store (a store that serves other worlds too stays up);
+// when the maintenance is over (`mmo maintenance end`) it starts them again, and the gateway's login queue takes in
+// the players coming back. nats-server and the gateway stay up all along, so that players hear when it is back.
 import { Bus, MaintenanceBoard, type MaintenanceRecord, Subjects } from '@mmo/bus';
 import { silentLogger } from '@mmo/core';
 

@@ -1,9 +1,9 @@
 // `mmo up`: the whole world on one machine: nats-server (unless NATS_URL is given), the store, a pool of zone
 // workers (one of them is the director, which gives them the regions of the map) and a gateway, each its own
 // process. With several worlds, each has its workers and gateway, and one store serves them all (accounts are the
-// cluster's). Ctrl-C or SIGTERM stops them in order: the gateway first (players leave and are saved), then the workers
-// (they save everyone left), then the store, then nats-server. Maintenance (`mmo maintenance`) stops the workers
-// and the store while it lasts and starts them again after.
+// cluster's). Ctrl-C or SIGTERM stops them in order: the gateway first (players leave and are saved), then the
+// workers (they save everyone left), then the store, then nats-server. Maintenance (`mmo maintenance`) stops a
+// world's workers (and its store, when it has one of its own) while it lasts and starts them again after.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Config, clusterWorlds, UsageError } from '@mmo/core';

@@ -1,6 +1,6 @@
-// Items of one world: every item is one row, either lying in the world (a position, no holder) or held by one character, so no
-// item can be in two places. Every change of hands is one transaction. Map spots make items appear, and appear
-// again some world-clock seconds after they were taken.
+// Items of one world: every item is one row, either lying in the world (a position, no holder) or held by one
+// character, so no item can be in two places. Every change of hands is one transaction. Map spots make items
+// appear, and appear again some world-clock seconds after they were taken.
 import type { ItemAction, ItemChangeData, ItemOutcomeData, ItemRecordData, ItemSyncData } from '@mmo/protocol';
 import type { Database, Statement } from 'better-sqlite3';
 
