@@ -1,5 +1,7 @@
 // Runs the built `mmo` command as a real process, the way a user would.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const MMO = new URL('../bin/mmo.js', import.meta.url).pathname;
 
@@ -66,4 +68,41 @@ export async function stopIfRunning(run: Running | null): Promise<void> {
   if (!run || run.child.exitCode !== null) return;
   run.child.kill('SIGTERM');
   await run.exited;
+}
+
+const REPO_WORLD = new URL('../../../worlds/default', import.meta.url).pathname;
+
+export interface UpWorlds {
+  up: Running;
+  /** Each world's gateway, http://... */
+  urls: Record<string, string>;
+  natsUrl: string;
+}
+
+/**
+ * `mmo up --worlds` on copies of the repository's world, one worker each: `infos` gives each world's id and its
+ * world.json (null: none). Data in `<dir>/data`, worlds in `<dir>/worlds`. Resolves once the worlds are ready.
+ */
+export async function upWorlds(dir: string, infos: Record<string, object | null>): Promise<UpWorlds> {
+  const worldsDir = join(dir, 'worlds');
+  for (const [id, info] of Object.entries(infos)) {
+    cpSync(REPO_WORLD, join(worldsDir, id), { recursive: true });
+    if (info) writeFileSync(join(worldsDir, id, 'world.json'), JSON.stringify(info));
+  }
+  const ids = Object.keys(infos).join(',');
+  const up = runMmo(
+    ['up', '--worlds', ids, '--port', '0', '--data', join(dir, 'data'), '--worlds-dir', worldsDir].concat([
+      '--workers',
+      '1',
+      '--set',
+      'store.scryptCost=1024',
+    ]),
+  );
+  await up.waitFor(/World ready/, 120_000);
+  const out = up.output();
+  const urls: Record<string, string> = {};
+  for (const id of Object.keys(infos)) {
+    urls[id] = out.match(new RegExp(`✓ gateway ${id}\\s+(http://\\S+)`))?.[1] ?? 'http://missing';
+  }
+  return { up, urls, natsUrl: out.match(/✓ nats-server\s+(nats:\/\/\S+)/)?.[1] ?? '' };
 }

@@ -3,16 +3,15 @@
 // to move, the new world's worker killed before the player enters it. Each ends with the character and every one
 // of its items in exactly one world: the database says so, and so does a login to each world.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { GameClient } from '@mmo/client';
 import { ErrorCode } from '@mmo/protocol';
 import { closeOf, connect, joinAs, TEST_PASSWORD, tempDir, waitFor } from '@mmo/testkit';
 import BetterSqlite3 from 'better-sqlite3';
-import { type Running, runMmo, stopIfRunning } from './run-mmo.js';
+import { type Running, runMmo, stopIfRunning, upWorlds } from './run-mmo.js';
 
-const REPO_WORLD = new URL('../../../worlds/default', import.meta.url).pathname;
 const dir = tempDir('mmo-transfer-faults-');
 const dataDir = join(dir.path, 'data');
 let up: Running | null = null;
@@ -21,23 +20,10 @@ const ws: Record<string, string> = {};
 const clients: GameClient[] = [];
 
 beforeAll(async () => {
-  const worldsDir = join(dir.path, 'worlds');
-  for (const id of ['alpha', 'beta']) cpSync(REPO_WORLD, join(worldsDir, id), { recursive: true });
-  up = runMmo(
-    ['up', '--worlds', 'alpha,beta', '--port', '0', '--data', dataDir, '--worlds-dir', worldsDir].concat([
-      '--workers',
-      '1',
-      '--set',
-      'store.scryptCost=1024',
-    ]),
-  );
-  await up.waitFor(/World ready/, 120_000);
-  const out = up.output();
-  natsUrl = out.match(/✓ nats-server\s+(nats:\/\/\S+)/)?.[1] as string;
-  for (const id of ['alpha', 'beta']) {
-    const url = out.match(new RegExp(`✓ gateway ${id}\\s+(http://\\S+)`))?.[1] ?? 'http://missing';
-    ws[id] = `${url.replace('http', 'ws')}/ws`;
-  }
+  const started = await upWorlds(dir.path, { alpha: null, beta: null });
+  up = started.up;
+  natsUrl = started.natsUrl;
+  for (const [id, url] of Object.entries(started.urls)) ws[id] = `${url.replace('http', 'ws')}/ws`;
 }, 150_000);
 afterAll(async () => {
   for (const c of clients) c.close();

@@ -1,13 +1,10 @@
 // `mmo up --worlds alpha,beta`: two worlds in one launcher, on one nats-server and one store, each with its own
 // workers and gateway. Both are listed with live populations on either gateway; their players never meet; all
 // stop cleanly.
-import { cpSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { joinAs, nextFrame, tempDir, waitFor } from '@mmo/testkit';
-import { type Running, runMmo, stopIfRunning } from './run-mmo.js';
+import { type Running, stopIfRunning, upWorlds } from './run-mmo.js';
 
-const REPO_WORLD = new URL('../../../worlds/default', import.meta.url).pathname;
 const data = tempDir('mmo-up-worlds-');
 let up: Running | null = null;
 
@@ -25,31 +22,14 @@ interface Listed {
 
 describe('mmo up --worlds', () => {
   test('runs two worlds side by side, lists both, keeps them apart and stops them in order', async () => {
-    const worldsDir = join(data.path, 'worlds');
-    for (const [id, name] of [
-      ['alpha', 'Alpha'],
-      ['beta', 'Beta'],
-    ] as const) {
-      cpSync(REPO_WORLD, join(worldsDir, id), { recursive: true });
-      writeFileSync(
-        join(worldsDir, id, 'world.json'),
-        JSON.stringify({ name, type: id === 'beta' ? 'pvp' : 'normal' }),
-      );
-    }
-    up = runMmo(
-      ['up', '--worlds', 'alpha,beta', '--port', '0', '--data', join(data.path, 'data')].concat([
-        '--worlds-dir',
-        worldsDir,
-        '--workers',
-        '1',
-        '--set',
-        'store.scryptCost=1024',
-      ]),
-    );
-    await up.waitFor(/World ready/, 90_000);
+    const started = await upWorlds(data.path, {
+      alpha: { name: 'Alpha', type: 'normal' },
+      beta: { name: 'Beta', type: 'pvp' },
+    });
+    up = started.up;
     const out = up.output();
-    const alphaUrl = out.match(/✓ gateway alpha\s+(http:\/\/\S+)/)?.[1] as string;
-    const betaUrl = out.match(/✓ gateway beta\s+(http:\/\/\S+)/)?.[1] as string;
+    const alphaUrl = started.urls.alpha as string;
+    const betaUrl = started.urls.beta as string;
     expect(alphaUrl).toBeDefined();
     expect(betaUrl).toBeDefined();
     expect(out).toMatch(/✓ store\s+\S+\/world\.sqlite \(worlds alpha, beta\)/);
