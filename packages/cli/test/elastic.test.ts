@@ -250,7 +250,7 @@ describe('elastic regions', () => {
       rect: Record<'x0' | 'y0' | 'x1' | 'y1', number>;
     };
     const pid = Number(
-      execFileSync('pgrep', ['-f', `mmo.js worker --id ${region.worker} --config`])
+      execFileSync('pgrep', ['-f', `mmo.js worker --id ${region.worker} --config ${data.path}`])
         .toString()
         .trim(),
     );

@@ -37,6 +37,7 @@ const workerConfig = (world: string) => join(dataDir, 'worlds', world, 'run-conf
 /** The pid of the role process whose command line holds `args` (mmo up's children). */
 function pidOf(args: string): number {
   const out = execFileSync('pgrep', ['-f', args], { encoding: 'utf8' }).trim().split('\n');
+  expect(out).toHaveLength(1); // the pattern holds this test's own data folder: no other test's process
   return Number(out[0]);
 }
 
