@@ -1,6 +1,5 @@
 // Several worlds of one cluster in the test process: one nats-server, one store serving them all (accounts are the
-// cluster's), and each world's zones and gateway. The store can be stopped and started again on its file, the way
-// a crashed store comes back.
+// cluster's), and each world's zones and gateway.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger, loadConfig, silentLogger } from '@mmo/core';
@@ -31,8 +30,6 @@ export interface TestWorlds {
   databaseFile: string;
   /** Reads the store's database (its own connection, read-only): rows of `sql` with `args`. */
   query<T>(sql: string, ...args: unknown[]): T[];
-  /** Starts the store again on its file (after it was stopped). */
-  restartStore(): Promise<StoreNode>;
   stop(): Promise<void>;
 }
 
@@ -67,10 +64,6 @@ export async function startWorlds(o: WorldsOptions): Promise<TestWorlds> {
       } finally {
         db.close();
       }
-    },
-    restartStore: async () => {
-      handle.store = await startStore({ config: storeConfig, log });
-      return handle.store;
     },
     stop: async () => {
       for (const w of handle.worlds.values()) await w.stop().catch(() => {});
