@@ -5,6 +5,10 @@ import { connect, ErrorCode as NatsCode, type NatsConnection, type Subscription 
 import type { FaultAction, FaultHook } from './faults.js';
 
 export interface BusOptions {
+  /**
+   * NATS URL, or several comma-separated (the nodes of a cluster): tried in the order given, so a role lists its
+   * own host's node first; the others, and the nodes the cluster announces, are where it goes when that one is lost.
+   */
   url: string;
   /** Connection name shown by the NATS server (role and id). */
   name: string;
@@ -12,6 +16,8 @@ export interface BusOptions {
   faults?: FaultHook;
   /** How long to keep trying the first connection. */
   connectTimeoutMs?: number;
+  /** Copies of each JetStream KV bucket this process creates (setting nats.replicas; default 1). */
+  replicas?: number;
 }
 
 export type MessageHandler = (data: Uint8Array, subject: string) => void;
@@ -27,13 +33,16 @@ export class Bus {
     readonly nc: NatsConnection,
     private readonly log: Logger,
     private readonly faults: FaultHook | undefined,
+    /** Copies of each JetStream KV bucket opened through this bus, when it makes the bucket. */
+    readonly kvReplicas: number,
   ) {}
 
   static async connect(options: BusOptions): Promise<Bus> {
     let nc: NatsConnection;
     try {
       nc = await connect({
-        servers: options.url,
+        servers: natsServers(options.url),
+        noRandomize: true,
         name: options.name,
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
@@ -47,7 +56,7 @@ export class Bus {
         { cause },
       );
     }
-    const bus = new Bus(nc, options.log, options.faults);
+    const bus = new Bus(nc, options.log, options.faults, options.replicas ?? 1);
     bus.watchStatus();
     return bus;
   }
@@ -171,6 +180,14 @@ export class Bus {
     if (action.kind === 'delay') setTimeout(send, action.ms);
     // 'drop' and 'dropReply' lose the message.
   }
+}
+
+/** The servers of a NATS URL setting: one URL, or several separated by commas (spaces around them allowed). */
+export function natsServers(url: string): string[] {
+  return url
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function sleep(ms: number): Promise<void> {

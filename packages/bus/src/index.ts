@@ -2,7 +2,7 @@
 // local nats-server for development and tests.
 
 export type { BusOptions, MessageHandler, RequestHandler } from './bus.js';
-export { Bus } from './bus.js';
+export { Bus, natsServers } from './bus.js';
 export type { FaultAction, FaultHook } from './faults.js';
 export { PASS } from './faults.js';
 export type { HeldLeaseOptions } from './held-lease.js';

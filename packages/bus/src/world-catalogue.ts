@@ -27,7 +27,7 @@ export class WorldCatalogue {
 
   static async open(bus: Bus): Promise<WorldCatalogue> {
     try {
-      return new WorldCatalogue(await bus.nc.jetstream().views.kv(BUCKET, { history: 1 }));
+      return new WorldCatalogue(await bus.nc.jetstream().views.kv(BUCKET, { history: 1, replicas: bus.kvReplicas }));
     } catch (cause) {
       throw new NatsError(
         `cannot open the JetStream KV bucket ${BUCKET} (${(cause as Error).message}). Fix: run nats-server with JetStream enabled (-js).`,

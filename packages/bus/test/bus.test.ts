@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Bus, type FaultHook, PartitionDirectory, Subjects } from '@mmo/bus';
 import { RequestError, silentLogger } from '@mmo/core';
-import { startTestNats, type TestNats, waitFor } from '@mmo/testkit';
+import { freePort, startTestNats, type TestNats, waitFor } from '@mmo/testkit';
 import type { PartitionMap } from '@mmo/world';
 
 let nats: TestNats;
@@ -95,6 +95,34 @@ describe('bus over a real nats-server', () => {
     expect((servedAt[0] as number) - sentAt).toBeGreaterThanOrEqual(390);
     s.unsubscribe();
     await faulty.close();
+  });
+});
+
+describe('NATS URLs and KV replicas', () => {
+  test('a comma-separated NATS_URL is a list of servers, tried in order: a dead first one falls through', async () => {
+    const dead = `nats://127.0.0.1:${await freePort()}`;
+    const listed = await Bus.connect({ url: `${dead}, ${nats.url}`, name: 'listed', log, connectTimeoutMs: 3000 });
+    const got: number[] = [];
+    const sub = bus.subscribe(subjects.zoneIn('listed'), (data) => got.push(data[0] as number));
+    await bus.flush();
+    listed.publish(subjects.zoneIn('listed'), new Uint8Array([9]));
+    await waitFor(() => got.length === 1);
+    expect(got).toEqual([9]);
+    sub.unsubscribe();
+    await listed.close();
+  });
+
+  test('buckets are made with the replicas asked for (one server cannot keep 3 copies, and says so)', async () => {
+    const r3 = await Bus.connect({ url: nats.url, name: 'r3', log, replicas: 3 });
+    try {
+      expect(r3.kvReplicas).toBe(3);
+      await expect(PartitionDirectory.open(r3, new Subjects('bus_r3'), log)).rejects.toThrow(/replicas/i);
+      // An existing bucket is used as it is, whatever the replicas asked for.
+      await PartitionDirectory.open(bus, new Subjects('bus_r1'), log);
+      await expect(PartitionDirectory.open(r3, new Subjects('bus_r1'), log)).resolves.toBeDefined();
+    } finally {
+      await r3.close();
+    }
   });
 });
 

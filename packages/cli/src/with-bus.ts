@@ -8,7 +8,12 @@ export async function withBus<T>(
   run: (bus: Bus, subjects: Subjects) => Promise<T>,
 ): Promise<T> {
   if (!config.natsUrl) throw new ConfigError(`mmo ${verb} needs NATS: set NATS_URL (or --nats).`);
-  const bus = await Bus.connect({ url: config.natsUrl, name: `mmo-${verb.replace(' ', '-')}`, log: silentLogger() });
+  const bus = await Bus.connect({
+    url: config.natsUrl,
+    name: `mmo-${verb.replace(' ', '-')}`,
+    log: silentLogger(),
+    replicas: config.nats.replicas,
+  });
   try {
     return await run(bus, new Subjects(config.world));
   } finally {

@@ -12,6 +12,7 @@ type Rule = NumberRule | { oneOf: readonly string[] } | { powerOfTwo: true; min:
 
 /** Extra constraints beyond "same type as the default". Keys are dotted paths. */
 const RULES: Record<string, Rule> = {
+  'nats.replicas': { min: 1, max: 5, integer: true },
   'log.level': { oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
   'gateway.port': { min: 0, max: 65535, integer: true },
   'gateway.maxPayloadBytes': { min: 64, max: 1 << 20, integer: true },

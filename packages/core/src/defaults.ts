@@ -15,6 +15,13 @@ export const DEFAULTS = {
   dataDir: 'data',
   /** NATS server URL. Empty: `mmo up` starts its own nats-server; a single role then fails with a hint. */
   natsUrl: '',
+  nats: {
+    /**
+     * Copies of every JetStream KV bucket the cluster creates (partition map, leases, history, ...): 1 on one
+     * nats-server; 3 on a 3-node cluster, so that the loss of one node loses nothing. Applies when a bucket is made.
+     */
+    replicas: 1,
+  },
   log: {
     /** fatal, error, warn, info, debug, trace or silent. */
     level: 'info',

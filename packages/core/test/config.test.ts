@@ -37,6 +37,8 @@ describe('configuration', () => {
     [{ log: { level: 'loud' } }, /log\.level: expected one of fatal, error, warn, info, debug, trace, silent/],
     [{ store: { scryptCost: 1000 } }, /store\.scryptCost: expected a power of two/],
     [{ zone: 5 }, /zone: expected an object/],
+    [{ nats: { replicas: 7 } }, /nats\.replicas: expected a number from 1 to 5, got 7/],
+    [{ nats: { replicas: 2.5 } }, /nats\.replicas: expected a whole number from 1 to 5/],
   ])('a bad file names the file, the field and the fix: %j', (content, message) => {
     const path = file(content);
     expect(() => loadConfig({ file: path })).toThrow(ConfigError);

@@ -11,6 +11,8 @@ const CHECK_MS = 1_000;
 
 export interface MaintenanceStopsOptions {
   natsUrl: string;
+  /** Copies of the maintenance bucket when this makes it (nats.replicas). */
+  replicas: number;
   world: string;
   /** What stop() stops, as told to the operator ("the zone workers and the store"). */
   what: string;
@@ -22,7 +24,12 @@ export interface MaintenanceStopsOptions {
 }
 
 export async function watchMaintenance(o: MaintenanceStopsOptions): Promise<() => Promise<void>> {
-  const bus = await Bus.connect({ url: o.natsUrl, name: 'mmo-up-maintenance', log: silentLogger() });
+  const bus = await Bus.connect({
+    url: o.natsUrl,
+    name: 'mmo-up-maintenance',
+    log: silentLogger(),
+    replicas: o.replicas,
+  });
   const board = await MaintenanceBoard.open(bus, new Subjects(o.world));
   let record: MaintenanceRecord | null = null;
   let stopped = false;

@@ -70,6 +70,7 @@ export class WorldStack {
     for (const z of health.zones ?? []) say(`  ✓ region ${z.id.padEnd(6)} on worker ${z.worker}${t}`);
     this.stopMaintenanceWatch = await watchMaintenance({
       natsUrl: this.o.config.natsUrl,
+      replicas: this.o.config.nats.replicas,
       world: this.o.config.world,
       what: this.store ? 'the zone workers and the store' : `the zone workers of ${this.o.config.world}`,
       stop: () => this.stopRoles([this.workers, this.storeGroup()]),

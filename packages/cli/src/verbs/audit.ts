@@ -27,7 +27,12 @@ export async function runAudit(argv: string[]): Promise<void> {
   const limit = Number(values.limit ?? 100);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit expects a whole number above 0.');
   if (!config.natsUrl) throw new ConfigError('mmo audit asks the store over NATS: set NATS_URL (or --nats).');
-  const bus = await Bus.connect({ url: config.natsUrl, name: 'mmo-audit', log: silentLogger() });
+  const bus = await Bus.connect({
+    url: config.natsUrl,
+    name: 'mmo-audit',
+    log: silentLogger(),
+    replicas: config.nats.replicas,
+  });
   try {
     const store = new StoreClient(bus, new Subjects(config.world), config.store.requestTimeoutMs);
     if (values.transfers) return printTransfers(await store.transferLog(entity, limit), values.json === true);

@@ -48,7 +48,12 @@ export async function runDrain(argv: string[]): Promise<void> {
   if (!worker) throw new UsageError('mmo worker drain needs a worker id; `mmo zones` lists them.');
   if (!config.natsUrl)
     throw new ConfigError('mmo worker drain talks to the worker over NATS: set NATS_URL (or --nats).');
-  const bus = await Bus.connect({ url: config.natsUrl, name: 'mmo-drain', log: silentLogger() });
+  const bus = await Bus.connect({
+    url: config.natsUrl,
+    name: 'mmo-drain',
+    log: silentLogger(),
+    replicas: config.nats.replicas,
+  });
   try {
     const subject = new Subjects(config.world).workerDrain(worker);
     const reply = decodeDirectorReply(await bus.request(subject, new Uint8Array(0), config.store.requestTimeoutMs));

@@ -30,7 +30,12 @@ export async function runWorkersRestart(argv: string[]): Promise<void> {
   const timeoutMs = Number(values.timeout ?? 120) * 1000;
   if (!(timeoutMs > 0)) throw new UsageError('--timeout expects a number of seconds above 0.');
   if (!config.natsUrl) throw new ConfigError('mmo workers restart needs NATS: set NATS_URL (or --nats).');
-  const bus = await Bus.connect({ url: config.natsUrl, name: 'mmo-workers-restart', log: silentLogger() });
+  const bus = await Bus.connect({
+    url: config.natsUrl,
+    name: 'mmo-workers-restart',
+    log: silentLogger(),
+    replicas: config.nats.replicas,
+  });
   const subjects = new Subjects(config.world);
   const leases = new Map<string, Lease>();
   const heard = new Map<string, number>();

@@ -59,7 +59,13 @@ export async function startWorker(o: WorkerNodeOptions): Promise<WorkerNode> {
   if (!config.natsUrl)
     throw new ConfigError('the zone worker needs NATS: set NATS_URL (or natsUrl in the config file).');
   const subjects = new Subjects(config.world);
-  const bus = await Bus.connect({ url: config.natsUrl, name: `worker-${workerId}`, log, faults: o.faults });
+  const bus = await Bus.connect({
+    url: config.natsUrl,
+    name: `worker-${workerId}`,
+    log,
+    faults: o.faults,
+    replicas: config.nats.replicas,
+  });
   const directory = await PartitionDirectory.open(bus, subjects, log);
   let partition = await directory.ensure(partitionFromWorld(o.map));
   const wants = o.wants ?? [];
