@@ -26,6 +26,10 @@ export const StoreOps = {
   itemChange: 'item-change',
   /** ItemSync -> ItemSyncReply */
   itemSync: 'item-sync',
+  /** AdminActionRecord -> SaveReply: an operator's action, for the audit log. */
+  adminRecord: 'admin-record',
+  /** AdminActionQuery -> AdminActionLog: the operators' actions, newest first. */
+  adminActions: 'admin-actions',
 } as const;
 export type StoreOp = (typeof StoreOps)[keyof typeof StoreOps];
 
@@ -123,6 +127,26 @@ export class Subjects {
   /** KickRequest -> (empty) (request/reply): a character left this world; its gateway closes its session. */
   gatewayKick(): string {
     return `${this.prefix}.gw.kick`;
+  }
+
+  /** TeleportRequest -> AdminReply (request/reply): an operator moves a player that region holds. */
+  zoneTeleport(zone: string): string {
+    return `${this.prefix}.zone.${checkToken('zone id', zone)}.teleport`;
+  }
+
+  /** PlayersQuery -> PlayersReply, answered by every gateway of the world (the caller gathers the replies). */
+  gatewayPlayers(): string {
+    return `${this.prefix}.gw.admin.players`;
+  }
+
+  /** AdminKick -> AdminReply (request/reply): only the gateway that holds the player answers. */
+  gatewayAdminKick(): string {
+    return `${this.prefix}.gw.admin.kick`;
+  }
+
+  /** Notice (pub/sub): every gateway shows an operator's announcement to all its players. */
+  gatewayAnnounce(): string {
+    return `${this.prefix}.gw.admin.announce`;
   }
 
   /** JetStream KV bucket that holds the partition map. */

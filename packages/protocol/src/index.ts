@@ -195,3 +195,32 @@ export {
   encodeTransferRequest,
   transferStatusName,
 } from './transfer-codec.js';
+export type {
+  AdminActionData,
+  AdminKickData,
+  AdminPlayerData,
+  AdminReplyData,
+  AnnouncementData,
+  PlayersReplyData,
+  TeleportRequestData,
+} from './admin-codec.js';
+export {
+  decodeAdminAction,
+  decodeAdminActionLog,
+  decodeAdminActionQuery,
+  decodeAdminKick,
+  decodeAdminReply,
+  decodeAnnouncement,
+  decodePlayersQuery,
+  decodePlayersReply,
+  decodeTeleportRequest,
+  encodeAdminAction,
+  encodeAdminActionLog,
+  encodeAdminActionQuery,
+  encodeAdminKick,
+  encodeAdminReply,
+  encodeAnnouncement,
+  encodePlayersQuery,
+  encodePlayersReply,
+  encodeTeleportRequest,
+} from './admin-codec.js';

@@ -76,7 +76,12 @@ export enum CloseCode {
   /**
    * The character moved to another world (the reason names it): resume with the same token at that world's gateway.
    */
-  Transferred = 4010
+  Transferred = 4010,
+
+  /**
+   * An operator closed the session; the reason says why.
+   */
+  Kicked = 4011
 }
 
 export enum ClientBody {
