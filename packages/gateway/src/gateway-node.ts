@@ -31,6 +31,7 @@ import { LoginQueue } from './login-queue.js';
 import { MaintenanceWatch } from './maintenance-watch.js';
 import { createGatewayMetrics, createQueueWaitHistogram } from './metrics.js';
 import { loadUws } from './native-uws.js';
+import { serveOperatorRequests } from './operator-requests.js';
 import { PlayService } from './play-service.js';
 import type { Session, SocketData } from './session.js';
 import { StallWatch } from './stall-watch.js';
@@ -163,6 +164,7 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
     bus.serve(subjects.gatewayPresence(id), (data) =>
       encodePresenceReply(play.absent(decodePresenceQuery(data).players)),
     ),
+    ...serveOperatorRequests({ bus, subjects, gatewayId: id, play, log }),
   ];
   await bus.flush();
 

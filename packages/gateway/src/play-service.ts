@@ -11,6 +11,7 @@ import {
   CloseCode,
   decodeClientMessage,
   ErrorCode,
+  encodeNotice,
   encodePong,
   encodeQueueStatus,
   encodeServerError,
@@ -367,6 +368,7 @@ export class PlayService {
     s.player = c.id;
     s.name = c.name;
     s.token = token;
+    s.enteredAt = this.o.clock.wallNow();
     s.state = SessionState.Playing;
     if (s.loginTimer) clearTimeout(s.loginTimer);
     this.byPlayer.set(c.id, s);
@@ -465,6 +467,20 @@ export class PlayService {
     const status = transferStatusName(TransferStatus.Done);
     this.send(s, encodeTransferResult({ status, message, toWorld: k.toWorld, name: k.name, retryAfterMs: 0 }));
     this.close(s, CloseCode.Transferred, `moved to ${k.toWorld}`.slice(0, 120));
+    return true;
+  }
+
+  /** Every player in the world through this gateway. */
+  players(): IterableIterator<Session> {
+    return this.byPlayer.values();
+  }
+
+  /** An operator closes a player's session: the player is told why. False when it has none here. */
+  kickByOperator(player: number, reason: string): boolean {
+    const s = this.byPlayer.get(player);
+    if (!s) return false;
+    this.send(s, encodeNotice(`You were removed from the world by an operator: ${reason}`));
+    this.close(s, CloseCode.Kicked, reason.slice(0, 120));
     return true;
   }
 

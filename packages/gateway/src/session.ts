@@ -42,6 +42,8 @@ export class Session {
   stalled = false;
   /** A restore from the last checkpoint is under way. */
   restoring = false;
+  /** When the player entered the world (ms since 1970); 0 before. */
+  enteredAt = 0;
   /** Session token of the login, to claim the character again when it must be restored. */
   token = '';
   authAttempts = 0;
