@@ -4,8 +4,10 @@ import {
   decodeGatewayToZone,
   decodeGhostBatch,
   decodeHandoffRequest,
+  decodeTeleportRequest,
   decodeZoneEvent,
   decodeZoneHeartbeat,
+  encodeAdminReply,
   encodeHandoffReply,
   encodeZoneInspection,
   HandoffBody,
@@ -52,5 +54,15 @@ export function subscribeZone(bus: Bus, subjects: Subjects, zoneId: string, inbo
         inbox.push({ cmd: Cmd.Inspect, reply: (z) => resolve(encodeZoneInspection(z)) }),
       ),
   );
-  return [fromGateways, ghosts, events, handoff, heartbeats, inspect];
+  const teleport = bus.serve(subjects.zoneTeleport(zoneId), (data) => {
+    const t = decodeTeleportRequest(data);
+    return new Promise<Uint8Array>((resolve) =>
+      inbox.push({
+        cmd: Cmd.Teleport,
+        ...{ player: t.player, x: t.x, y: t.y },
+        reply: (r) => resolve(encodeAdminReply(r)),
+      }),
+    );
+  });
+  return [fromGateways, ghosts, events, handoff, heartbeats, inspect, teleport];
 }

@@ -20,6 +20,7 @@ import { itemOutcome, requestItem, syncItems } from './items.js';
 import { logOut } from './persistence.js';
 import { dropFenced, removeAbsent } from './presence.js';
 import type { RegionState } from './state.js';
+import { teleport } from './teleport.js';
 import { View } from './view.js';
 
 export function applyCommand(state: RegionState, c: Command): void {
@@ -80,6 +81,8 @@ export function applyCommand(state: RegionState, c: Command): void {
       return void removeAbsent(state, c.players);
     case Cmd.Fenced:
       return void dropFenced(state, c.refused);
+    case Cmd.Teleport:
+      return c.reply(teleport(state, c.player, c.x, c.y));
   }
 }
 

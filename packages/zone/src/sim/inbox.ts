@@ -1,6 +1,7 @@
 // The only way into the simulation: network callbacks push commands here, the tick drains them. Inputs and chat
 // are bounded (when full they are dropped and counted); control commands (join, leave, handoff) are never dropped.
 import type {
+  AdminReplyData,
   ChatEventData,
   EntityStateData,
   GhostBatchData,
@@ -36,6 +37,7 @@ export const Cmd = {
   Attack: 15,
   Absent: 16,
   Fenced: 17,
+  Teleport: 18,
 } as const;
 
 export type Command =
@@ -52,6 +54,8 @@ export type Command =
   /** A heartbeat of `zone` was heard: handoffs into it may start. */
   | { cmd: typeof Cmd.ZoneAlive; zone: string }
   | { cmd: typeof Cmd.Inspect; reply: (z: ZoneInspectionData) => void }
+  /** An operator moves a player to the open point nearest (x, y). */
+  | { cmd: typeof Cmd.Teleport; player: number; x: number; y: number; reply: (r: AdminReplyData) => void }
   | { cmd: typeof Cmd.ItemRequest; request: PlayerItemRequestData }
   /** The store's answer to an item change this zone asked for; null when none came. */
   | { cmd: typeof Cmd.ItemOutcome; change: ItemChangeData; outcome: ItemOutcomeData | null }
