@@ -216,6 +216,26 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'operators audit log',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE admin_actions (
+          id INTEGER PRIMARY KEY,
+          world TEXT NOT NULL,
+          at INTEGER NOT NULL,
+          token TEXT NOT NULL,
+          role TEXT NOT NULL,
+          action TEXT NOT NULL,
+          target TEXT NOT NULL,
+          detail TEXT NOT NULL,
+          ok INTEGER NOT NULL
+        );
+        CREATE INDEX admin_actions_by_target ON admin_actions(world, target, id);
+      `);
+    },
+  },
 ];
 
 /** A text value written into SQL (world ids are letters, digits, _ and -; quotes are doubled all the same). */

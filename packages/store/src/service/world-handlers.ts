@@ -3,6 +3,8 @@
 import { type Bus, STORE_QUEUE, type StoreOp, StoreOps, type Subjects } from '@mmo/bus';
 import { type Logger, StoreError } from '@mmo/core';
 import {
+  decodeAdminAction,
+  decodeAdminActionQuery,
   decodeAuditBatch,
   decodeAuditQuery,
   decodeItemChange,
@@ -11,6 +13,7 @@ import {
   decodeSaveBatch,
   EntityKind,
   type EntitySaveData,
+  encodeAdminActionLog,
   encodeAuditReply,
   encodeItemOutcome,
   encodeItemSyncReply,
@@ -19,6 +22,7 @@ import {
 } from '@mmo/protocol';
 import type { Database } from 'better-sqlite3';
 import type { Subscription } from 'nats';
+import { AdminActions } from '../db/admin-actions.js';
 import { AuditLog } from '../db/audit.js';
 import { Characters } from '../db/characters.js';
 import { Items } from '../db/items.js';
@@ -59,6 +63,7 @@ export function serveWorld(d: WorldHandlerDeps): Subscription[] {
   const npcs = new Npcs(db, world);
   const items = new Items(db, world, () => d.clock.seconds());
   const audit = new AuditLog(db, world);
+  const actions = new AdminActions(db, world);
   characters.markAllOffline();
   const serve = (op: StoreOp, handle: (data: Uint8Array) => Uint8Array) =>
     d.bus.serve(
@@ -94,6 +99,14 @@ export function serveWorld(d: WorldHandlerDeps): Subscription[] {
       return encodeAuditReply(audit.history(q.entity, Math.min(q.limit || 100, 10_000)));
     }),
     serve(StoreOps.save, save),
+    serve(StoreOps.adminRecord, (data) => {
+      actions.record(decodeAdminAction(data));
+      return encodeSaveReply({ saved: 1, stale: [] });
+    }),
+    serve(StoreOps.adminActions, (data) => {
+      const q = decodeAdminActionQuery(data);
+      return encodeAdminActionLog(actions.list(Math.min(q.limit || 100, 10_000), q.target));
+    }),
     serve(StoreOps.itemChange, (data) => {
       const outcome = items.change(decodeItemChange(data));
       if (outcome.ok) counters.itemChanges++;
