@@ -1,7 +1,7 @@
 // The NATS adapter every process talks through: typed byte publish/subscribe, request/reply, and an optional
 // test-only fault hook. Callbacks run on the NATS client's read loop, so handlers must only enqueue or answer.
 import { type Logger, NatsError, RequestError } from '@mmo/core';
-import { connect, ErrorCode as NatsCode, type NatsConnection, type Subscription } from 'nats';
+import { connect, ErrorCode as NatsCode, type NatsConnection, RequestStrategy, type Subscription } from 'nats';
 import type { FaultAction, FaultHook } from './faults.js';
 
 export interface BusOptions {
@@ -124,6 +124,24 @@ export class Bus {
       if (code === NatsCode.Timeout) throw new RequestError(subject, 'timeout', { cause });
       throw cause;
     }
+  }
+
+  /**
+   * Sends a request that several processes answer and gathers their replies: until `expected` have come (when it is
+   * given), or `waitMs` has passed. A subject nobody serves gives an empty list.
+   */
+  async gather(subject: string, data: Uint8Array, waitMs: number, expected = 0): Promise<Uint8Array[]> {
+    const replies: Uint8Array[] = [];
+    const strategy = expected > 0 ? RequestStrategy.Count : RequestStrategy.Timer;
+    try {
+      const answers = await this.nc.requestMany(subject, data, { strategy, maxWait: waitMs, maxMessages: expected });
+      for await (const msg of answers) {
+        if (!msg.headers?.hasError) replies.push(msg.data); // "no responders" comes as an empty error message
+      }
+    } catch (cause) {
+      if ((cause as { code?: string }).code !== NatsCode.NoResponders) throw cause;
+    }
+    return replies;
   }
 
   /**
