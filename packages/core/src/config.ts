@@ -76,12 +76,14 @@ const RULES: Record<string, Rule> = {
   'store.scryptCost': { powerOfTwo: true, min: 2, max: 1 << 20 },
   'store.requestTimeoutMs': { min: 50, max: 120_000 },
   'store.metricsPort': { min: 0, max: 65535, integer: true },
+  'admin.port': { min: 0, max: 65535, integer: true },
+  'admin.entitiesEveryMs': { min: 50, max: 10_000, integer: true },
 };
 
 export interface ConfigSources {
   /** A JSON file; its path is named in every error about its contents. */
   file?: string;
-  /** Environment (NATS_URL, MMO_DATA_DIR, MMO_LOG_LEVEL, MMO_WORLD). */
+  /** Environment (NATS_URL, NATS_USER, NATS_PASSWORD, NATS_CREDS, MMO_DATA_DIR, MMO_LOG_LEVEL, MMO_WORLD). */
   env?: Record<string, string | undefined>;
   /** Values from command line flags, as dotted paths: { 'gateway.port': 9000 }. */
   overrides?: Record<string, unknown>;
@@ -89,9 +91,13 @@ export interface ConfigSources {
 
 const ENV_KEYS: Record<string, string> = {
   NATS_URL: 'natsUrl',
+  NATS_USER: 'nats.user',
+  NATS_PASSWORD: 'nats.password',
+  NATS_CREDS: 'nats.credsFile',
   MMO_DATA_DIR: 'dataDir',
   MMO_LOG_LEVEL: 'log.level',
   MMO_WORLD: 'world',
+  MMO_ADMIN_TOKENS: 'admin.tokens',
 };
 
 /** Builds the configuration: defaults, then the file, then the environment, then flags. Throws ConfigError. */
@@ -105,7 +111,21 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   for (const [path, value] of Object.entries(sources.overrides ?? {})) {
     if (value !== undefined) setPath(config, path, coerce(path, value, `flag for ${path}`));
   }
+  checkNatsAuth(config);
   return config;
+}
+
+/** A NATS user comes with its password, or a credentials file stands alone. */
+function checkNatsAuth(config: Config): void {
+  const { user, password, credsFile } = config.nats;
+  if (credsFile && (user || password)) {
+    throw new ConfigError(
+      'nats.credsFile (NATS_CREDS) and nats.user/nats.password (NATS_USER, NATS_PASSWORD) are both set. Fix: give one of them.',
+    );
+  }
+  if (password && !user) {
+    throw new ConfigError('nats.password (NATS_PASSWORD) is set without a user. Fix: set nats.user (NATS_USER) too.');
+  }
 }
 
 /** The config file to use: the one given, else mmo.config.json in the working directory when it exists. */

@@ -21,6 +21,17 @@ export const DEFAULTS = {
      * nats-server; 3 on a 3-node cluster, so that the loss of one node loses nothing. Applies when a bucket is made.
      */
     replicas: 1,
+    /**
+     * The NATS user this process connects as, with `password` (environment NATS_USER, NATS_PASSWORD). Empty: none,
+     * or what `mmo up` gives each of its roles (a user of its own per role).
+     */
+    user: '',
+    password: '',
+    /**
+     * A credentials file instead (environment NATS_CREDS): a NATS `.creds` file (user JWT and nkey seed), or
+     * `{ "user": ..., "password": ... }` as JSON, the form `mmo up` writes to <dataDir>/nats/credentials/<role>.json.
+     */
+    credsFile: '',
   },
   log: {
     /** fatal, error, warn, info, debug, trace or silent. */
@@ -196,6 +207,18 @@ export const DEFAULTS = {
     /** Address and port of the store's /metrics endpoint; port 0 picks a free one. */
     metricsHost: '127.0.0.1',
     metricsPort: 0,
+  },
+  admin: {
+    /** Address and port of the admin API and the live world viewer (`mmo admin serve`); keep it private. */
+    host: '127.0.0.1',
+    port: 8090,
+    /**
+     * Who may call the admin API: comma-separated `name:role:sha256` entries, role viewer (reads) or operator (reads
+     * and acts), and the SHA-256 (hex) of the token. `mmo admin token <name>` makes a token and its entry.
+     */
+    tokens: '',
+    /** How often the viewer's entity positions are read from the regions (ms). */
+    entitiesEveryMs: 150,
   },
 };
 

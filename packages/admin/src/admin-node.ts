@@ -1,0 +1,72 @@
+// Composition root of the admin API server (`mmo admin serve`): one HTTP listener, bound to 127.0.0.1 unless told,
+// that serves the JSON API behind tokens and the live world viewer.
+import type { AddressInfo } from 'node:net';
+import { Bus, OpsHistory, Subjects } from '@mmo/bus';
+import { type Config, ConfigError, type Logger } from '@mmo/core';
+import type { WorldMap } from '@mmo/world';
+import { ClusterActions } from './cluster-actions.js';
+import { createAdminServer } from './http-api.js';
+import { adminRoutes } from './routes.js';
+import { loadViewerFiles } from './static-files.js';
+import { parseTokens, TokenBook } from './tokens.js';
+import { WorldWatch } from './world-watch.js';
+
+export interface AdminNode {
+  port: number;
+  /** http://host:port */
+  url: string;
+  watch: WorldWatch;
+  stop(): Promise<void>;
+}
+
+export async function startAdmin(o: { config: Config; map: WorldMap; log: Logger }): Promise<AdminNode> {
+  const { config, map, log } = o;
+  if (!config.natsUrl) throw new ConfigError('the admin API needs NATS: set NATS_URL (or natsUrl in the config file).');
+  const tokens = new TokenBook(parseTokens(config.admin.tokens));
+  if (tokens.size === 0)
+    log.warn('admin.tokens is empty: every API call will be refused. Fix: `mmo admin token <name> --role operator`');
+  const subjects = new Subjects(config.world);
+  const bus = await Bus.connect({ url: config.natsUrl, name: 'admin', log });
+  const watch = new WorldWatch({
+    ...{ bus, subjects, log },
+    aliveMs: config.gateway.zoneAliveMs,
+    entitiesEveryMs: config.admin.entitiesEveryMs,
+  });
+  await watch.start();
+  const actions = new ClusterActions({
+    ...{ bus, subjects },
+    timeoutMs: config.store.requestTimeoutMs,
+    gatewayCount: () => watch.liveGateways().length,
+  });
+  const history = await OpsHistory.open(bus, subjects);
+  const routes = adminRoutes({ config, map, watch, actions, history, log });
+  const server = createAdminServer({ routes, tokens, files: loadViewerFiles(map.file), log });
+  const { host, port } = config.admin;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new ConfigError(
+          `the admin API cannot listen on ${host}:${port} (${error.code ?? error.message}). Fix: free the port or set admin.port.`,
+        ),
+      ),
+    );
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`;
+  log.info({ url, tokens: tokens.size }, 'admin API listening');
+  return {
+    port: bound,
+    url,
+    watch,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      watch.stop();
+      await bus.close();
+      log.info('admin API stopped');
+    },
+  };
+}
