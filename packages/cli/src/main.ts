@@ -1,5 +1,7 @@
 // The `mmo` command: one verb per role, plus tools.
 import { MmoError } from '@mmo/core';
+import { ADMIN_VERBS, adminUsage, runAdminCall } from './verbs/admin-calls.js';
+import { runAdminServe, runAdminToken } from './verbs/admin-serve.js';
 import { runAudit } from './verbs/audit.js';
 import { runBotsVerb } from './verbs/bots.js';
 import { runCharacterList, runCharacterTransfer } from './verbs/character.js';
@@ -40,7 +42,21 @@ const VERBS: Record<string, { run: (argv: string[]) => Promise<void>; summary: s
   'maintenance cancel': { run: runCancel, summary: 'take a maintenance announcement back' },
   'maintenance end': { run: runEnd, summary: 'open the world again after maintenance' },
   'maintenance status': { run: runStatus, summary: 'print the maintenance announced' },
+  admin: { run: runAdmin, summary: 'the admin API: serve it, make tokens, or call it (mmo admin --help)' },
+  'admin serve': { run: runAdminServe, summary: 'run the admin API and the live world viewer' },
+  'admin token': { run: runAdminToken, summary: 'make an admin token and its admin.tokens entry' },
 };
+
+async function runAdmin(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') return console.log(adminUsage());
+  if (!ADMIN_VERBS[name]) {
+    console.error(`mmo admin: unknown verb "${name}".\n\n${adminUsage()}`);
+    process.exitCode = 2;
+    return;
+  }
+  await runAdminCall(name, rest);
+}
 
 function usage(): string {
   const lines = ['usage: mmo <verb> [options]   (mmo <verb> --help for details)', '', 'verbs:'];
