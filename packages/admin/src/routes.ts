@@ -265,7 +265,7 @@ function regions(d: RouteDeps) {
 
 async function inspectPlayer(d: RouteDeps, c: RequestContext) {
   const p = await d.actions.player(c.params.name as string);
-  const seen = (await d.watch.entities()).entities.find((e) => e.id === p.id);
+  const seen = (await d.watch.entities(0)).entities.find((e) => e.id === p.id);
   const [trail, operatorActions] = await Promise.all([
     d.actions.ownershipTrail(p.id, count(c, 'limit', 50, 1_000)),
     d.actions.actions(50, p.name),

@@ -127,10 +127,10 @@ export class WorldWatch {
     return [...this.gateways.values()].filter((g) => now - g.at <= this.o.aliveMs).map((g) => g.beacon);
   }
 
-  /** Every entity of the world, read from the regions at most every `entitiesEveryMs`. */
-  entities(): Promise<EntitySnapshot> {
+  /** Every entity of the world, read from the regions when the last reading is older than `maxAgeMs`. */
+  entities(maxAgeMs = this.o.entitiesEveryMs): Promise<EntitySnapshot> {
     const now = Date.now();
-    if (this.snapshot && now - this.snapshot.at < this.o.entitiesEveryMs) return Promise.resolve(this.snapshot);
+    if (this.snapshot && now - this.snapshot.at < maxAgeMs) return Promise.resolve(this.snapshot);
     this.reading ??= this.read().finally(() => {
       this.reading = null;
     });
@@ -151,7 +151,9 @@ export class WorldWatch {
     const silent: string[] = [];
     const answers = await Promise.all(
       regions.map(async (region) => {
-        if (!alive.has(region)) {
+        // A region heard from once and silent since is not asked (it would hold every reading up); one never heard
+        // from yet is (this process may just have started).
+        if (this.beats.has(region) && !alive.has(region)) {
           silent.push(region);
           return null;
         }
