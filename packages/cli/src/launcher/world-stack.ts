@@ -4,6 +4,7 @@
 // needs: stopping and starting the world's workers (and its own store) while the gateway stays.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { NatsAuth, NatsRole } from '@mmo/bus';
 import type { Config } from '@mmo/core';
 import { ChildRole } from './child-role.js';
 import { waitForHealthy } from './health.js';
@@ -19,7 +20,10 @@ export interface WorldStackOptions {
   workers: number;
   /** Whether the world has a store of its own (false: the cluster's store serves it). */
   ownStore: boolean;
-  env: NodeJS.ProcessEnv;
+  /** The environment of a role's process: its own NATS credentials, never another role's. */
+  roleEnv: (role: NatsRole) => NodeJS.ProcessEnv;
+  /** The admin role's NATS credentials, for the maintenance watch (none: a server without users). */
+  adminAuth?: NatsAuth;
   nodeArgs: string[];
   onCrash: (role: ChildRole, code: number | null, signal: string | null) => void;
   /** A role started (again): its crash count starts over after a stable while. */
@@ -32,12 +36,14 @@ export class WorldStack {
   private readonly store: ChildRole | null;
   private readonly workers: ChildRole[] = [];
   private readonly gateway: ChildRole;
+  private readonly admin: ChildRole;
   private stopMaintenanceWatch: (() => Promise<void>) | null = null;
   url = '';
+  adminUrl = '';
 
   constructor(private readonly o: WorldStackOptions) {
     const runConfig = writeRunConfig(o.config, o.dataDir);
-    const role = (label: string, args: string[], logName: string) => {
+    const role = (label: string, args: [NatsRole, ...string[]], logName: string) => {
       const r = roleProcess(o, runConfig, label, args, logName);
       this.roles.push(r);
       return r;
@@ -46,6 +52,7 @@ export class WorldStack {
     for (let i = 1; i <= o.workers; i++)
       this.workers.push(role(`worker w${i}`, ['worker', '--id', `w${i}`], `worker-w${i}.log`));
     this.gateway = role('gateway', ['gateway'], 'gateway.log');
+    this.admin = role('admin', ['admin', 'serve'], 'admin.log');
   }
 
   async start(): Promise<void> {
@@ -68,9 +75,13 @@ export class WorldStack {
       zones?: { id: string; worker: string }[];
     };
     for (const z of health.zones ?? []) say(`  ✓ region ${z.id.padEnd(6)} on worker ${z.worker}${t}`);
+    const admin = await this.startRole(this.admin);
+    this.adminUrl = String(admin.url);
+    say(`  ✓ admin${t.padEnd(9)}${this.adminUrl}  (the live world viewer and the admin API)`);
     this.stopMaintenanceWatch = await watchMaintenance({
       natsUrl: this.o.config.natsUrl,
       replicas: this.o.config.nats.replicas,
+      auth: this.o.adminAuth,
       world: this.o.config.world,
       what: this.store ? 'the zone workers and the store' : `the zone workers of ${this.o.config.world}`,
       stop: () => this.stopRoles([this.workers, this.storeGroup()]),
@@ -82,7 +93,7 @@ export class WorldStack {
   /** Stops everything: the gateway (players leave and are saved), the workers, the store. */
   async stop(): Promise<void> {
     await this.stopMaintenanceWatch?.();
-    await this.stopRoles([[this.gateway], this.workers, this.storeGroup()]);
+    await this.stopRoles([[this.admin], [this.gateway], this.workers, this.storeGroup()]);
   }
 
   private storeGroup(): ChildRole[] {
@@ -109,14 +120,14 @@ export class WorldStack {
   }
 }
 
-type RoleSetup = Pick<WorldStackOptions, 'tag' | 'logDir' | 'nodeArgs' | 'env' | 'onCrash'>;
+type RoleSetup = Pick<WorldStackOptions, 'tag' | 'logDir' | 'nodeArgs' | 'roleEnv' | 'onCrash'>;
 
-/** One role process of `mmo up`, labelled and logged with its world's tag. */
+/** One role process of `mmo up` (`mmo <role> ...args`), labelled and logged with its world's tag. */
 export function roleProcess(
   o: RoleSetup,
   runConfig: string,
   label: string,
-  args: string[],
+  args: [NatsRole, ...string[]],
   logName: string,
 ): ChildRole {
   const prefix = o.tag ? `${o.tag} ` : '';
@@ -125,7 +136,7 @@ export function roleProcess(
     args: [...args, '--config', runConfig],
     nodeArgs: o.nodeArgs,
     logFile: join(o.logDir, o.tag ? `${o.tag}-${logName}` : logName),
-    env: o.env,
+    env: o.roleEnv(args[0]),
     onCrash: o.onCrash,
   });
 }

@@ -6,11 +6,14 @@
 // world's workers (and its store, when it has one of its own) while it lasts and starts them again after.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { NatsAuth, NatsRole, RoleCredentials } from '@mmo/bus';
 import { type Config, clusterWorlds, UsageError } from '@mmo/core';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
+import { upAdminTokens } from '../launcher/admin-token.js';
 import type { ChildRole } from '../launcher/child-role.js';
 import { describeNatsEvent, NatsSupervisor } from '../launcher/nats-supervisor.js';
 import { roleProcess, WorldStack, writeRunConfig } from '../launcher/world-stack.js';
+import { localNatsDir } from '../with-bus.js';
 import { loadConfiguredWorld } from '../world-file.js';
 
 export const upVerb: VerbSpec = {
@@ -18,7 +21,12 @@ export const upVerb: VerbSpec = {
   summary: 'run the whole world on this machine: nats-server, store, a pool of zone workers and a gateway',
   usage: 'mmo up [--port 8080] [options]',
   options: {
-    port: { type: 'string', key: 'gateway.port', help: 'gateway HTTP/WebSocket port (default 8080)' },
+    port: {
+      type: 'string',
+      key: 'gateway.port',
+      help: 'gateway HTTP/WebSocket port (default 8080; 0: free ports, the admin listener too)',
+    },
+    'admin-port': { type: 'string', key: 'admin.port', help: 'admin API and viewer port (default 8090, on 127.0.0.1)' },
     workers: { type: 'string', help: 'zone workers in the pool (default: one per region of the world map)' },
     worlds: {
       type: 'string',
@@ -58,19 +66,27 @@ export async function runUp(argv: string[]): Promise<void> {
 
   let nats: NatsSupervisor | null = null;
   if (!config.natsUrl) {
-    // Restarted on the same port whenever it exits, until shutdown.
+    // Restarted on the same port whenever it exits, until shutdown; a user per role, made once per data folder.
+    const natsDir = localNatsDir(dataDir);
     nats = await NatsSupervisor.start({
-      dir: join(dataDir, 'nats'),
+      dir: natsDir,
       logFile: join(logDir, 'nats-server.log'),
       detached: true,
+      users: { worlds: worldIds },
       onEvent: (event) => say(describeNatsEvent(event)),
     });
     config.natsUrl = nats.url;
-    say(`  ✓ nats-server   ${nats.url} (JetStream in ${join(dataDir, 'nats')})`);
+    // The roles' credentials come from their environment, not from the run config.
+    config.nats = { ...config.nats, user: '', password: '', credsFile: '' };
+    say(`  ✓ nats-server   ${nats.url} (JetStream in ${natsDir}, a user per role in ${join(natsDir, 'credentials')})`);
   } else {
     say(`  ✓ nats-server   ${config.natsUrl} (given by NATS_URL)`);
   }
-  const env = { ...process.env, NATS_URL: config.natsUrl };
+  const credentials = nats?.credentials;
+  const roleEnv = (role: NatsRole) => natsEnv(config.natsUrl, credentials?.[role]);
+  const adminAuth: NatsAuth | undefined = credentials
+    ? { user: '', password: '', credsFile: credentials.admin.file }
+    : config.nats;
   const nodeArgs = typeof values.profile === 'string' ? profileArgs(values.profile) : [];
   const stacks: WorldStack[] = [];
   let clusterStore: ChildRole | null = null;
@@ -129,10 +145,11 @@ export async function runUp(argv: string[]): Promise<void> {
   try {
     const basePort = config.gateway.port;
     const alone = worldIds.length === 1;
+    const admin = upAdminTokens(config, dataDir);
     if (!alone) {
       const runConfig = writeRunConfig({ ...config, worldsDir: resolve(config.worldsDir) }, dataDir);
       clusterStore = roleProcess(
-        { tag: '', logDir, nodeArgs, env, onCrash },
+        { tag: '', logDir, nodeArgs, roleEnv, onCrash },
         runConfig,
         'store',
         ['store'],
@@ -152,11 +169,17 @@ export async function runUp(argv: string[]): Promise<void> {
         dataDir: worldDir,
         worldsDir: resolve(config.worldsDir),
         gateway: { ...config.gateway, port },
+        // --port 0 (free ports) goes for the admin listeners too.
+        admin: {
+          ...config.admin,
+          port: basePort === 0 || config.admin.port === 0 ? 0 : config.admin.port + i,
+          tokens: admin.tokens,
+        },
       };
       const stack = new WorldStack({
         ...{ config: worldConfig, dataDir: worldDir, logDir, tag: alone ? '' : world, ownStore: alone },
         workers: workerCount(values.workers, maps[i]?.zones.length ?? 1),
-        ...{ env, nodeArgs, onCrash, say },
+        ...{ roleEnv, adminAuth, nodeArgs, onCrash, say },
         started: (r) => startedAt.set(r, Date.now()),
       });
       stacks.push(stack);
@@ -165,11 +188,27 @@ export async function runUp(argv: string[]): Promise<void> {
     const play = stacks.map((s) => `${s.url}/`).join('  ');
     const first = stacks[0]?.url ?? '';
     say(`\nWorld ready. Play: ${play}   Health: ${first}/healthz   Metrics: ${first}/metrics`);
+    const consoles = stacks.map((s) => `${s.adminUrl}/`).join('  ');
+    const where = admin.file ? ` (its operator token is in ${admin.file})` : '';
+    say(`Console: ${consoles}${where}`);
     say(`Logs in ${logDir}. Stop with Ctrl-C.`);
   } catch (error) {
     say(`  ✗ ${(error as Error).message}`);
     await shutdown('start failed', 1);
   }
+}
+
+/**
+ * A role's environment: NATS_URL and, on the nats-server of `mmo up`, NATS_CREDS naming that role's own credentials
+ * file (any NATS_USER or NATS_PASSWORD of this shell is not passed on). On a server the user gave, what config and
+ * environment give.
+ */
+function natsEnv(url: string, own: RoleCredentials | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NATS_URL: url };
+  if (!own) return env;
+  delete env.NATS_USER;
+  delete env.NATS_PASSWORD;
+  return { ...env, NATS_CREDS: own.file };
 }
 
 function workerCount(given: unknown, regions: number): number {
