@@ -6,10 +6,14 @@ import { type Config, ConfigError, type Logger } from '@mmo/core';
 import type { WorldMap } from '@mmo/world';
 import { ClusterActions } from './cluster-actions.js';
 import { createAdminServer } from './http-api.js';
-import { adminRoutes } from './routes.js';
+import { RollingRestart } from './rolling-restart.js';
+import { adminRoutes, record } from './routes.js';
 import { loadViewerFiles } from './static-files.js';
 import { parseTokens, TokenBook } from './tokens.js';
 import { WorldWatch } from './world-watch.js';
+
+/** How long a rolling restart waits for each worker to come back. */
+const RESTART_WAIT_MS = 120_000;
 
 export interface AdminNode {
   port: number;
@@ -26,7 +30,7 @@ export async function startAdmin(o: { config: Config; map: WorldMap; log: Logger
   if (tokens.size === 0)
     log.warn('admin.tokens is empty: every API call will be refused. Fix: `mmo admin token <name> --role operator`');
   const subjects = new Subjects(config.world);
-  const bus = await Bus.connect({ url: config.natsUrl, name: 'admin', log });
+  const bus = await Bus.connect({ url: config.natsUrl, name: 'admin', log, auth: config.nats, role: 'admin' });
   const watch = new WorldWatch({
     ...{ bus, subjects, log },
     aliveMs: config.gateway.zoneAliveMs,
@@ -39,7 +43,20 @@ export async function startAdmin(o: { config: Config; map: WorldMap; log: Logger
     gatewayCount: () => watch.liveGateways().length,
   });
   const history = await OpsHistory.open(bus, subjects);
-  const routes = adminRoutes({ config, map, watch, actions, history, log });
+  const restart = new RollingRestart({
+    ...{ watch, actions },
+    timeoutMs: RESTART_WAIT_MS,
+    onEnd: (p) =>
+      void record(
+        { actions, log },
+        {
+          ...{ at: Date.now(), token: p.by, role: 'operator', action: 'rolling restart', target: '' },
+          detail: `${p.state}: ${p.done} of ${p.workers.length} workers restarted`,
+          ok: p.state === 'done',
+        },
+      ),
+  });
+  const routes = adminRoutes({ config, map, watch, actions, history, restart, log });
   const server = createAdminServer({ routes, tokens, files: loadViewerFiles(map.file), log });
   const { host, port } = config.admin;
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import type { DirectorRequestData } from '@mmo/protocol';
 import type { WorldMap } from '@mmo/world';
 import type { ClusterActions } from './cluster-actions.js';
 import { ApiError, type RequestContext, type Route } from './http-api.js';
+import type { RollingRestart } from './rolling-restart.js';
 import type { WorldWatch } from './world-watch.js';
 
 export interface RouteDeps {
@@ -14,6 +15,7 @@ export interface RouteDeps {
   watch: WorldWatch;
   actions: ClusterActions;
   history: OpsHistory;
+  restart: RollingRestart;
   log: Logger;
 }
 
@@ -129,6 +131,23 @@ export function adminRoutes(d: RouteDeps): Route[] {
         })),
     },
     {
+      method: 'POST',
+      path: '/api/workers/restart',
+      role: 'operator',
+      handle: (c) =>
+        act(c, 'rolling restart', '', async () => {
+          if (d.restart.running) throw new ApiError(409, 'a rolling restart is running already');
+          let progress: ReturnType<RollingRestart['start']>;
+          try {
+            progress = d.restart.start(c.caller.name);
+          } catch (error) {
+            throw new ApiError(409, (error as Error).message);
+          }
+          return { message: `restarting ${progress.workers.join(', ')} in turn`, progress };
+        }),
+    },
+    { method: 'GET', path: '/api/workers/restart', role: 'viewer', handle: () => ({ progress: d.restart.progress }) },
+    {
       method: 'GET',
       path: '/api/maintenance',
       role: 'viewer',
@@ -198,7 +217,10 @@ function operatorAction(d: RouteDeps) {
   };
 }
 
-async function record(d: RouteDeps, a: Parameters<ClusterActions['record']>[0]): Promise<boolean> {
+export async function record(
+  d: Pick<RouteDeps, 'actions' | 'log'>,
+  a: Parameters<ClusterActions['record']>[0],
+): Promise<boolean> {
   d.log.info({ token: a.token, action: a.action, target: a.target, ok: a.ok, detail: a.detail }, 'operator action');
   try {
     await d.actions.record(a);

@@ -61,7 +61,7 @@ export class WorldWatch {
   readonly maps: { at: number; map: PartitionMap }[] = [];
   readonly beats = new Map<string, { beat: ZoneHeartbeatData; at: number }>();
   readonly gateways = new Map<string, { beacon: WorldBeaconData; at: number }>();
-  readonly workers = new Map<string, { draining: boolean }>();
+  readonly workers = new Map<string, { draining: boolean; startedAt?: number }>();
   private snapshot: EntitySnapshot | null = null;
   private reading: Promise<EntitySnapshot> | null = null;
   private readonly lastRegion = new Map<number, string>();
@@ -94,7 +94,7 @@ export class WorldWatch {
     });
     this.board = await LeaseBoard.open(bus, subjects);
     this.stops.push(
-      await this.board.watch<{ draining: boolean }>(
+      await this.board.watch<{ draining: boolean; startedAt?: number }>(
         LeaseKeys.allWorkers,
         (r) => {
           const id = LeaseKeys.workerOf(r.key);

@@ -1,5 +1,6 @@
 // `mmo up` runs the admin API beside the world, with an operator token kept in the data folder (owner-only), and
-// `mmo admin <verb>` drives it: status, regions, players, a live split through the director, the audit log. Every
+// `mmo admin <verb>` drives it: status, regions, players, a live split through the director, a rolling restart with
+// nobody kicked, the audit log. Every
 // admin verb has --help.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,6 +76,22 @@ describe('mmo admin', () => {
     expect(map.zones).toHaveLength(5);
     const actions = await admin(['actions'], url);
     expect(actions.out).toMatch(/mmo-up\s+split\s+nw\s+done/);
+
+    const restart = await admin(['restart'], url);
+    expect(restart.code).toBe(0);
+    const progress = async () =>
+      (
+        JSON.parse((await admin(['restart', '--status', '--json'], url)).out) as {
+          progress: { state: string; done: number };
+        }
+      ).progress;
+    await waitFor(async () => (await progress()).state !== 'running', {
+      timeoutMs: 120_000,
+      what: 'the rolling restart',
+    });
+    expect(await progress()).toEqual(expect.objectContaining({ state: 'done', done: 4 }));
+    expect(p.closed).toBeNull();
+    expect((await admin(['actions'], url)).out).toMatch(/mmo-up\s+rolling restart\s+done\s+done: 4 of 4/);
 
     const wrong = await admin(['status', '--token', 'mmo_not-a-token'], url);
     expect(wrong.code).toBe(1);

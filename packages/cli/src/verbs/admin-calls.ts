@@ -121,6 +121,13 @@ export const ADMIN_VERBS: Record<string, AdminVerb> = {
     usage: '<worker>',
     call: (a) => ({ method: 'POST', path: `/api/workers/${enc(need(a, 1, 'a worker')[0] as string)}/drain` }),
   },
+  restart: {
+    summary: 'restart every zone worker in turn, each drained first, nobody kicked (operator); --status: progress',
+    usage: '[--status]',
+    options: { status: { type: 'boolean', help: 'show the progress of the restart under way or last run' } },
+    call: (_, f) =>
+      f.status ? { method: 'GET', path: '/api/workers/restart' } : { method: 'POST', path: '/api/workers/restart' },
+  },
   maintenance: {
     summary: 'announce (--in 10m --message "..." [--duration 30m]), end, or show maintenance (operator to change)',
     usage: 'announce|end|status [...]',
