@@ -14,8 +14,15 @@ interface Shown {
   leaving: boolean;
 }
 
+/** A region as drawn in the last frame (metres), read by tests and by the console. */
+export interface DrawnRegion extends Rect {
+  region: string;
+  leaving: boolean;
+}
+
 export class RegionsLayer {
   version = -1;
+  drawn: DrawnRegion[] = [];
   private shown = new Map<string, Shown>();
   private changedAt = -Infinity;
 
@@ -52,19 +59,16 @@ export class RegionsLayer {
     return null;
   }
 
-  /** Whether a map change is still being animated. */
-  animating(now: number): boolean {
-    return now - this.changedAt < TWEEN_MS;
-  }
-
   draw(ctx: CanvasRenderingContext2D, camera: Camera, now: number, selected: string | null): void {
     const t = progress(now - this.changedAt);
+    const drawn: DrawnRegion[] = [];
     for (const [id, s] of this.shown) {
       if (s.leaving && t >= 1) {
         this.shown.delete(id);
         continue;
       }
       const rect = this.rectOf(s, now);
+      drawn.push({ region: id, ...rect, leaving: s.leaving });
       const a = camera.toScreen(rect.x0, rect.y0);
       const b = camera.toScreen(rect.x1, rect.y1);
       const hue = 120 * (1 - Math.min(1, Math.max(0, s.figures.load)));
@@ -79,6 +83,7 @@ export class RegionsLayer {
       if (!s.leaving) label(ctx, s.figures, a.x + 6, a.y + 6, b.x - a.x - 12);
     }
     ctx.globalAlpha = 1;
+    this.drawn = drawn;
   }
 
   private rectOf(s: Shown, now: number): Rect {

@@ -8,9 +8,10 @@ import type { Camera } from './camera.js';
 import type { EntitiesLayer } from './entities-layer.js';
 import type { RegionsLayer } from './regions-layer.js';
 
+/** What is picked in the side panels, drawn highlighted. */
 export interface Selection {
-  region: string | null;
-  player: number | null;
+  readonly region: string | null;
+  readonly player: number | null;
 }
 
 export class WorldCanvas {
