@@ -57,16 +57,21 @@ export async function startAdmin(o: { config: Config; map: WorldMap; log: Logger
       ),
   });
   const routes = adminRoutes({ config, map, watch, actions, history, restart, log });
-  const server = createAdminServer({ routes, tokens, files: loadViewerFiles(map.file), log });
+  const files = loadViewerFiles(map.file);
+  if (!files.has('/index.html'))
+    log.warn('the world viewer is not built, so / shows nothing. Fix: npm run build (it bundles packages/admin/web)');
+  const server = createAdminServer({ routes, tokens, files, log });
   const { host, port } = config.admin;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
+    server.once('error', async (error: NodeJS.ErrnoException) => {
+      watch.stop();
+      await bus.close();
       reject(
         new ConfigError(
           `the admin API cannot listen on ${host}:${port} (${error.code ?? error.message}). Fix: free the port or set admin.port.`,
         ),
-      ),
-    );
+      );
+    });
     server.listen(port, host, () => resolve());
   });
   const bound = (server.address() as AddressInfo).port;

@@ -68,13 +68,14 @@ export function createAdminServer(o: {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://admin');
     if (!url.pathname.startsWith('/api/')) return serveFile(res, url.pathname, req.method ?? 'GET');
+    // The token first: a caller without one learns nothing, not even which routes exist.
+    const who = o.tokens.identify(req.headers.authorization);
+    if (!who.ok)
+      return send(res, 401, { error: 'unauthorized', message: who.reason }, { 'www-authenticate': 'Bearer' });
     const found = match(req.method ?? 'GET', url.pathname);
     if (found === 'no-route') return send(res, 404, { error: 'not found', message: `no ${url.pathname} in the API` });
     if (found === 'no-method')
       return send(res, 405, { error: 'method not allowed', message: `${req.method} is not served at ${url.pathname}` });
-    const who = o.tokens.identify(req.headers.authorization);
-    if (!who.ok)
-      return send(res, 401, { error: 'unauthorized', message: who.reason }, { 'www-authenticate': 'Bearer' });
     const { route, params } = found;
     if (!allows(who.caller.role, route.role)) {
       const message = `token "${who.caller.name}" has role ${who.caller.role}; this needs ${route.role}`;

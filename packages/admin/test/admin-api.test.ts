@@ -96,6 +96,7 @@ describe('admin API: who may call it', () => {
 
   test('unknown paths get 404 and wrong methods 405; bad bodies 400', async () => {
     expect((await call(viewer, 'GET', '/api/nothing')).status).toBe(404);
+    expect((await call(null, 'GET', '/api/nothing')).status).toBe(401);
     expect((await call(viewer, 'DELETE', '/api/status')).status).toBe(405);
     expect((await call(operator, 'POST', '/api/announce', '{not json')).status).toBe(400);
     expect((await call(operator, 'POST', '/api/announce', '[1]')).status).toBe(400);
