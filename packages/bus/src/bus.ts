@@ -3,6 +3,8 @@
 import { type Logger, NatsError, RequestError } from '@mmo/core';
 import { connect, ErrorCode as NatsCode, type NatsConnection, RequestStrategy, type Subscription } from 'nats';
 import type { FaultAction, FaultHook } from './faults.js';
+import { type NatsAuth, resolveAuth } from './nats-auth.js';
+import { inboxPrefix, type NatsRole } from './permissions.js';
 
 export interface BusOptions {
   /**
@@ -18,6 +20,10 @@ export interface BusOptions {
   connectTimeoutMs?: number;
   /** Copies of each JetStream KV bucket this process creates (setting nats.replicas; default 1). */
   replicas?: number;
+  /** Who to connect as (settings nats.user, nats.password, nats.credsFile); nobody when absent or empty. */
+  auth?: NatsAuth;
+  /** The role this process plays: its replies come on the role's own inbox subjects (permissions.ts). */
+  role?: NatsRole;
 }
 
 export type MessageHandler = (data: Uint8Array, subject: string) => void;
@@ -39,8 +45,11 @@ export class Bus {
 
   static async connect(options: BusOptions): Promise<Bus> {
     let nc: NatsConnection;
+    const auth = resolveAuth(options.auth);
     try {
       nc = await connect({
+        ...auth?.options,
+        ...(options.role ? { inboxPrefix: inboxPrefix(options.role) } : {}),
         servers: natsServers(options.url),
         noRandomize: true,
         name: options.name,
@@ -51,6 +60,9 @@ export class Bus {
         pingInterval: 10_000,
       });
     } catch (cause) {
+      if ((cause as { code?: string }).code === NatsCode.AuthorizationViolation) {
+        throw refused(options.url, auth?.who, cause);
+      }
       throw new NatsError(
         `cannot connect to NATS at ${options.url} (${(cause as Error).message}). Fix: start nats-server or set NATS_URL.`,
         { cause },
@@ -67,6 +79,14 @@ export class Bus {
         if (status.type === 'pingTimer' || status.type === 'staleConnection') continue;
         if (status.type === 'disconnect') this.upSince = null;
         if (status.type === 'reconnect') this.upSince = Date.now();
+        if (status.permissionContext) {
+          const { operation, subject } = status.permissionContext;
+          this.log.error(
+            { nats: 'permission', operation, subject },
+            `NATS refused ${operation} to ${subject} for this user`,
+          );
+          continue;
+        }
         this.log.info({ nats: status.type, data: String(status.data) }, 'nats status');
       }
     })().catch(() => {});
@@ -122,6 +142,12 @@ export class Bus {
       const code = (cause as { code?: string }).code;
       if (code === NatsCode.NoResponders) throw new RequestError(subject, 'no-responders', { cause });
       if (code === NatsCode.Timeout) throw new RequestError(subject, 'timeout', { cause });
+      if (code === NatsCode.PermissionsViolation) {
+        throw new NatsError(
+          `NATS does not let this user publish to ${subject} (Permissions Violation). Fix: connect with the credentials of the role that sends it (packages/bus/src/permissions.ts lists what each role may do).`,
+          { cause },
+        );
+      }
       throw cause;
     }
   }
@@ -198,6 +224,20 @@ export class Bus {
     if (action.kind === 'delay') setTimeout(send, action.ms);
     // 'drop' and 'dropReply' lose the message.
   }
+}
+
+/** The NATS server refused the user (or wants one): who it was, and what to set. */
+function refused(url: string, who: string | undefined, cause: unknown): NatsError {
+  if (!who) {
+    return new NatsError(
+      `NATS at ${url} wants a user. Fix: set NATS_CREDS (a credentials file), or NATS_USER and NATS_PASSWORD (nats.credsFile, nats.user, nats.password); beside \`mmo up\`, its files are in <dataDir>/nats/credentials/.`,
+      { cause },
+    );
+  }
+  return new NatsError(
+    `NATS at ${url} refused ${who}: wrong user or password (Authorization Violation). Fix: give that user's password from the server's config (NATS_PASSWORD or nats.password; NATS_CREDS or nats.credsFile for a file); beside \`mmo up\`, the files in <dataDir>/nats/credentials/ are the ones in force.`,
+    { cause },
+  );
 }
 
 /** The servers of a NATS URL setting: one URL, or several separated by commas (spaces around them allowed). */

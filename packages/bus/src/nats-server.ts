@@ -1,8 +1,9 @@
-// Starts a private nats-server with JetStream on a loopback port (a free one unless told): used by `mmo up` and by
-// the test kit.
+// Starts a private nats-server with JetStream on a loopback port (a free one unless told), with a user per role when
+// asked: used by `mmo up` and by the test kit.
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
   accessSync,
+  chmodSync,
   closeSync,
   constants,
   fstatSync,
@@ -15,6 +16,8 @@ import {
 } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { NatsError } from '@mmo/core';
+import { ensureRoleCredentials, type RoleCredentials, writeServerConfig } from './local-users.js';
+import type { NatsRole } from './permissions.js';
 
 export interface LocalNatsServer {
   url: string;
@@ -25,6 +28,20 @@ export interface LocalNatsServer {
   /** SIGKILL at once (crash tests). */
   kill(): void;
   readonly exited: Promise<number | null>;
+  /** Each role's user, when the server runs with users (`users`). */
+  credentials?: Record<NatsRole, RoleCredentials>;
+  /**
+   * Rewrites the config with these users' permissions (more worlds) and has the server reload it (SIGHUP); the new
+   * permissions apply a moment later. Only for a server started with users.
+   */
+  reload(users: LocalNatsUsers): void;
+}
+
+export interface LocalNatsUsers {
+  /** The cluster's worlds: their KV buckets are in the permissions. */
+  worlds: readonly string[];
+  /** Tests only: a connection without credentials becomes a user without limits (the roles keep their own). */
+  anonymousUnlimited?: boolean;
 }
 
 export interface LocalNatsOptions {
@@ -42,6 +59,11 @@ export interface LocalNatsOptions {
    * it last (after the processes that still need it).
    */
   detached?: boolean;
+  /**
+   * Run with a user per role (permissions.ts), their passwords in `<dir>/credentials/<role>.json` (made once, then
+   * reused), from a config file written to `<dir>/nats-server.conf`. Absent: no users, anyone may do anything.
+   */
+  users?: LocalNatsUsers;
 }
 
 const SEARCH_EXTRA = ['/usr/sbin', '/usr/local/sbin', '/usr/local/bin'];
@@ -67,9 +89,32 @@ export async function startLocalNatsServer(options: LocalNatsOptions): Promise<L
       'nats-server was not found on PATH. Fix: install it (Debian/Ubuntu: sudo apt-get install -y nats-server) or set NATS_URL to a running server.',
     );
   }
-  mkdirSync(join(options.dir, 'jetstream'), { recursive: true });
-  const args = ['-a', '127.0.0.1', '-p', String(options.port ?? -1), '-js', '-sd', join(options.dir, 'jetstream')];
-  args.push('--ports_file_dir', options.dir);
+  const storeDir = join(options.dir, 'jetstream');
+  mkdirSync(storeDir, { recursive: true });
+  let args = [
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(options.port ?? -1),
+    '-js',
+    '-sd',
+    storeDir,
+    '--ports_file_dir',
+    options.dir,
+  ];
+  let credentials: Record<NatsRole, RoleCredentials> | undefined;
+  const configFile = join(options.dir, 'nats-server.conf');
+  const writeConfig = (users: LocalNatsUsers, port: number) =>
+    writeServerConfig(configFile, {
+      ...{ port, storeDir, portsFileDir: options.dir, credentials: credentials as Record<NatsRole, RoleCredentials> },
+      ...users,
+    });
+  if (options.users) {
+    // The folder holds the passwords: the owner's alone.
+    chmodSync(options.dir, 0o700);
+    credentials = ensureRoleCredentials(options.dir);
+    args = ['-c', writeConfig(options.users, options.port ?? -1)];
+  }
   if (options.logFile) args.push('-l', options.logFile);
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached ?? false });
   let stderr = '';
@@ -92,6 +137,12 @@ export async function startLocalNatsServer(options: LocalNatsOptions): Promise<L
     exited,
     kill: () => child.kill('SIGKILL'),
     stop: (graceMs = 5000) => stopChild(child, exited, graceMs),
+    credentials,
+    reload: (users) => {
+      if (!credentials) throw new NatsError('this nats-server runs without users: there is nothing to reload.');
+      writeConfig(users, port);
+      child.kill('SIGHUP');
+    },
   };
 }
 

@@ -4,7 +4,7 @@ import { NatsError } from '@mmo/core';
 import type { KV } from 'nats';
 import type { Bus } from './bus.js';
 
-const BUCKET = 'mmo_worlds';
+export const CATALOGUE_BUCKET = 'mmo_worlds';
 /** One document holds every world's entry: a handful of worlds, written when a gateway starts. */
 const KEY = 'catalogue';
 /** Writers racing for the document retry this many times. */
@@ -27,10 +27,12 @@ export class WorldCatalogue {
 
   static async open(bus: Bus): Promise<WorldCatalogue> {
     try {
-      return new WorldCatalogue(await bus.nc.jetstream().views.kv(BUCKET, { history: 1, replicas: bus.kvReplicas }));
+      return new WorldCatalogue(
+        await bus.nc.jetstream().views.kv(CATALOGUE_BUCKET, { history: 1, replicas: bus.kvReplicas }),
+      );
     } catch (cause) {
       throw new NatsError(
-        `cannot open the JetStream KV bucket ${BUCKET} (${(cause as Error).message}). Fix: run nats-server with JetStream enabled (-js).`,
+        `cannot open the JetStream KV bucket ${CATALOGUE_BUCKET} (${(cause as Error).message}). Fix: run nats-server with JetStream enabled (-js).`,
         { cause },
       );
     }

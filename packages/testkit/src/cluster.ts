@@ -1,6 +1,6 @@
 // A whole world in the test process: a real nats-server, the store on a temp SQLite file, every zone worker and a
 // gateway on a free port. Everything talks over real NATS and real sockets; stop() removes all of it.
-import type { FaultHook } from '@mmo/bus';
+import type { FaultHook, NatsRole } from '@mmo/bus';
 import { type Config, createLogger, type Logger, loadConfig, silentLogger } from '@mmo/core';
 import { type GatewayNode, startGateway } from '@mmo/gateway';
 import { type StoreNode, startStore } from '@mmo/store';
@@ -57,9 +57,10 @@ function testLogger(role: string, zone?: string): Logger {
 
 export async function startCluster(o: ClusterOptions = {}): Promise<TestCluster> {
   const dir: TempDir = tempDir('mmo-cluster-');
-  const nats = o.nats ?? (await startTestNats());
-  const ownNats = o.nats === undefined;
   const worldId = o.worldId ?? (o.world === 'default' ? 'default' : 'test');
+  const nats = o.nats ?? (await startTestNats({ worlds: [worldId] }));
+  const ownNats = o.nats === undefined;
+  await nats.allowWorlds([worldId]);
   const worldsDir =
     o.worldsDir ?? (o.world === 'default' ? REPO_WORLDS : writeTestWorld(`${dir.path}/worlds`, worldId, o.world));
   const config = loadConfig({
@@ -78,19 +79,24 @@ export async function startCluster(o: ClusterOptions = {}): Promise<TestCluster>
   });
   const map = loadWorldMap(worldMapPath(config.worldsDir, config.world));
   const log = testLogger('test');
+  // On a server with users, each role connects as its own (the test's own connections need none).
+  const as = (role: NatsRole): Config => {
+    const auth = nats.auth(role);
+    return auth ? { ...config, nats: { ...config.nats, ...auth } } : config;
+  };
   const started: { stop(): Promise<void> }[] = [];
   try {
-    const store = o.store ?? (await startStore({ config, log: testLogger('store') }));
+    const store = o.store ?? (await startStore({ config: as('store'), log: testLogger('store') }));
     if (!o.store) started.push(store);
     const zones = new Map<string, ZoneNode>();
     for (const z of map.zones) {
       if (o.zones && !o.zones.includes(z.id)) continue;
       const faults = o.faults?.[z.id];
-      const node = await startZone({ zoneId: z.id, config, map, log: testLogger('zone', z.id), faults });
+      const node = await startZone({ zoneId: z.id, config: as('worker'), map, log: testLogger('zone', z.id), faults });
       zones.set(z.id, node);
       started.push(node);
     }
-    const gateway = await startGateway({ config, map, log: testLogger('gateway') });
+    const gateway = await startGateway({ config: as('gateway'), map, log: testLogger('gateway') });
     started.push(gateway);
     const url = `http://127.0.0.1:${gateway.port}`;
     const cluster: TestCluster = {

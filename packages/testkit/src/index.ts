@@ -4,7 +4,7 @@ export type { ClusterOptions, TestCluster } from './cluster.js';
 export { startCluster } from './cluster.js';
 export type { OwnershipReport, OwnershipSample } from './inspect.js';
 export { checkOwnership, inspectZones, sampleOwnership } from './inspect.js';
-export type { TestNats } from './nats.js';
+export type { TestNats, TestNatsOptions } from './nats.js';
 export { startTestNats } from './nats.js';
 export { closeOf, connect, joinAs, nextFrame, TEST_PASSWORD } from './players.js';
 export type { TestStore } from './store.js';

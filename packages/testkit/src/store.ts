@@ -20,7 +20,11 @@ export async function startTestStore(name: string, settings: Record<string, unkn
   const nats = await startTestNats();
   const dir: TempDir = tempDir(`mmo-${name}-`);
   const overrides = { natsUrl: nats.url, dataDir: dir.path, world: 'test', 'store.scryptCost': 1024, ...settings };
-  const store = await startStore({ config: loadConfig({ overrides }), log: silentLogger() });
+  const config = loadConfig({ overrides });
+  const store = await startStore({
+    config: { ...config, nats: { ...config.nats, ...nats.auth('store') } },
+    log: silentLogger(),
+  });
   const bus = await Bus.connect({ url: nats.url, name: `${name}-test`, log: silentLogger() });
   const client = new StoreClient(bus, new Subjects('test'), 5000);
   const logins = new PasswordLogins(client, { scryptCost: 1024, slots: 2 });

@@ -35,7 +35,7 @@ export interface TestWorlds {
 
 export async function startWorlds(o: WorldsOptions): Promise<TestWorlds> {
   const dir: TempDir = tempDir('mmo-worlds-');
-  const nats = await startTestNats();
+  const nats = await startTestNats({ worlds: o.ids });
   const worldsDir = join(dir.path, 'worlds');
   for (const id of o.ids) {
     writeTestWorld(worldsDir, id, o.world);
@@ -53,7 +53,7 @@ export async function startWorlds(o: WorldsOptions): Promise<TestWorlds> {
     : silentLogger();
   const handle: TestWorlds = {
     nats,
-    store: await startStore({ config: storeConfig, log }),
+    store: await startStore({ config: { ...storeConfig, nats: { ...storeConfig.nats, ...nats.auth('store') } }, log }),
     worlds: new Map(),
     worldsDir,
     databaseFile: '',
