@@ -17,7 +17,7 @@ const o = benchArgs('rebalance', 'Crowd one region and watch the director split 
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const world = await startWorld([]);
-const regions = await watchRegions(world.natsUrl);
+const regions = await watchRegions(world.natsUrl, world.admin);
 try {
   const bots = runBots([
     '--url',

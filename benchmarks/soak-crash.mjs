@@ -24,8 +24,8 @@ const o = benchArgs('soak:crash', 'Kill a zone worker every few seconds under wa
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (line) => process.stderr.write(`${line}\n`);
 const world = await startWorld(['--workers', o.workers]);
-const regions = await watchRegions(world.natsUrl);
-const bus = await Bus.connect({ url: world.natsUrl, name: 'soak-crash', log: silentLogger() });
+const regions = await watchRegions(world.natsUrl, world.admin);
+const bus = await Bus.connect({ url: world.natsUrl, name: 'soak-crash', log: silentLogger(), ...world.admin });
 const subjects = new Subjects('default');
 const seen = new Set();
 const result = { kills: 0, checks: 0, duplicated: 0, lost: 0, duplicatedIds: [], lostIds: [] };

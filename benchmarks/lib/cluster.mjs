@@ -26,6 +26,7 @@ export async function startWorlds(count, extraArgs = []) {
   return {
     worlds,
     natsUrl: world.natsUrl,
+    admin: world.admin,
     async stop() {
       await world.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -66,6 +67,11 @@ export async function startWorld(extraArgs = []) {
   return {
     url,
     natsUrl: output.match(/✓ nats-server\s+(nats:\/\/\S+)/)?.[1],
+    /** Bus.connect options of the admin user that `mmo up` made in the data folder. */
+    admin: {
+      auth: { user: '', password: '', credsFile: join(data, 'nats', 'credentials', 'admin.json') },
+      role: 'admin',
+    },
     data,
     output: () => output,
     wsUrl: `${url.replace('http', 'ws')}/ws`,

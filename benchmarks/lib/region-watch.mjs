@@ -4,8 +4,9 @@ import { Bus, PartitionDirectory, Subjects } from '@mmo/bus';
 import { silentLogger } from '@mmo/core';
 import { decodeZoneHeartbeat } from '@mmo/protocol';
 
-export async function watchRegions(natsUrl, world = 'default') {
-  const bus = await Bus.connect({ url: natsUrl, name: 'bench-regions', log: silentLogger() });
+/** `admin`: how to connect as the admin user (startWorld's `admin`). */
+export async function watchRegions(natsUrl, admin, world = 'default') {
+  const bus = await Bus.connect({ url: natsUrl, name: 'bench-regions', log: silentLogger(), ...admin });
   const subjects = new Subjects(world);
   const beats = new Map();
   const versions = [];

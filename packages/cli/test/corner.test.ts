@@ -7,7 +7,7 @@ import { silentLogger } from '@mmo/core';
 import { ITEM_ID_BASE } from '@mmo/protocol';
 import { checkOwnership, inspectZones, sampleOwnership, tempDir } from '@mmo/testkit';
 import { NPC_ID_BASE } from '@mmo/zone/internal';
-import { type Running, runMmo } from './run-mmo.js';
+import { type Running, runMmo, upAdmin } from './run-mmo.js';
 
 const ZONES = ['nw', 'ne', 'sw', 'se'];
 const BOTS = 200;
@@ -45,7 +45,12 @@ describe('the four-zone corner under 200 walking bots', () => {
     const [, natsUrl] = await up.waitFor(/✓ nats-server\s+(nats:\/\/\S+)/);
     const [, httpUrl] = await up.waitFor(/✓ gateway\s+(http:\/\/\S+)/);
     await up.waitFor(/World ready/);
-    bus = await Bus.connect({ url: natsUrl as string, name: 'corner-test', log: silentLogger() });
+    bus = await Bus.connect({
+      url: natsUrl as string,
+      name: 'corner-test',
+      log: silentLogger(),
+      ...upAdmin(data.path),
+    });
     const subjects = new Subjects('default');
 
     const bots = runMmo([

@@ -11,7 +11,7 @@ import { decodeZoneInspection, ITEM_ID_BASE, type ZoneInspectionData } from '@mm
 import { connect, sampleOwnership, TEST_PASSWORD, tempDir, waitFor } from '@mmo/testkit';
 import type { PartitionMap } from '@mmo/world';
 import { NPC_ID_BASE } from '@mmo/zone/internal';
-import { type Running, runMmo } from './run-mmo.js';
+import { type Running, runMmo, upAdmin } from './run-mmo.js';
 
 const data = tempDir('mmo-elastic-');
 let up: Running;
@@ -39,7 +39,7 @@ beforeAll(async () => {
   natsUrl = (await up.waitFor(/✓ nats-server\s+(nats:\/\/\S+)/))[1] as string;
   wsUrl = `${((await up.waitFor(/✓ gateway\s+(http:\/\/\S+)/))[1] as string).replace('http', 'ws')}/ws`;
   await up.waitFor(/World ready/);
-  bus = await Bus.connect({ url: natsUrl, name: 'elastic-test', log: silentLogger() });
+  bus = await Bus.connect({ url: natsUrl, name: 'elastic-test', log: silentLogger(), ...upAdmin(data.path) });
   directory = await PartitionDirectory.open(bus, subjects, silentLogger());
 }, 60_000);
 
@@ -147,7 +147,7 @@ function summaryOf(run: Running): Record<string, unknown> {
 }
 
 async function mmo(...args: string[]): Promise<string> {
-  const run = runMmo([...args, '--nats', natsUrl]);
+  const run = runMmo([...args, '--nats', natsUrl, '--data', data.path]);
   const code = await run.exited;
   if (code !== 0) throw new Error(`mmo ${args.join(' ')} exited with ${code}: ${run.output()}`);
   return run.output();
@@ -170,7 +170,7 @@ describe('elastic regions', () => {
     for (const z of m.zones) expect(table).toMatch(new RegExp(`^${z.id}\\s+${z.worker}\\s+`, 'm'));
     expect(await mmo('zones', 'history')).toMatch(/assign\s+v2\s+/);
     // A bad request gets the reason and the fix, and changes nothing.
-    const bad = runMmo(['zones', 'merge', 'nw', 'se', '--nats', natsUrl]);
+    const bad = runMmo(['zones', 'merge', 'nw', 'se', '--nats', natsUrl, '--data', data.path]);
     expect(await bad.exited).toBe(1);
     expect(bad.output()).toMatch(/cannot be merged: together they are not a rectangle\. Fix:/);
     expect((await map()).version).toBe(m.version);
@@ -220,7 +220,17 @@ describe('elastic regions', () => {
     const walkers = bots(150, '100,100,924,924', 60);
     await sleep(8000);
     const checks = watchWhile(walkers.exited);
-    const restart = runMmo(['workers', 'restart', '--rolling', '--nats', natsUrl, '--timeout', '40']);
+    const restart = runMmo([
+      'workers',
+      'restart',
+      '--rolling',
+      '--nats',
+      natsUrl,
+      '--data',
+      data.path,
+      '--timeout',
+      '40',
+    ]);
     expect(await restart.exited).toBe(0);
     expect(restart.output()).toMatch(/rolling restart done/);
     for (const w of ['w1', 'w2', 'w3', 'w4'])

@@ -19,7 +19,7 @@ import {
   writeTestWorld,
 } from '@mmo/testkit';
 import BetterSqlite3 from 'better-sqlite3';
-import { type Running, runMmo } from './run-mmo.js';
+import { type Running, runMmo, upAdmin } from './run-mmo.js';
 
 const data = tempDir('mmo-restarts-');
 const running: Running[] = [];
@@ -39,6 +39,8 @@ interface World {
   ws: string;
   url: string;
   nats: string;
+  /** Its data folder. */
+  dir: string;
   startedAt: number;
 }
 
@@ -53,6 +55,7 @@ async function up(dir: string, ...extra: string[]): Promise<World> {
     run,
     url: url as string,
     nats: nats as string,
+    dir,
     startedAt,
     ws: `${(url as string).replace('http', 'ws')}/ws`,
   };
@@ -60,7 +63,7 @@ async function up(dir: string, ...extra: string[]): Promise<World> {
 
 /** Every NPC some zone of the running world owns: id -> position and epoch (through the zones' inspect subject). */
 async function npcsOf(world: World): Promise<Map<number, { x: number; y: number; epoch: number; owners: number }>> {
-  const bus = await Bus.connect({ url: world.nats, name: 'restarts-test', log: silentLogger() });
+  const bus = await Bus.connect({ url: world.nats, name: 'restarts-test', log: silentLogger(), ...upAdmin(world.dir) });
   try {
     const out = new Map<number, { x: number; y: number; epoch: number; owners: number }>();
     for (const zone of await inspectZones(bus, new Subjects('default'), ['nw', 'ne', 'sw', 'se'])) {

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type BusOptions, credentialsFile } from '@mmo/bus';
 
 export const MMO = new URL('../bin/mmo.js', import.meta.url).pathname;
 
@@ -50,6 +51,14 @@ export function runMmo(args: string[], env: NodeJS.ProcessEnv = {}): Running {
         void exited.then(() => setTimeout(check, 10));
         check();
       }),
+  };
+}
+
+/** How a test connects to the nats-server of `mmo up` with data in `dataDir`: as its admin user. */
+export function upAdmin(dataDir: string): Pick<BusOptions, 'auth' | 'role'> {
+  return {
+    auth: { user: '', password: '', credsFile: credentialsFile(join(dataDir, 'nats'), 'admin') },
+    role: 'admin',
   };
 }
 

@@ -77,7 +77,9 @@ async function offlineCharacter(name: string, items: number): Promise<number> {
 }
 
 function transferByOps(account: string, toWorld: string): Running {
-  return runMmo(['character', 'transfer', account, account, toWorld, '--nats', natsUrl], { NATS_URL: natsUrl });
+  return runMmo(['character', 'transfer', account, account, toWorld, '--nats', natsUrl, '--data', dataDir], {
+    NATS_URL: natsUrl,
+  });
 }
 
 /** Logs in to each world: alpha holds no trace of the character any more, beta has it with its items. */

@@ -17,7 +17,7 @@ import {
   tempDir,
   waitFor,
 } from '@mmo/testkit';
-import { type Running, runMmo } from './run-mmo.js';
+import { type Running, runMmo, upAdmin } from './run-mmo.js';
 
 const data = tempDir('mmo-zone-crash-');
 const running: Running[] = [];
@@ -140,7 +140,12 @@ describe('a zone worker crash', () => {
     expect(other.client.isOpen).toBe(true);
     expect(other.longestGapMs).toBeLessThanOrEqual(Math.max(gapBefore, 500));
     // Every player is owned by exactly one zone.
-    const bus = await Bus.connect({ url: nats as string, name: 'zone-crash-test', log: silentLogger() });
+    const bus = await Bus.connect({
+      url: nats as string,
+      name: 'zone-crash-test',
+      log: silentLogger(),
+      ...upAdmin(dir),
+    });
     try {
       const zones = ['nw', 'ne', 'sw', 'se'];
       const report = await checkOwnership(bus, new Subjects('default'), zones);

@@ -46,6 +46,19 @@ describe('configuration', () => {
     expect(() => loadConfig({ file: path })).toThrow(path);
   });
 
+  test('the NATS user: NATS_USER and NATS_PASSWORD, or NATS_CREDS, over the file; not both, no password alone', () => {
+    const path = file({ nats: { user: 'fromfile', password: 'p1' } });
+    const env = loadConfig({ file: path, env: { NATS_USER: 'gateway', NATS_PASSWORD: 'secret' } });
+    expect(env.nats).toMatchObject({ user: 'gateway', password: 'secret', credsFile: '' });
+    expect(loadConfig({ env: { NATS_CREDS: '/etc/mmo/gateway.creds' } }).nats.credsFile).toBe('/etc/mmo/gateway.creds');
+    expect(() => loadConfig({ file: path, env: { NATS_CREDS: '/etc/mmo/gateway.creds' } })).toThrow(
+      /nats\.credsFile \(NATS_CREDS\) and nats\.user\/nats\.password .* both set\. Fix: give one of them/,
+    );
+    expect(() => loadConfig({ env: { NATS_PASSWORD: 'secret' } })).toThrow(
+      /nats\.password \(NATS_PASSWORD\) is set without a user\. Fix: set nats\.user \(NATS_USER\) too/,
+    );
+  });
+
   test('a file that is not JSON', () => {
     const path = file('{ world: default }');
     expect(() => loadConfig({ file: path })).toThrow(

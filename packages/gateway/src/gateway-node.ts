@@ -98,7 +98,14 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const uws = loadUws();
   const id = gatewayIdFor(config);
   const subjects = new Subjects(config.world);
-  const bus = await Bus.connect({ url: config.natsUrl, name: `gateway-${id}`, log, replicas: config.nats.replicas });
+  const bus = await Bus.connect({
+    url: config.natsUrl,
+    name: `gateway-${id}`,
+    log,
+    replicas: config.nats.replicas,
+    auth: config.nats,
+    role: 'gateway',
+  });
   const registry = new ZoneRegistry(config.gateway.zoneAliveMs);
   const directory = await PartitionDirectory.open(bus, subjects, log);
   registry.setPartition(await directory.ensure(partitionFromWorld(o.map)));

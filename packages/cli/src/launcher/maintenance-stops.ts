@@ -2,7 +2,7 @@
 // them), it stops the zone workers and then the world's own store (a store that serves other worlds too stays up);
 // when the maintenance is over (`mmo maintenance end`) it starts them again, and the gateway's login queue takes in
 // the players coming back. nats-server and the gateway stay up all along, so that players hear when it is back.
-import { Bus, MaintenanceBoard, type MaintenanceRecord, Subjects } from '@mmo/bus';
+import { Bus, MaintenanceBoard, type MaintenanceRecord, type NatsAuth, Subjects } from '@mmo/bus';
 import { silentLogger } from '@mmo/core';
 
 /** After the start, time for the closed players' leaves to reach their zones and be saved. */
@@ -13,6 +13,8 @@ export interface MaintenanceStopsOptions {
   natsUrl: string;
   /** Copies of the maintenance bucket when this makes it (nats.replicas). */
   replicas: number;
+  /** The admin role's credentials (none: a server without users). */
+  auth?: NatsAuth;
   world: string;
   /** What stop() stops, as told to the operator ("the zone workers and the store"). */
   what: string;
@@ -29,6 +31,8 @@ export async function watchMaintenance(o: MaintenanceStopsOptions): Promise<() =
     name: 'mmo-up-maintenance',
     log: silentLogger(),
     replicas: o.replicas,
+    auth: o.auth,
+    role: 'admin',
   });
   const board = await MaintenanceBoard.open(bus, new Subjects(o.world));
   let record: MaintenanceRecord | null = null;

@@ -1,6 +1,12 @@
 // Keeps the nats-server of `mmo up` running: when it exits without being asked to, it is started again on the same
 // port and JetStream folder, so the roles (which reconnect to the same URL forever) get it back with the KV data.
-import { type LocalNatsOptions, type LocalNatsServer, startLocalNatsServer } from '@mmo/bus';
+import {
+  type LocalNatsOptions,
+  type LocalNatsServer,
+  type NatsRole,
+  type RoleCredentials,
+  startLocalNatsServer,
+} from '@mmo/bus';
 
 export type NatsSupervisorEvent =
   | { type: 'exited'; pid: number; code: number | null; signal: NodeJS.Signals | null; restarting: boolean }
@@ -55,6 +61,11 @@ export class NatsSupervisor {
 
   get pid(): number {
     return this.server.pid;
+  }
+
+  /** Each role's user, when the server runs with users (the same after every restart). */
+  get credentials(): Record<NatsRole, RoleCredentials> | undefined {
+    return this.server.credentials;
   }
 
   /** From now on an exit is reported but not followed by a restart (the owner is shutting down). */

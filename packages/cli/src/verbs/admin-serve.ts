@@ -4,6 +4,7 @@ import { ADMIN_ROLES, type AdminRole, newToken, parseTokens, startAdmin, tokenEn
 import { createLogger, UsageError } from '@mmo/core';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
 import { runRole } from '../role-runtime.js';
+import { adminAuth } from '../with-bus.js';
 import { loadConfiguredWorld } from '../world-file.js';
 
 export const serveVerb: VerbSpec = {
@@ -33,7 +34,9 @@ export async function runAdminServe(argv: string[]): Promise<void> {
   const log = createLogger({ role: 'admin', world: config.world, level: config.log.level as never });
   const map = loadConfiguredWorld(config);
   await runRole('admin', log, async () => {
-    const node = await startAdmin({ config, map, log });
+    // The admin user: the one config or environment gives, else that of `mmo up` in the data folder.
+    const nats = { ...config.nats, ...adminAuth(config) };
+    const node = await startAdmin({ config: { ...config, nats }, map, log });
     return { node, info: { url: node.url, port: node.port } };
   });
 }

@@ -1,9 +1,10 @@
 // `mmo audit`: an entity's changes of owner within its world (logins, handoffs, logouts), or the transfers of
 // characters between worlds (--transfers: of one character, or the latest of all).
-import { Bus, StoreClient, Subjects } from '@mmo/bus';
-import { ConfigError, silentLogger, UsageError } from '@mmo/core';
+import { StoreClient, Subjects } from '@mmo/bus';
+import { ConfigError, UsageError } from '@mmo/core';
 import type { TransferEntryData } from '@mmo/protocol';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
+import { connectAdmin } from '../with-bus.js';
 
 export const auditVerb: VerbSpec = {
   name: 'audit',
@@ -27,12 +28,7 @@ export async function runAudit(argv: string[]): Promise<void> {
   const limit = Number(values.limit ?? 100);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit expects a whole number above 0.');
   if (!config.natsUrl) throw new ConfigError('mmo audit asks the store over NATS: set NATS_URL (or --nats).');
-  const bus = await Bus.connect({
-    url: config.natsUrl,
-    name: 'mmo-audit',
-    log: silentLogger(),
-    replicas: config.nats.replicas,
-  });
+  const bus = await connectAdmin(config, 'mmo-audit');
   try {
     const store = new StoreClient(bus, new Subjects(config.world), config.store.requestTimeoutMs);
     if (values.transfers) return printTransfers(await store.transferLog(entity, limit), values.json === true);

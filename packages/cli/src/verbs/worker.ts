@@ -1,9 +1,10 @@
-import { Bus, Subjects } from '@mmo/bus';
-import { ConfigError, createLogger, silentLogger, UsageError } from '@mmo/core';
+import { Subjects } from '@mmo/bus';
+import { ConfigError, createLogger, UsageError } from '@mmo/core';
 import { decodeDirectorReply } from '@mmo/protocol';
 import { startWorker, workerIdFor } from '@mmo/zone';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
 import { runRole } from '../role-runtime.js';
+import { connectAdmin } from '../with-bus.js';
 import { loadConfiguredWorld } from '../world-file.js';
 
 export const workerVerb: VerbSpec = {
@@ -48,12 +49,7 @@ export async function runDrain(argv: string[]): Promise<void> {
   if (!worker) throw new UsageError('mmo worker drain needs a worker id; `mmo zones` lists them.');
   if (!config.natsUrl)
     throw new ConfigError('mmo worker drain talks to the worker over NATS: set NATS_URL (or --nats).');
-  const bus = await Bus.connect({
-    url: config.natsUrl,
-    name: 'mmo-drain',
-    log: silentLogger(),
-    replicas: config.nats.replicas,
-  });
+  const bus = await connectAdmin(config, 'mmo-drain');
   try {
     const subject = new Subjects(config.world).workerDrain(worker);
     const reply = decodeDirectorReply(await bus.request(subject, new Uint8Array(0), config.store.requestTimeoutMs));

@@ -1,10 +1,11 @@
 // `mmo workers restart --rolling`: every zone worker in turn hands its regions to the others by live handoff,
 // exits, and is started again by its supervisor (`mmo up`, systemd, k8s); the next one goes once it is back and
 // every region of the map runs again. Nobody is disconnected.
-import { Bus, LeaseBoard, LeaseKeys, PartitionDirectory, Subjects } from '@mmo/bus';
+import { LeaseBoard, LeaseKeys, PartitionDirectory, Subjects } from '@mmo/bus';
 import { ConfigError, silentLogger, UsageError } from '@mmo/core';
 import { decodeDirectorReply, decodeZoneHeartbeat } from '@mmo/protocol';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
+import { connectAdmin } from '../with-bus.js';
 
 export const workersRestartVerb: VerbSpec = {
   name: 'workers restart',
@@ -30,12 +31,7 @@ export async function runWorkersRestart(argv: string[]): Promise<void> {
   const timeoutMs = Number(values.timeout ?? 120) * 1000;
   if (!(timeoutMs > 0)) throw new UsageError('--timeout expects a number of seconds above 0.');
   if (!config.natsUrl) throw new ConfigError('mmo workers restart needs NATS: set NATS_URL (or --nats).');
-  const bus = await Bus.connect({
-    url: config.natsUrl,
-    name: 'mmo-workers-restart',
-    log: silentLogger(),
-    replicas: config.nats.replicas,
-  });
+  const bus = await connectAdmin(config, 'mmo-workers-restart');
   const subjects = new Subjects(config.world);
   const leases = new Map<string, Lease>();
   const heard = new Map<string, number>();

@@ -81,7 +81,14 @@ export async function startStore(o: StoreNodeOptions): Promise<StoreNode> {
     for (const c of clocks) c.persist();
   }, CLOCK_PERSIST_MS);
   const counters = newCounters();
-  const bus = await Bus.connect({ url: config.natsUrl, name: 'store', log, replicas: config.nats.replicas });
+  const bus = await Bus.connect({
+    url: config.natsUrl,
+    name: 'store',
+    log,
+    replicas: config.nats.replicas,
+    auth: config.nats,
+    role: 'store',
+  });
   const subjects = new Map(worlds.map((w) => [w, new Subjects(w)]));
   const subjectsOf = (w: string) => subjects.get(w) ?? new Subjects(w);
   const limits = new AttemptLimits(config.logins);

@@ -65,6 +65,8 @@ export async function startWorker(o: WorkerNodeOptions): Promise<WorkerNode> {
     log,
     faults: o.faults,
     replicas: config.nats.replicas,
+    auth: config.nats,
+    role: 'worker',
   });
   const directory = await PartitionDirectory.open(bus, subjects, log);
   let partition = await directory.ensure(partitionFromWorld(o.map));
