@@ -6,6 +6,9 @@ import { APPLICATION_ID, LATEST_VERSION, MIGRATIONS, migrate, openDatabase, sche
 import { type TempDir, tempDir } from '@mmo/testkit';
 import BetterSqlite3 from 'better-sqlite3';
 
+/** The migrations up to schema version 5, the last before one file held several worlds. */
+const BEFORE_WORLDS = MIGRATIONS.filter((m) => m.version <= 5);
+
 let dir: TempDir;
 beforeEach(() => {
   dir = tempDir('mmo-db-');
@@ -50,13 +53,13 @@ describe('opening the world database', () => {
     expect(() => openDatabase(file)).toThrow(/schema version 999.*newer version/);
   });
 
-  test('a file made by the previous schema version is upgraded in place and keeps its players', () => {
+  test('a file of schema version 5 (one world per file) is upgraded in place and keeps its players', () => {
     const file = join(dir.path, 'previous.sqlite');
     const old = new BetterSqlite3(file);
     old.pragma('journal_mode = WAL');
     old.pragma(`application_id = ${APPLICATION_ID}`);
-    migrate(old, { defaultWorld: 'default' }, MIGRATIONS.slice(0, -1));
-    expect(schemaVersion(old)).toBe(LATEST_VERSION - 1);
+    migrate(old, { defaultWorld: 'default' }, BEFORE_WORLDS);
+    expect(schemaVersion(old)).toBe(5);
     old.prepare("INSERT INTO accounts (id, username, password_hash, created_at) VALUES (1, 'ann', 'h', 1)").run();
     old
       .prepare(
@@ -124,7 +127,7 @@ describe('opening the world database', () => {
     const file = join(dir.path, 'named.sqlite');
     const old = new BetterSqlite3(file);
     old.pragma(`application_id = ${APPLICATION_ID}`);
-    migrate(old, { defaultWorld: 'unused' }, MIGRATIONS.slice(0, -1));
+    migrate(old, { defaultWorld: 'unused' }, BEFORE_WORLDS);
     old.prepare("INSERT INTO accounts (id, username, password_hash, created_at) VALUES (1, 'ann', 'h', 1)").run();
     old.prepare("INSERT INTO characters (id, account_id, name, x, y, updated_at) VALUES (1, 1, 'ann', 1, 2, 1)").run();
     old.prepare("INSERT INTO world_state (key, value) VALUES ('clock_seconds', '5')").run();
