@@ -1,7 +1,15 @@
 // The NATS adapter every process talks through: typed byte publish/subscribe, request/reply, and an optional
 // test-only fault hook. Callbacks run on the NATS client's read loop, so handlers must only enqueue or answer.
 import { type Logger, NatsError, RequestError } from '@mmo/core';
-import { connect, ErrorCode as NatsCode, type NatsConnection, RequestStrategy, type Subscription } from 'nats';
+import {
+  connect,
+  type KV,
+  type KvOptions,
+  ErrorCode as NatsCode,
+  type NatsConnection,
+  RequestStrategy,
+  type Subscription,
+} from 'nats';
 import type { FaultAction, FaultHook } from './faults.js';
 import { type NatsAuth, resolveAuth } from './nats-auth.js';
 import { inboxPrefix, type NatsRole } from './permissions.js';
@@ -190,6 +198,32 @@ export class Bus {
           .catch((error) => this.log.error({ err: error, subject: msg.subject }, 'request handler failed'));
       },
     });
+  }
+
+  /**
+   * Opens a JetStream KV bucket, making it with this bus's replicas when it does not exist yet. A cluster that is
+   * still electing its leaders, or busy making the same bucket for other processes starting at the same time,
+   * answers late or not at all (nats-server 2.9 leaves the first requests to a bucket made by several processes at
+   * once unanswered): the bucket is used once it answers a read, asked again until `waitMs` has passed. Reads go
+   * to the bucket's leader (no direct get): a replica that is behind would answer with an old lease or map.
+   */
+  async kv(bucket: string, options: Partial<KvOptions> = {}, waitMs = 30_000): Promise<KV> {
+    const deadline = Date.now() + waitMs;
+    const opts = { replicas: this.kvReplicas, allow_direct: false, ...options };
+    for (;;) {
+      try {
+        await (await this.nc.jetstream({ timeout: 1000 }).views.kv(bucket, opts)).get('ready');
+        return await this.nc.jetstream().views.kv(bucket, opts);
+      } catch (error) {
+        const text = `${(error as { code?: string }).code} ${(error as Error).message}`;
+        if (!/TIMEOUT|temporarily unavailable/i.test(text) || Date.now() >= deadline) throw error;
+        this.log.warn(
+          { bucket, err: (error as Error).message },
+          'JetStream not ready for this bucket yet; asking again',
+        );
+        await sleep(250);
+      }
+    }
   }
 
   async flush(): Promise<void> {

@@ -42,9 +42,7 @@ export class LeaseBoard {
   static async open(bus: Bus, subjects: Subjects): Promise<LeaseBoard> {
     const bucket = subjects.leaseBucket();
     try {
-      return new LeaseBoard(
-        await bus.nc.jetstream().views.kv(bucket, { history: 1, ttl: BUCKET_MAX_AGE_MS, replicas: bus.kvReplicas }),
-      );
+      return new LeaseBoard(await bus.kv(bucket, { history: 1, ttl: BUCKET_MAX_AGE_MS }));
     } catch (cause) {
       throw new NatsError(
         `cannot open the JetStream KV bucket ${bucket} (${(cause as Error).message}). Fix: run nats-server with JetStream enabled (-js).`,

@@ -25,7 +25,7 @@ export class MaintenanceBoard {
   static async open(bus: Bus, subjects: Subjects): Promise<MaintenanceBoard> {
     const bucket = subjects.maintenanceBucket();
     try {
-      return new MaintenanceBoard(await bus.nc.jetstream().views.kv(bucket, { history: 1, replicas: bus.kvReplicas }));
+      return new MaintenanceBoard(await bus.kv(bucket, { history: 1 }));
     } catch (cause) {
       throw new NatsError(
         `cannot open the JetStream KV bucket ${bucket} (${(cause as Error).message}). Fix: run nats-server with JetStream enabled (-js).`,

@@ -31,9 +31,7 @@ export class OpsHistory {
   static async open(bus: Bus, subjects: Subjects): Promise<OpsHistory> {
     const bucket = subjects.opsBucket();
     try {
-      return new OpsHistory(
-        await bus.nc.jetstream().views.kv(bucket, { history: 1, ttl: KEEP_MS, replicas: bus.kvReplicas }),
-      );
+      return new OpsHistory(await bus.kv(bucket, { history: 1, ttl: KEEP_MS }));
     } catch (cause) {
       throw new NatsError(
         `cannot open the JetStream KV bucket ${bucket} (${(cause as Error).message}). Fix: run nats-server with JetStream enabled (-js).`,

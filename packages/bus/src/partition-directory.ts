@@ -19,7 +19,7 @@ export class PartitionDirectory {
   static async open(bus: Bus, subjects: Subjects, log: Logger): Promise<PartitionDirectory> {
     const bucket = subjects.partitionBucket();
     try {
-      const kv = await bus.nc.jetstream().views.kv(bucket, { history: 10, replicas: bus.kvReplicas });
+      const kv = await bus.kv(bucket, { history: 10 });
       return new PartitionDirectory(kv, bucket, log);
     } catch (cause) {
       throw new NatsError(

@@ -33,10 +33,7 @@ export class ReturningPlayers {
   static async open(bus: Bus, subjects: Subjects, keepMs: number): Promise<ReturningPlayers> {
     const bucket = subjects.returningBucket();
     try {
-      return new ReturningPlayers(
-        await bus.nc.jetstream().views.kv(bucket, { history: 1, ttl: keepMs, replicas: bus.kvReplicas }),
-        keepMs,
-      );
+      return new ReturningPlayers(await bus.kv(bucket, { history: 1, ttl: keepMs }), keepMs);
     } catch (cause) {
       throw new NatsError(
         `cannot open the JetStream KV bucket ${bucket} (${(cause as Error).message}). Fix: run nats-server with JetStream enabled (-js).`,

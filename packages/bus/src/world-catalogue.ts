@@ -27,9 +27,7 @@ export class WorldCatalogue {
 
   static async open(bus: Bus): Promise<WorldCatalogue> {
     try {
-      return new WorldCatalogue(
-        await bus.nc.jetstream().views.kv(CATALOGUE_BUCKET, { history: 1, replicas: bus.kvReplicas }),
-      );
+      return new WorldCatalogue(await bus.kv(CATALOGUE_BUCKET, { history: 1 }));
     } catch (cause) {
       throw new NatsError(
         `cannot open the JetStream KV bucket ${CATALOGUE_BUCKET} (${(cause as Error).message}). Fix: run nats-server with JetStream enabled (-js).`,
