@@ -33,6 +33,11 @@ export class HeldLease<T> {
   private timer: NodeJS.Timeout | null = null;
   private renewing = false;
   private stopped = false;
+  /**
+   * Values of renewals that got no answer (a timeout, a bucket changing leader): one of them may have been written
+   * all the same, and then the next renewal, on the old revision, finds the key moved on by this holder itself.
+   */
+  private readonly unanswered = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly o: HeldLeaseOptions<T>) {
@@ -108,10 +113,20 @@ export class HeldLease<T> {
     if (this.renewing || this.stopped) return;
     this.renewing = true;
     const sent = this.now();
+    const value = this.o.value();
     try {
-      const next = await this.o.board.renew(this.o.key, this.o.value(), this.revision);
+      const next = await this.o.board.renew(this.o.key, value, this.revision);
       if (this.stopped) return;
       if (next === null) {
+        const own = await this.ownWrite();
+        if (this.stopped) return;
+        if (own !== null) {
+          // Still ours: carry on from that revision (validity only grows with a renewal that is answered).
+          this.o.log.info({ key: this.o.key, revision: own }, 'lease renewal went through unanswered; still held');
+          this.revision = own;
+          this.unanswered.clear();
+          return;
+        }
         this.stop();
         this.o.log.warn({ key: this.o.key }, 'lease lost: it was revoked or taken over');
         this.o.onLost();
@@ -119,10 +134,20 @@ export class HeldLease<T> {
       }
       this.revision = next;
       this.validUntil = sent + this.o.ttlMs;
+      this.unanswered.clear();
     } catch (error) {
+      this.unanswered.add(JSON.stringify(value));
       this.o.log.debug({ err: error, key: this.o.key }, 'lease renewal failed; trying again');
     } finally {
       this.renewing = false;
     }
+  }
+
+  /** The key's revision when it holds one of this holder's unanswered renewals; else null (the lease is lost). */
+  private async ownWrite(): Promise<number | null> {
+    if (this.unanswered.size === 0) return null;
+    const current = await this.o.board.get(this.o.key);
+    if (!current || current.value === null || !this.unanswered.has(JSON.stringify(current.value))) return null;
+    return current.revision;
   }
 }

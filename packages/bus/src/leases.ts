@@ -37,7 +37,32 @@ export const LeaseKeys = {
 } as const;
 
 export class LeaseBoard {
+  /** Since when every request to the bucket has been answered (Date.now ms); null while they fail. */
+  private answeringSince: number | null = Date.now();
+
   private constructor(private readonly kv: KV) {}
+
+  /**
+   * Milliseconds the bucket has answered every request in a row; 0 while it does not (NATS unreachable, or the
+   * bucket's leader lost and JetStream electing another). A watcher judges nobody's silence until this is long
+   * enough for every holder to have renewed again.
+   */
+  answeringForMs(now = Date.now()): number {
+    return this.answeringSince === null ? 0 : now - this.answeringSince;
+  }
+
+  /** Runs one request to the bucket, noting whether the bucket answered (a refused compare-and-set is an answer). */
+  private async ask<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      const result = await request();
+      this.answeringSince ??= Date.now();
+      return result;
+    } catch (error) {
+      if (isConflict(error)) this.answeringSince ??= Date.now();
+      else this.answeringSince = null;
+      throw error;
+    }
+  }
 
   static async open(bus: Bus, subjects: Subjects): Promise<LeaseBoard> {
     const bucket = subjects.leaseBucket();
@@ -54,7 +79,7 @@ export class LeaseBoard {
   /** Creates the key; its revision, or null when somebody holds it. Throws when the bus cannot be reached. */
   async claim<T>(key: string, value: T): Promise<number | null> {
     try {
-      return await this.kv.create(key, encoder.encode(JSON.stringify(value)));
+      return await this.ask(() => this.kv.create(key, encoder.encode(JSON.stringify(value))));
     } catch (error) {
       if (isConflict(error)) return null;
       throw error;
@@ -63,7 +88,7 @@ export class LeaseBoard {
 
   /** Writes over the key whatever it holds (a holder that knows it is the only one, such as a restarted worker). */
   async put<T>(key: string, value: T): Promise<number> {
-    return this.kv.put(key, encoder.encode(JSON.stringify(value)));
+    return this.ask(() => this.kv.put(key, encoder.encode(JSON.stringify(value))));
   }
 
   /**
@@ -72,7 +97,7 @@ export class LeaseBoard {
    */
   async renew<T>(key: string, value: T, revision: number): Promise<number | null> {
     try {
-      return await this.kv.update(key, encoder.encode(JSON.stringify(value)), revision);
+      return await this.ask(() => this.kv.update(key, encoder.encode(JSON.stringify(value)), revision));
     } catch (error) {
       if (isConflict(error)) return null;
       throw error;
@@ -82,7 +107,7 @@ export class LeaseBoard {
   /** Deletes the key if its revision is still `revision` (a lapsed lease revoked). False when it moved on. */
   async revoke(key: string, revision: number): Promise<boolean> {
     try {
-      await this.kv.delete(key, { previousSeq: revision });
+      await this.ask(() => this.kv.delete(key, { previousSeq: revision }));
       return true;
     } catch (error) {
       if (isConflict(error)) return false;
@@ -91,7 +116,7 @@ export class LeaseBoard {
   }
 
   async get<T>(key: string): Promise<LeaseRecord<T> | null> {
-    const entry = await this.kv.get(key);
+    const entry = await this.ask(() => this.kv.get(key));
     return entry ? toRecord<T>(entry) : null;
   }
 

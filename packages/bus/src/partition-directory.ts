@@ -67,20 +67,45 @@ export class PartitionDirectory {
     else await this.kv.create(KEY, data);
   }
 
-  /** Calls `onChange` with the current map and with every later one, until the returned stop function is called. */
-  async watch(onChange: (map: PartitionMap) => void): Promise<() => void> {
+  /**
+   * Calls `onChange` with the current map and with every later one (each version once, in order), until the
+   * returned stop function is called. The map is also read every `pollMs`: a watch goes quiet for seconds when the
+   * NATS node that fed it is lost, and a takeover must not wait for it.
+   */
+  async watch(onChange: (map: PartitionMap) => void, pollMs = 1_000): Promise<() => void> {
+    let seen = 0;
+    const offer = (map: PartitionMap) => {
+      if (map.version <= seen) return;
+      seen = map.version;
+      onChange(map);
+    };
     const iterator = await this.kv.watch({ key: KEY });
     (async () => {
       for await (const entry of iterator) {
         if (entry.operation !== 'PUT') continue;
         try {
-          onChange(this.parse(entry.value));
+          offer(this.parse(entry.value));
         } catch (error) {
           this.log.error({ err: error }, 'ignoring an invalid partition map');
         }
       }
     })().catch((error) => this.log.warn({ err: error }, 'partition watch ended'));
-    return () => iterator.stop();
+    let polling = false;
+    const poll = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      this.get()
+        .then((map) => map && offer(map))
+        .catch(() => {}) // the watch, or the next poll, brings it
+        .finally(() => {
+          polling = false;
+        });
+    }, pollMs);
+    poll.unref();
+    return () => {
+      clearInterval(poll);
+      iterator.stop();
+    };
   }
 
   private parse(value: Uint8Array): PartitionMap {

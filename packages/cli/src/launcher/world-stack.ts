@@ -1,4 +1,4 @@
-// One world's processes under `mmo up`: its pool of zone workers and its gateway, and the store when the world runs
+// One world's processes under `mmo up`: its pool of zone workers, its gateways and its admin API, and the store when the world runs
 // alone (several worlds share one store, which `mmo up` starts first). Started in that order and stopped the other
 // way (players leave through the gateway first, the workers save them, then the store). Also what maintenance
 // needs: stopping and starting the world's workers (and its own store) while the gateway stays.
@@ -18,6 +18,8 @@ export interface WorldStackOptions {
   /** Prefix of this world's log files and labels ('' when it is the only world). */
   tag: string;
   workers: number;
+  /** Gateways of the world, on gateway.port, gateway.port + 1, ... (all free ports when it is 0). */
+  gateways: number;
   /** Whether the world has a store of its own (false: the cluster's store serves it). */
   ownStore: boolean;
   /** The environment of a role's process: its own NATS credentials, never another role's. */
@@ -35,10 +37,12 @@ export class WorldStack {
   readonly roles: ChildRole[] = [];
   private readonly store: ChildRole | null;
   private readonly workers: ChildRole[] = [];
-  private readonly gateway: ChildRole;
+  private readonly gateways: ChildRole[] = [];
   private readonly admin: ChildRole;
   private stopMaintenanceWatch: (() => Promise<void>) | null = null;
+  /** The first gateway's URL, and every gateway's. */
   url = '';
+  readonly urls: string[] = [];
   adminUrl = '';
 
   constructor(private readonly o: WorldStackOptions) {
@@ -51,7 +55,13 @@ export class WorldStack {
     this.store = o.ownStore ? role('store', ['store'], 'store.log') : null;
     for (let i = 1; i <= o.workers; i++)
       this.workers.push(role(`worker w${i}`, ['worker', '--id', `w${i}`], `worker-w${i}.log`));
-    this.gateway = role('gateway', ['gateway'], 'gateway.log');
+    for (let k = 0; k < o.gateways; k++) {
+      const port = o.config.gateway.port === 0 ? 0 : o.config.gateway.port + k;
+      const name = k === 0 ? 'gateway' : `gateway#${k + 1}`;
+      this.gateways.push(
+        role(name, ['gateway', '--port', String(port)], k === 0 ? 'gateway.log' : `gateway-${k + 1}.log`),
+      );
+    }
     this.admin = role('admin', ['admin', 'serve'], 'admin.log');
   }
 
@@ -68,13 +78,16 @@ export class WorldStack {
         say(`  ✓ worker w${`${i + 1}`.padEnd(5)}${t} zone worker (regions come from the director)`);
       }),
     );
-    const gw = await this.startRole(this.gateway);
-    this.url = String(gw.url);
-    say(`  ✓ gateway${t.padEnd(7)}${this.url}`);
-    const health = (await waitForHealthy(`${this.url}/healthz`, 30_000)) as {
+    for (const [k, g] of this.gateways.entries()) {
+      const url = String((await this.startRole(g)).url);
+      this.urls.push(url);
+      say(`  ✓ gateway${k === 0 ? '' : `#${k + 1}`}${t.padEnd(k === 0 ? 7 : 5)}${url}`);
+    }
+    this.url = this.urls[0] ?? '';
+    const [health] = (await Promise.all(this.urls.map((u) => waitForHealthy(`${u}/healthz`, 30_000)))) as {
       zones?: { id: string; worker: string }[];
-    };
-    for (const z of health.zones ?? []) say(`  ✓ region ${z.id.padEnd(6)} on worker ${z.worker}${t}`);
+    }[];
+    for (const z of health?.zones ?? []) say(`  ✓ region ${z.id.padEnd(6)} on worker ${z.worker}${t}`);
     const admin = await this.startRole(this.admin);
     this.adminUrl = String(admin.url);
     say(`  ✓ admin${t.padEnd(9)}${this.adminUrl}  (the live world viewer and the admin API)`);
@@ -93,7 +106,7 @@ export class WorldStack {
   /** Stops everything: the gateway (players leave and are saved), the workers, the store. */
   async stop(): Promise<void> {
     await this.stopMaintenanceWatch?.();
-    await this.stopRoles([[this.admin], [this.gateway], this.workers, this.storeGroup()]);
+    await this.stopRoles([[this.admin], this.gateways, this.workers, this.storeGroup()]);
   }
 
   private storeGroup(): ChildRole[] {

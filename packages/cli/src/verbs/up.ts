@@ -28,6 +28,10 @@ export const upVerb: VerbSpec = {
     },
     'admin-port': { type: 'string', key: 'admin.port', help: 'admin API and viewer port (default 8090, on 127.0.0.1)' },
     workers: { type: 'string', help: 'zone workers in the pool (default: one per region of the world map)' },
+    gateways: {
+      type: 'string',
+      help: 'gateways per world, on --port, --port + 1, ... (default 1); any serves the world',
+    },
     worlds: {
       type: 'string',
       key: 'worlds',
@@ -146,6 +150,7 @@ export async function runUp(argv: string[]): Promise<void> {
     const basePort = config.gateway.port;
     const alone = worldIds.length === 1;
     const admin = upAdminTokens(config, dataDir);
+    const gateways = gatewayCount(values.gateways);
     if (!alone) {
       const runConfig = writeRunConfig({ ...config, worldsDir: resolve(config.worldsDir) }, dataDir);
       clusterStore = roleProcess(
@@ -162,7 +167,7 @@ export async function runUp(argv: string[]): Promise<void> {
     for (const [i, world] of worldIds.entries()) {
       const worldDir = alone ? dataDir : join(dataDir, 'worlds', world);
       mkdirSync(worldDir, { recursive: true });
-      const port = basePort === 0 ? 0 : basePort + i;
+      const port = basePort === 0 ? 0 : basePort + i * gateways;
       const worldConfig: Config = {
         ...config,
         world,
@@ -179,13 +184,14 @@ export async function runUp(argv: string[]): Promise<void> {
       const stack = new WorldStack({
         ...{ config: worldConfig, dataDir: worldDir, logDir, tag: alone ? '' : world, ownStore: alone },
         workers: workerCount(values.workers, maps[i]?.zones.length ?? 1),
+        gateways,
         ...{ roleEnv, adminAuth, nodeArgs, onCrash, say },
         started: (r) => startedAt.set(r, Date.now()),
       });
       stacks.push(stack);
       await stack.start();
     }
-    const play = stacks.map((s) => `${s.url}/`).join('  ');
+    const play = stacks.flatMap((s) => s.urls.map((u) => `${u}/`)).join('  ');
     const first = stacks[0]?.url ?? '';
     say(`\nWorld ready. Play: ${play}   Health: ${first}/healthz   Metrics: ${first}/metrics`);
     const consoles = stacks.map((s) => `${s.adminUrl}/`).join('  ');
@@ -209,6 +215,13 @@ function natsEnv(url: string, own: RoleCredentials | undefined): NodeJS.ProcessE
   delete env.NATS_USER;
   delete env.NATS_PASSWORD;
   return { ...env, NATS_CREDS: own.file };
+}
+
+function gatewayCount(given: unknown): number {
+  if (given === undefined) return 1;
+  const n = Number(given);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new UsageError('--gateways expects a whole number from 1 to 16.');
+  return n;
 }
 
 function workerCount(given: unknown, regions: number): number {

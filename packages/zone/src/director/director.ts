@@ -163,8 +163,9 @@ export class Director {
   private async check(): Promise<void> {
     const ttl = this.o.config.worker.leaseTtlMs;
     const now = Date.now();
-    if (this.o.bus.upForMs(now) < ttl) {
-      // After our own outage nobody's silence means anything yet.
+    if (this.o.bus.upForMs(now) < ttl || this.o.board.answeringForMs(now) < ttl) {
+      // After our own outage, or one of the lease bucket (a NATS node that led it was lost, and JetStream elected
+      // another leader), nobody's silence means anything yet: every worker renews once the bucket answers again.
       for (const w of this.workers.values()) w.at = now;
       return;
     }
@@ -217,7 +218,16 @@ export class Director {
     for (const [id, w] of this.workers) {
       if (now - w.at <= ttl) continue;
       // Revoked by compare-and-set: a worker that renews at this very moment keeps its lease, and we keep waiting.
-      if (!(await this.o.board.revoke(LeaseKeys.worker(id), w.revision))) continue;
+      if (!(await this.o.board.revoke(LeaseKeys.worker(id), w.revision))) {
+        // The lease moved on without the watch telling (a watch lags after its bucket changed leader): the
+        // worker's silence counts from the revision the bucket holds now.
+        const current = await this.o.board.get<WorkerLeaseValue>(LeaseKeys.worker(id));
+        if (!current?.value) this.seen({ key: LeaseKeys.worker(id), revision: current?.revision ?? 0, value: null });
+        else if (current.revision !== w.revision) {
+          this.workers.set(id, { revision: current.revision, at: now, value: current.value });
+        }
+        continue;
+      }
       this.workers.delete(id);
       this.log.warn({ worker: id, silentMs: now - w.at }, 'worker lease lapsed: worker lost');
       await this.record('worker-lost', 0, `${id} silent for ${now - w.at} ms`);
