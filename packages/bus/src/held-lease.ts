@@ -27,6 +27,16 @@ export interface HeldLeaseOptions<T> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The promise's result, or a rejection once `ms` have passed without one (a late result is dropped). */
+function answerWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  promise.catch(() => {});
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 export class HeldLease<T> {
   private revision = 0;
   private validUntil = 0;
@@ -115,7 +125,9 @@ export class HeldLease<T> {
     const sent = this.now();
     const value = this.o.value();
     try {
-      const next = await this.o.board.renew(this.o.key, value, this.revision);
+      // A renewal sent as the connection drops is answered never, not late: waiting out the request's own timeout
+      // (seconds) would let the lease lapse, so it is given up after half a ttl and the next one is sent.
+      const next = await answerWithin(this.o.board.renew(this.o.key, value, this.revision), this.o.ttlMs / 2);
       if (this.stopped) return;
       if (next === null) {
         const own = await this.ownWrite();
