@@ -9,6 +9,9 @@ import { silentLogger } from '@mmo/core';
 import { CloseCode } from '@mmo/protocol';
 import { closeOf, joinAs, startCluster, type TestCluster, waitFor } from '@mmo/testkit';
 
+// biome-ignore lint/suspicious/noExplicitAny: the API's JSON answers, read field by field in each test
+type Json = Record<string, any>;
+
 let cluster: TestCluster;
 let admin: AdminNode;
 const viewer = newToken();
@@ -38,13 +41,13 @@ async function call(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; json: Record<string, any> }> {
+): Promise<{ status: number; json: Json }> {
   const res = await fetch(`${admin.url}${path}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  return { status: res.status, json: (await res.json()) as Json };
 }
 
 async function player(name: string): Promise<GameClient> {

@@ -21,10 +21,10 @@ describe('admin tokens', () => {
   });
 
   test.each([
-    ['alice:admin:' + 'a'.repeat(64), /role "admin"/],
+    [`alice:admin:${'a'.repeat(64)}`, /role "admin"/],
     ['alice:viewer:abc', /SHA-256/],
-    [':viewer:' + 'a'.repeat(64), /no valid name/],
-    ['alice:viewer:' + 'a'.repeat(64) + ':x', /too many parts/],
+    [`:viewer:${'a'.repeat(64)}`, /no valid name/],
+    [`alice:viewer:${'a'.repeat(64)}:x`, /too many parts/],
     [`a:viewer:${'a'.repeat(64)},a:operator:${'b'.repeat(64)}`, /repeats a name/],
   ])('a bad entry %s is refused naming admin.tokens and the fix', (text, why) => {
     expect(() => parseTokens(text)).toThrow(why);

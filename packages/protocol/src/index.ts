@@ -22,6 +22,35 @@ export {
   encodeRegisterRequest,
   encodeResumeRequest,
 } from './account-codec.js';
+export type {
+  AdminActionData,
+  AdminKickData,
+  AdminPlayerData,
+  AdminReplyData,
+  AnnouncementData,
+  PlayersReplyData,
+  TeleportRequestData,
+} from './admin-codec.js';
+export {
+  decodeAdminAction,
+  decodeAdminActionLog,
+  decodeAdminActionQuery,
+  decodeAdminKick,
+  decodeAdminReply,
+  decodeAnnouncement,
+  decodePlayersQuery,
+  decodePlayersReply,
+  decodeTeleportRequest,
+  encodeAdminAction,
+  encodeAdminActionLog,
+  encodeAdminActionQuery,
+  encodeAdminKick,
+  encodeAdminReply,
+  encodeAnnouncement,
+  encodePlayersQuery,
+  encodePlayersReply,
+  encodeTeleportRequest,
+} from './admin-codec.js';
 export type { AuditEntryData } from './audit-codec.js';
 export {
   decodeAuditBatch,
@@ -195,32 +224,3 @@ export {
   encodeTransferRequest,
   transferStatusName,
 } from './transfer-codec.js';
-export type {
-  AdminActionData,
-  AdminKickData,
-  AdminPlayerData,
-  AdminReplyData,
-  AnnouncementData,
-  PlayersReplyData,
-  TeleportRequestData,
-} from './admin-codec.js';
-export {
-  decodeAdminAction,
-  decodeAdminActionLog,
-  decodeAdminActionQuery,
-  decodeAdminKick,
-  decodeAdminReply,
-  decodeAnnouncement,
-  decodePlayersQuery,
-  decodePlayersReply,
-  decodeTeleportRequest,
-  encodeAdminAction,
-  encodeAdminActionLog,
-  encodeAdminActionQuery,
-  encodeAdminKick,
-  encodeAdminReply,
-  encodeAnnouncement,
-  encodePlayersQuery,
-  encodePlayersReply,
-  encodeTeleportRequest,
-} from './admin-codec.js';
