@@ -2,7 +2,7 @@
 // operators' audit log (in the store) with the token's name, whether it succeeded or not.
 import type { OpsHistory } from '@mmo/bus';
 import type { Config, Logger } from '@mmo/core';
-import type { DirectorRequestData } from '@mmo/protocol';
+import { type DirectorRequestData, parseCut } from '@mmo/protocol';
 import type { WorldMap } from '@mmo/world';
 import type { ClusterActions } from './cluster-actions.js';
 import { ApiError, type RequestContext, type Route } from './http-api.js';
@@ -91,7 +91,7 @@ export function adminRoutes(d: RouteDeps): Route[] {
       role: 'operator',
       handle: (c) =>
         act(c, 'split', c.params.region as string, async () => {
-          const cut = parseCut(c.body.at);
+          const cut = cutOf(c.body.at);
           return withDetail(
             await actions.director({ ...NO_CUT, op: 'split', region: c.params.region as string, ...cut }),
           );
@@ -310,11 +310,11 @@ function teleportTarget(map: WorldMap, c: RequestContext): { x: number; y: numbe
   return { x, y };
 }
 
-function parseCut(at: unknown): Pick<DirectorRequestData, 'axis' | 'at'> {
+function cutOf(at: unknown): Pick<DirectorRequestData, 'axis' | 'at'> {
   if (at === undefined || at === '') return { axis: '', at: null };
-  const m = typeof at === 'string' ? /^([xy])(?:=(-?\d+(?:\.\d+)?))?$/.exec(at) : null;
-  if (!m) throw new ApiError(400, `at "${String(at)}" is not a cut: write x=300, y=200, x or y`);
-  return { axis: m[1] as 'x' | 'y', at: m[2] === undefined ? null : Number(m[2]) };
+  const cut = typeof at === 'string' ? parseCut(at) : null;
+  if (!cut) throw new ApiError(400, `at "${String(at)}" is not a cut: write x=300, y=200, x or y`);
+  return cut;
 }
 
 function text(c: RequestContext, field: string, fallback?: string): string {

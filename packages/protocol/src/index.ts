@@ -68,6 +68,7 @@ export {
   decodeDirectorRequest,
   encodeDirectorReply,
   encodeDirectorRequest,
+  parseCut,
 } from './cluster/director.js';
 export type { ChatEventData, ZoneEventData } from './cluster/events.js';
 export { decodeZoneEvent, encodeChatEvent } from './cluster/events.js';

@@ -5,6 +5,7 @@ import {
   decodeDirectorReply,
   decodeZoneHeartbeat,
   encodeDirectorRequest,
+  parseCut,
   type ZoneHeartbeatData,
 } from '@mmo/protocol';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
@@ -128,12 +129,12 @@ export async function runZonesHistory(argv: string[]): Promise<void> {
   });
 }
 
-/** Parses --at: x=300, y=200, x or y. */
-function parseCut(at: string | undefined): Pick<DirectorRequestData, 'axis' | 'at'> {
+/** Reads --at: x=300, y=200, x or y. */
+function cutOf(at: string | undefined): Pick<DirectorRequestData, 'axis' | 'at'> {
   if (at === undefined) return { axis: '', at: null };
-  const m = /^([xy])(?:=(-?\d+(?:\.\d+)?))?$/.exec(at);
-  if (!m) throw new UsageError(`--at "${at}" is not a cut. Fix: write x=300, y=200, x or y.`);
-  return { axis: m[1] as 'x' | 'y', at: m[2] === undefined ? null : Number(m[2]) };
+  const cut = parseCut(at);
+  if (!cut) throw new UsageError(`--at "${at}" is not a cut. Fix: write x=300, y=200, x or y.`);
+  return cut;
 }
 
 async function ask(config: Config, verb: string, request: DirectorRequestData): Promise<void> {
@@ -158,7 +159,7 @@ export async function runZonesSplit(argv: string[]): Promise<void> {
   if (values.help) return console.log(helpText(splitVerb));
   const region = positionals[0];
   if (!region) throw new UsageError('mmo zones split needs a region; `mmo zones` lists them.');
-  await ask(config, 'zones split', { ...NONE, op: 'split', region, ...parseCut(values.at as string | undefined) });
+  await ask(config, 'zones split', { ...NONE, op: 'split', region, ...cutOf(values.at as string | undefined) });
 }
 
 export async function runZonesMerge(argv: string[]): Promise<void> {

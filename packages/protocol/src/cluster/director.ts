@@ -55,3 +55,10 @@ export function decodeDirectorReply(bytes: Uint8Array): DirectorReplyData {
   const r = DirectorReply.getRootAsDirectorReply(new ByteBuffer(bytes));
   return { ok: r.ok(), message: r.message() ?? '', version: r.version() };
 }
+
+/** Reads a cut as operators write it: x=300 (a north-south cut), y=200, or x / y for the middle; null if it is none. */
+export function parseCut(text: string): Pick<DirectorRequestData, 'axis' | 'at'> | null {
+  const m = /^([xy])(?:=(-?\d+(?:\.\d+)?))?$/.exec(text);
+  if (!m) return null;
+  return { axis: m[1] as 'x' | 'y', at: m[2] === undefined ? null : Number(m[2]) };
+}
