@@ -4,6 +4,7 @@
 import { benchArgs } from './lib/args.mjs';
 import { measureBots, startWorld, startWorlds } from './lib/cluster.mjs';
 import { figures } from './lib/metrics.mjs';
+import { costPerPlayer, cpuByRole } from './lib/proc-cpu.mjs';
 import { printTable } from './lib/table.mjs';
 
 const o = benchArgs('ccu', 'CCU ladder on the default world: latency, bandwidth, tick time, CPU and RSS per step.', {
@@ -23,14 +24,20 @@ if (!Number.isInteger(worldCount) || worldCount < 1 || worldCount > 8) throw new
 async function startStep() {
   if (worldCount === 1) {
     const world = await startWorld();
-    return { targets: [{ id: 'default', url: world.url, wsUrl: world.wsUrl }], stop: () => world.stop() };
+    return {
+      targets: [{ id: 'default', url: world.url, wsUrl: world.wsUrl, pid: world.pid }],
+      stop: () => world.stop(),
+    };
   }
+  // One `mmo up` runs every world: its processes' CPU is read once, with the first world's bots.
   const cluster = await startWorlds(worldCount);
-  return { targets: cluster.worlds, stop: () => cluster.stop() };
+  const targets = cluster.worlds.map((w, i) => (i === 0 ? { ...w, pid: cluster.pid } : w));
+  return { targets, stop: () => cluster.stop() };
 }
 
 const rows = [];
 const servers = [];
+const cpuRows = [];
 for (const count of o.steps.split(',').map(Number)) {
   const ramp = Math.max(1, Math.ceil(count * Number(o.ramp)));
   console.error(`== step ${count} bots (ramp ${ramp} s, run ${o.duration} s)`);
@@ -49,6 +56,14 @@ for (const count of o.steps.split(',').map(Number)) {
         }),
       ),
     );
+    const connected = results.reduce((t, r) => t + r.summary.connected, 0);
+    const { cpu } = results[0];
+    const byRole = cpuByRole(cpu.before, cpu.after);
+    const cost = costPerPlayer(byRole, connected);
+    for (const r of byRole) {
+      cpuRows.push({ bots: count, ...r, 'per 1000 players %': Math.round((r.percent / connected) * 10000) / 10 });
+    }
+    cpuRows.push({ bots: count, role: 'all server processes', percent: Math.round(cost.cores * 1000) / 10 });
     for (const [i, { summary: s, before, after }] of results.entries()) {
       const f = figures(before, after);
       const zones = f.filter((p) => p.process !== 'gateway');
@@ -68,6 +83,8 @@ for (const count of o.steps.split(',').map(Number)) {
         'tick p99 ms (max zone)': Math.max(...zones.map((z) => z.tickP99ms)),
         'gateway CPU %': gateway?.cpuPercent,
         'zones CPU %': zones.map((z) => z.cpuPercent).join('/'),
+        'server cores/1000': cost.coresPer1000,
+        'µs/player-tick': cost.usPerPlayerTick,
         'bots CPU %': s.botCpuPercent,
         'bots loop p99 ms': s.botLoopDelayMs.p99,
         'RSS MB gw/zones': `${gateway?.rssMB}/${zones.map((z) => z.rssMB).join('/')}`,
@@ -90,7 +107,11 @@ console.log(
   `\nCCU ladder (${worldCount > 1 ? `${worldCount} copies of the default world` : 'default world'}, 4 zones each, 20 Hz; bots on the same machine)\n`,
 );
 printTable(rows, Object.keys(rows[0] ?? { bots: 0 }));
-console.log('\nPer process (steady part of each step)\n');
+console.log(
+  '\nCPU of every server process by role, from /proc (steady part of each step; % of one core; the players are all connected bots)\n',
+);
+printTable(cpuRows, ['bots', 'role', 'count', 'userPercent', 'kernelPercent', 'percent', 'per 1000 players %']);
+console.log('\nPer process, from /metrics (steady part of each step)\n');
 printTable(servers, [
   'bots',
   'process',

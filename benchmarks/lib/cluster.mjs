@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { snapshot } from './metrics.mjs';
+import { cpuReading } from './proc-cpu.mjs';
 
 export const MMO = new URL('../../packages/cli/bin/mmo.js', import.meta.url).pathname;
 
@@ -27,6 +28,7 @@ export async function startWorlds(count, extraArgs = []) {
     worlds,
     natsUrl: world.natsUrl,
     admin: world.admin,
+    pid: world.pid,
     async stop() {
       await world.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -66,6 +68,8 @@ export async function startWorld(extraArgs = []) {
   const url = output.match(/✓ gateway\s+(?:\S+\s+)?(http:\/\/\S+)/)[1];
   return {
     url,
+    /** The `mmo up` process: every server process of the world runs under it. */
+    pid: child.pid,
     natsUrl: output.match(/✓ nats-server\s+(nats:\/\/\S+)/)?.[1],
     /** Bus.connect options of the admin user that `mmo up` made in the data folder. */
     admin: {
@@ -100,7 +104,8 @@ export async function runBots(args) {
 
 /**
  * Runs bots against `world` and scrapes every process's /metrics twice: after the ramp and near the end, so that the
- * server figures cover only the steady part of the run.
+ * server figures cover only the steady part of the run. The CPU of every process under `world.pid` is read from
+ * /proc at the same two moments.
  */
 export async function measureBots(world, { count, ramp, duration, area, workers }) {
   const bots = runBots([
@@ -120,10 +125,12 @@ export async function measureBots(world, { count, ramp, duration, area, workers 
   await new Promise((r) => setTimeout(r, (Number(ramp) + 1) * 1000));
   await allIn(world.url, Number(count));
   const before = await snapshot(world.url);
+  const cpuBefore = cpuReading(world.pid);
   await new Promise((r) => setTimeout(r, Math.max(1, Number(duration) - 2) * 1000));
   const after = await snapshot(world.url);
+  const cpuAfter = cpuReading(world.pid);
   const { summary } = await bots;
-  return { summary, before, after };
+  return { summary, before, after, cpu: { before: cpuBefore, after: cpuAfter } };
 }
 
 /**
