@@ -40,6 +40,29 @@ describe('benchmark scripts (smoke runs)', () => {
     const column = header.split('|').findIndex((c) => c.trim() === 'bots CPU %');
     expect(column).toBeGreaterThan(0);
     expect(row.split('|')[column]?.trim()).toMatch(/^\d+$/);
+    // Every server process's CPU, from /proc, by role, and the cost per player it comes to.
+    for (const role of ['nats-server', 'gateway', 'worker', 'store']) {
+      expect(out).toMatch(new RegExp(`\\| 12\\s+\\| ${role}\\s+\\| \\d+\\s+\\| [\\d.]+\\s+\\| [\\d.]+`));
+    }
+    expect(out).toMatch(/\| 12\s+\| all server processes\s+\|/);
+    const usColumn = header.split('|').findIndex((c) => c.trim() === 'µs/player-tick');
+    expect(Number(row.split('|')[usColumn])).toBeGreaterThan(0);
+  }, 90_000);
+
+  test('bench:crowd runs bots in a small square and prints what each client received', async () => {
+    const { code, out } = await runScript('crowd.mjs', [
+      '--bots',
+      '12',
+      '--duration',
+      '3',
+      '--ramp',
+      '1',
+      '--workers',
+      '1',
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Crowd: 12 bots in 506,506,518,518/);
+    expect(out).toMatch(/\| in B\/s\/client \| frames\/s\/client/);
   }, 90_000);
 
   test('bench:handoff runs bots at the corner and prints handoff rates', async () => {

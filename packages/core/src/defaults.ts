@@ -95,6 +95,11 @@ export const DEFAULTS = {
     nearRadius: 20, // m
     /** Further out, a moved entity is sent every this many ticks (1: every tick). */
     farEveryTicks: 2,
+    /**
+     * Bytes a second each client may be sent (frames, chat, notices); in a crowd the nearest entities keep their
+     * full rate and the others come less often. 0: no limit.
+     */
+    clientBytesPerSec: 8_192,
     /** Player walking speed. */
     maxSpeed: 6, // m/s
     /** NPC walking speed. */

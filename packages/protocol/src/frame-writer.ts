@@ -26,6 +26,13 @@ const ENTER_VTABLE_SIZE = 4 + 5 * 2;
 
 const utf8 = new TextEncoder();
 
+/** Bytes of a frame with nothing in it: the header and three empty vectors. */
+export const FRAME_EMPTY_BYTES = FRAME_END + 12;
+/** Bytes one update adds to a frame. */
+export const FRAME_UPDATE_BYTES = 8;
+/** Bytes one leave adds to a frame. */
+export const FRAME_LEAVE_BYTES = 4;
+
 export class FrameWriter {
   private buffer = new Uint8Array(4096);
   private view = new DataView(this.buffer.buffer);
@@ -85,6 +92,15 @@ export class FrameWriter {
   leave(id: number): void {
     if (this.leaveCount === this.leaves.length) this.leaves = grow(this.leaves);
     this.leaves[this.leaveCount++] = id;
+  }
+
+  /**
+   * Bytes an enter of an entity with this name (UTF-8) would add to the frame now: its slot, table and name, and the
+   * enters' shared vtable with the first of them.
+   */
+  enterBytes(name: Uint8Array): number {
+    const nameBytes = (4 + name.length + 1 + 3) & ~3;
+    return 4 + ENTER_TABLE_SIZE + nameBytes + (this.enterCount === 0 ? 16 : 0);
   }
 
   /** Number of enters, updates and leaves written since begin(). */

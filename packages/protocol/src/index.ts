@@ -123,7 +123,7 @@ export type { WorldBeaconData } from './cluster/worlds.js';
 export { decodeWorldBeacon, encodeWorldBeacon } from './cluster/worlds.js';
 export type { FrameOriginVisitor, FrameVisitor } from './frame-reader.js';
 export { FrameReader } from './frame-reader.js';
-export { FrameWriter } from './frame-writer.js';
+export { FRAME_EMPTY_BYTES, FRAME_LEAVE_BYTES, FRAME_UPDATE_BYTES, FrameWriter } from './frame-writer.js';
 export {
   ClientBody,
   CloseCode,

@@ -2,6 +2,7 @@
 
 export { Ticker } from './node/ticker.js';
 export { Entity, NPC_ID_BASE, npcId } from './sim/entity.js';
+export { creditPerTick, refill, wireBytes } from './sim/frame-budget.js';
 export type { Command } from './sim/inbox.js';
 export { Cmd, Inbox } from './sim/inbox.js';
 export { NpcBrain } from './sim/npc-brain.js';

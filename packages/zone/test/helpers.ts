@@ -54,6 +54,8 @@ export interface Delivered {
   gateway: string;
   player: number;
   message: ServerMessageData;
+  /** Bytes of the message as sent. */
+  size: number;
 }
 
 export class RecordingOutput implements ZoneOutput {
@@ -71,7 +73,7 @@ export class RecordingOutput implements ZoneOutput {
   ticks = 0;
 
   deliver(gateway: string, player: number, bytes: Uint8Array): void {
-    this.delivered.push({ gateway, player, message: decodeServerMessage(bytes.slice()) });
+    this.delivered.push({ gateway, player, message: decodeServerMessage(bytes.slice()), size: bytes.byteLength });
   }
   deliverFrame(gateway: string, player: number, bytes: Uint8Array, epoch: number, tick: number): void {
     const message = decodeServerMessage(bytes.slice());
@@ -79,7 +81,7 @@ export class RecordingOutput implements ZoneOutput {
     if (message.body !== ServerBody.Frame || message.frame.epoch !== epoch || message.frame.tick !== tick) {
       throw new Error(`frame stamp (${epoch}, ${tick}) does not match what was delivered`);
     }
-    this.delivered.push({ gateway, player, message });
+    this.delivered.push({ gateway, player, message, size: bytes.byteLength });
   }
   route(gateway: string, change: RouteChangeData): void {
     this.routes.push({ gateway, change });

@@ -3,6 +3,7 @@
 // NPC seen as a ghost is sent on to its owner.
 import { EntityKind, type EntitySaveData, encodeNotice, type PlayerAttackData } from '@mmo/protocol';
 import { Entity } from './entity.js';
+import { deliverToPlayer } from './frame-budget.js';
 import { NpcBrain } from './npc-brain.js';
 import type { FallenNpc, RegionState } from './state.js';
 
@@ -96,5 +97,5 @@ export function fallenSave(state: RegionState, f: FallenNpc): EntitySaveData {
 }
 
 function tell(state: RegionState, player: Entity, text: string): void {
-  state.output.deliver(player.gateway, player.id, encodeNotice(text));
+  deliverToPlayer(state, player, encodeNotice(text));
 }

@@ -13,6 +13,7 @@ import {
 import { containsPoint, distanceToRect, nearestFreePoint } from '@mmo/world';
 import { relayedStrike, strikeFrom } from './combat.js';
 import { Entity } from './entity.js';
+import { deliverToPlayer } from './frame-budget.js';
 import { ingestGhosts } from './ghosts.js';
 import { receiveOffer, receiveOutcome, receiveQuery } from './handoff.js';
 import { Cmd, type Command } from './inbox.js';
@@ -234,7 +235,7 @@ function deliverChat(state: RegionState, c: ChatEventData): void {
     const dy = p.y - c.y;
     if (dx * dx + dy * dy > range2) continue;
     bytes ??= encodeChatMessage(c.fromId, c.fromName, c.text);
-    state.output.deliver(p.gateway, p.id, bytes);
+    deliverToPlayer(state, p, bytes);
     state.counters.chatsDelivered++;
   }
 }

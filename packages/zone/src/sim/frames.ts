@@ -1,5 +1,7 @@
 // View frames: every tick each real player with a view gets one frame, the diff of the nearest entities within the
-// interest radius against what its client was told before.
+// interest radius against what its client was told before, within the client's bandwidth budget.
+import { FRAME_EMPTY_BYTES } from '@mmo/protocol';
+import { creditPerTick, refill, wireBytes } from './frame-budget.js';
 import { selfOnlyFrameDue } from './handoff.js';
 import type { RegionState } from './state.js';
 
@@ -8,9 +10,13 @@ export function sendFrames(state: RegionState): void {
   const { config, counters, output, index, scratch, findEntity, tick } = state;
   const { interestRadius, viewCap } = config;
   const writer = state.frameWriter;
+  const perTick = creditPerTick(config.clientBytesPerSec, config.tickHz);
   for (const p of state.entities.values()) {
     if (!p.real || p.view === null) continue;
     if (p.transit && !selfOnlyFrameDue(p.transit, tick)) continue;
+    const view = p.view;
+    if (perTick > 0) view.credit = refill(view.credit, perTick);
+    const budget = perTick > 0 ? view.credit - wireBytes(FRAME_EMPTY_BYTES) : Number.POSITIVE_INFINITY;
     const ox = p.qx;
     const oy = p.qy;
     writer.begin(tick, p.lastInputSeq, p.epoch, ox, oy);
@@ -18,9 +24,10 @@ export function sendFrames(state: RegionState): void {
     // the next owner's to continue, from exactly what the client was told before the offer.
     if (!p.transit) {
       const count = index.nearest(p.x, p.y, interestRadius, viewCap, p.id, scratch);
-      p.view.diff(scratch, count, ox, oy, writer, tick, config, findEntity);
+      view.diff(scratch, count, ox, oy, writer, tick, config, findEntity, budget);
     }
     const bytes = writer.finish();
+    if (perTick > 0) view.spend(wireBytes(bytes.byteLength));
     counters.framesSent++;
     counters.frameBytes += bytes.byteLength;
     output.deliverFrame(p.gateway, p.id, bytes, p.epoch, tick);

@@ -18,6 +18,7 @@ import {
 } from '@mmo/protocol';
 import { containsPoint } from '@mmo/world';
 import { Entity } from './entity.js';
+import { deliverToPlayer } from './frame-budget.js';
 import type { RegionState } from './state.js';
 
 export const itemEntityId = (item: number): number => ITEM_ID_BASE + item;
@@ -90,7 +91,7 @@ export function itemOutcome(state: RegionState, change: ItemChangeData, outcome:
     const moved = state.movedTo.get(change.actor);
     if (moved) state.forwardBatch(moved.zone).items.push(listFor(change.actor, 0, 0));
   } else {
-    state.output.deliver(here.gateway, here.id, encodeInventory(outcome.actorItems.map(toInventory)));
+    deliverToPlayer(state, here, encodeInventory(outcome.actorItems.map(toInventory)));
     if (!outcome.ok) refuse(state, here, `${capitalise(outcome.reason)}.`);
     else tell(state, here, doneMessage(state, change, outcome));
   }
@@ -100,7 +101,7 @@ export function itemOutcome(state: RegionState, change: ItemChangeData, outcome:
 function tellReceiver(state: RegionState, change: ItemChangeData, outcome: ItemOutcomeData): void {
   const target = state.entities.get(change.target);
   if (target?.real && target.view !== null) {
-    state.output.deliver(target.gateway, target.id, encodeInventory(outcome.targetItems.map(toInventory)));
+    deliverToPlayer(state, target, encodeInventory(outcome.targetItems.map(toInventory)));
     tell(state, target, `${nameOf(state, change.actor)} gave you ${article(outcome.item?.kind ?? 'something')}.`);
   } else if (target) {
     // A ghost: the receiver lives in the neighbouring zone, which lists its inventory and tells it.
@@ -147,11 +148,11 @@ function listFor(player: number, item: number, from: number): PlayerItemRequestD
 }
 
 function refuse(state: RegionState, player: Entity, message: string): void {
-  state.output.deliver(player.gateway, player.id, encodeServerError(ErrorCode.ItemRefused, message));
+  deliverToPlayer(state, player, encodeServerError(ErrorCode.ItemRefused, message));
 }
 
 function tell(state: RegionState, player: Entity, message: string): void {
-  if (message) state.output.deliver(player.gateway, player.id, encodeNotice(message));
+  if (message) deliverToPlayer(state, player, encodeNotice(message));
 }
 
 function nameOf(state: RegionState, id: number): string {

@@ -1,5 +1,12 @@
-import { type FrameWriter, POSITION_SCALE, type ViewEntryData } from '@mmo/protocol';
+import {
+  FRAME_LEAVE_BYTES,
+  FRAME_UPDATE_BYTES,
+  type FrameWriter,
+  POSITION_SCALE,
+  type ViewEntryData,
+} from '@mmo/protocol';
 import type { Entity } from './entity.js';
+import { sendPriority } from './frame-budget.js';
 
 /** How often entities are refreshed by distance: every tick up close, every `farEveryTicks` ticks further out. */
 export interface UpdateRates {
@@ -20,6 +27,66 @@ let lastStamp = 0;
 
 const INITIAL_CAPACITY = 64;
 
+/** Pending enters remembered for their waiting time; beyond this many the memory starts afresh. */
+const MAX_WAITING = 512;
+
+/**
+ * What a budgeted diff could send, before it picks by priority: an update of slot `ref`, or an enter of
+ * `inView[ref]`. Shared by every view (diffs run one at a time), grown when needed. `key` packs the priority (the
+ * integer part) and the candidate's index (the fraction) into one number, so that sorting the keys orders them.
+ */
+const candidates = {
+  count: 0,
+  ref: new Int32Array(INITIAL_CAPACITY),
+  enter: new Uint8Array(INITIAL_CAPACITY),
+  key: new Float64Array(INITIAL_CAPACITY),
+};
+
+/** Candidates per diff at most: the view cap's maximum and then some. A key's fraction is index / INDEX_SCALE. */
+const MAX_CANDIDATES = 4096;
+const INDEX_SCALE = 2 * MAX_CANDIDATES;
+/** Priorities are kept to this resolution, and this high at most, so that a key stays an exact integer. */
+const PRIORITY_STEPS = 1e6;
+const MAX_PRIORITY = 1e5;
+
+function addCandidate(ref: number, enter: boolean): void {
+  const c = candidates;
+  if (c.count === MAX_CANDIDATES) return;
+  if (c.count === c.ref.length) {
+    const size = c.ref.length * 2;
+    c.ref = grownCopy(c.ref, new Int32Array(size));
+    c.enter = grownCopy(c.enter, new Uint8Array(size));
+    c.key = new Float64Array(size);
+  }
+  c.ref[c.count] = ref;
+  c.enter[c.count] = enter ? 1 : 0;
+  c.count++;
+}
+
+/** Sets candidate c's sort key from its priority. */
+function setPriority(c: number, priority: number): void {
+  const steps = Math.round(Math.min(priority, MAX_PRIORITY) * PRIORITY_STEPS);
+  candidates.key[c] = steps + c / INDEX_SCALE;
+}
+
+/** Sorts the first `count` keys, highest first (insertion sort: a view holds a few dozen candidates). */
+function sortKeysDescending(keys: Float64Array, count: number): void {
+  for (let i = 1; i < count; i++) {
+    const k = keys[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as number) < k) {
+      keys[j + 1] = keys[j] as number;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+}
+
+function grownCopy<T extends Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
 /**
  * What one player's client has been told: for each entity in its view, the quantised position last sent. Kept in
  * parallel typed arrays (slot by slot), with the entity objects alongside for the fast path.
@@ -28,13 +95,30 @@ export class View {
   private ids = new Float64Array(INITIAL_CAPACITY);
   private qx = new Int32Array(INITIAL_CAPACITY);
   private qy = new Int32Array(INITIAL_CAPACITY);
+  /** Tick at which each slot's position was last sent. */
+  private sent = new Float64Array(INITIAL_CAPACITY);
   private refs: (Entity | null)[] = [];
   private count = 0;
+  /** Entities that stood to enter but did not fit the budget, with the tick they first did. */
+  private readonly waiting = new Map<number, number>();
+  /**
+   * Bytes this client may still be sent (see frame-budget.ts); may go below 0 after a burst of chat. A new view
+   * starts with a full burst (a login sees its surroundings at once); one handed over starts empty, since the
+   * client already has what it shows.
+   */
+  credit = Number.POSITIVE_INFINITY;
+
+  /** Counts bytes sent to the client outside of frames against its budget. */
+  spend(bytes: number): void {
+    this.credit -= bytes;
+  }
 
   /**
    * Diffs the entities now in view against what the client has, and writes enter / update / leave into the frame.
-   * Positions are relative to the origin (the player's own quantised position). Enters and leaves are sent at once;
-   * a moved entity beyond the near radius waits for its turn, and then its newest position is sent.
+   * Positions are relative to the origin (the player's own quantised position). Leaves are sent at once; a moved
+   * entity beyond the near radius waits for its turn, and then its newest position is sent. With a finite `budget`
+   * (bytes this frame may add beyond its header), enters and updates go by priority while they fit; the rest wait
+   * for a later frame.
    */
   diff(
     inView: readonly Entity[],
@@ -45,17 +129,24 @@ export class View {
     tick: number,
     rates: UpdateRates,
     find?: EntityLookup,
+    budget = Number.POSITIVE_INFINITY,
   ): void {
     const stamp = ++lastStamp;
+    const limited = budget < Number.POSITIVE_INFINITY;
     for (let i = 0; i < n; i++) (inView[i] as Entity).viewMark = stamp;
     const nearQ = rates.nearRadius * POSITION_SCALE;
     const near2 = nearQ * nearQ;
     const every = rates.farEveryTicks;
+    let left = budget;
+    /** Bytes of every enter and update due now: when they all fit there is nothing to choose. */
+    let wanted = 0;
+    candidates.count = 0;
     let j = 0;
     while (j < this.count) {
       const e = this.stillInView(j, stamp, find);
       if (e === null) {
         writer.leave(this.ids[j] as number);
+        left -= FRAME_LEAVE_BYTES;
         this.removeAt(j);
         continue;
       }
@@ -65,15 +156,14 @@ export class View {
         continue;
       }
       e.viewKnown = stamp;
-      const qx = e.qx;
-      const qy = e.qy;
-      if (qx !== this.qx[j] || qy !== this.qy[j]) {
-        const dx = qx - originX;
-        const dy = qy - originY;
+      if (e.qx !== this.qx[j] || e.qy !== this.qy[j]) {
+        const dx = e.qx - originX;
+        const dy = e.qy - originY;
         if (every <= 1 || dx * dx + dy * dy <= near2 || (tick + e.id) % every === 0) {
-          writer.update(e.id, dx, dy);
-          this.qx[j] = qx;
-          this.qy[j] = qy;
+          if (limited) {
+            addCandidate(j, false);
+            wanted += FRAME_UPDATE_BYTES;
+          } else this.sendUpdate(j, e, originX, originY, writer, tick);
         }
       }
       j++;
@@ -81,10 +171,94 @@ export class View {
     for (let i = 0; i < n; i++) {
       const e = inView[i] as Entity;
       if (e.viewKnown === stamp) continue;
-      writer.enter(e.id, e.kind, e.qx - originX, e.qy - originY, e.nameUtf8);
-      this.append(e.id, e.qx, e.qy, e);
       e.viewKnown = stamp;
+      if (!limited) {
+        this.sendEnter(e, originX, originY, writer, tick);
+        continue;
+      }
+      addCandidate(i, true);
+      // Before anything is written every enter is priced with the enters' shared vtable: an overestimate.
+      wanted += writer.enterBytes(e.nameUtf8);
     }
+    if (!limited) return;
+    if (wanted <= left) this.sendAll(inView, originX, originY, writer, tick);
+    else this.sendByPriority(inView, originX, originY, writer, tick, left);
+  }
+
+  /** Writes every candidate, in the order found (they all fit the budget). */
+  private sendAll(
+    inView: readonly Entity[],
+    originX: number,
+    originY: number,
+    writer: FrameWriter,
+    tick: number,
+  ): void {
+    const { ref, enter, count } = candidates;
+    for (let c = 0; c < count; c++) {
+      const r = ref[c] as number;
+      if (enter[c] === 1) {
+        const e = inView[r] as Entity;
+        this.waiting.delete(e.id);
+        this.sendEnter(e, originX, originY, writer, tick);
+      } else this.sendUpdate(r, this.refs[r] as Entity, originX, originY, writer, tick);
+    }
+  }
+
+  /** Writes the candidates that fit in `left` bytes, highest priority first; the enters left out wait. */
+  private sendByPriority(
+    inView: readonly Entity[],
+    originX: number,
+    originY: number,
+    writer: FrameWriter,
+    tick: number,
+    left: number,
+  ): void {
+    const { ref, enter, key, count } = candidates;
+    for (let c = 0; c < count; c++) {
+      const r = ref[c] as number;
+      if (enter[c] === 1) {
+        const e = inView[r] as Entity;
+        const since = this.waiting.get(e.id) ?? tick;
+        setPriority(c, sendPriority(e.qx - originX, e.qy - originY, tick - since, true));
+      } else {
+        const e = this.refs[r] as Entity;
+        setPriority(c, sendPriority(e.qx - originX, e.qy - originY, tick - (this.sent[r] as number), false));
+      }
+    }
+    sortKeysDescending(key, count);
+    if (this.waiting.size > MAX_WAITING) this.waiting.clear();
+    for (let k = 0; k < count; k++) {
+      const kk = key[k] as number;
+      const c = Math.round((kk - Math.floor(kk)) * INDEX_SCALE);
+      const r = ref[c] as number;
+      if (enter[c] === 1) {
+        const e = inView[r] as Entity;
+        const cost = writer.enterBytes(e.nameUtf8);
+        if (cost > left) {
+          if (!this.waiting.has(e.id)) this.waiting.set(e.id, tick);
+          continue;
+        }
+        left -= cost;
+        this.waiting.delete(e.id);
+        this.sendEnter(e, originX, originY, writer, tick);
+      } else if (FRAME_UPDATE_BYTES <= left) {
+        left -= FRAME_UPDATE_BYTES;
+        this.sendUpdate(r, this.refs[r] as Entity, originX, originY, writer, tick);
+      }
+    }
+  }
+
+  private sendUpdate(j: number, e: Entity, originX: number, originY: number, writer: FrameWriter, tick: number): void {
+    writer.update(e.id, e.qx - originX, e.qy - originY);
+    this.qx[j] = e.qx;
+    this.qy[j] = e.qy;
+    this.sent[j] = tick;
+  }
+
+  private sendEnter(e: Entity, originX: number, originY: number, writer: FrameWriter, tick: number): void {
+    writer.enter(e.id, e.kind, e.qx - originX, e.qy - originY, e.nameUtf8);
+    this.append(e.id, e.qx, e.qy, e);
+    this.sent[this.count - 1] = tick;
   }
 
   /** The entity of slot j when it is in this diff's view, else null. */
@@ -103,6 +277,7 @@ export class View {
     this.ids[j] = id;
     this.qx[j] = qx;
     this.qy[j] = qy;
+    this.sent[j] = 0;
     this.refs[j] = ref;
   }
 
@@ -112,6 +287,7 @@ export class View {
     this.ids[j] = this.ids[last] as number;
     this.qx[j] = this.qx[last] as number;
     this.qy[j] = this.qy[last] as number;
+    this.sent[j] = this.sent[last] as number;
     this.refs[j] = this.refs[last] ?? null;
     this.refs[last] = null;
   }
@@ -121,12 +297,15 @@ export class View {
     const ids = new Float64Array(size);
     const qx = new Int32Array(size);
     const qy = new Int32Array(size);
+    const sent = new Float64Array(size);
     ids.set(this.ids);
     qx.set(this.qx);
     qy.set(this.qy);
+    sent.set(this.sent);
     this.ids = ids;
     this.qx = qx;
     this.qy = qy;
+    this.sent = sent;
   }
 
   get size(): number {
@@ -145,6 +324,7 @@ export class View {
   /** A view as another zone handed it over; its entities are found by id at the first diff. */
   static fromEntries(entries: readonly ViewEntryData[]): View {
     const view = new View();
+    view.credit = 0;
     const seen = new Set<number>();
     for (const e of entries) {
       if (seen.has(e.id)) continue;
