@@ -54,6 +54,24 @@ describe('Rebalancer: splits', () => {
     expect(d?.detail).toContain(`${HOT} players`);
   });
 
+  test('regions that each hold a worker's share of the players are not split, however many that is', () => {
+    const r = new Rebalancer(settings(), ORIGINAL);
+    // 2000 players over four regions on four workers: 500 each, over splitPlayers and with a slow tick.
+    for (const z of QUARTERS) r.heard(z.id, 500, DEFAULTS.director.splitTickP99Ms + 10, 0);
+    expect(r.decide(quarters(), 1_000_000, spareOf('w9'), 4)).toBeNull();
+    // With an idle fifth worker each region holds more than the share (400): the hottest is split.
+    expect(r.decide(quarters(), 1_000_000, spareOf('w5'), 5)?.action).toBe('split');
+  });
+
+  test('a crowd in one region is split even when other regions have players too', () => {
+    const r = new Rebalancer(settings(), ORIGINAL);
+    r.heard('nw', 600, 5, 0);
+    for (const id of ['ne', 'sw', 'se']) r.heard(id, 100, 5, 0);
+    const d = r.decide(quarters(), 1000, spareOf('w2'), 4);
+    expect(d?.action).toBe('split');
+    expect(d?.detail).toContain('nw');
+  });
+
   test('a tall region is cut across its height', () => {
     const r = new Rebalancer(settings(), ORIGINAL);
     r.heard('nw-v4b', HOT, 5, 0);

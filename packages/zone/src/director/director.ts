@@ -203,7 +203,7 @@ export class Director {
     if (now - this.spreadSince < this.o.config.director.settleMs) return;
     const open = live.filter((w) => !w.draining);
     const spare = (except?: string) => open.filter((w) => w.id !== except).sort(byLoad(map))[0]?.id;
-    const decision = this.rebalancer.decide(map, now, spare);
+    const decision = this.rebalancer.decide(map, now, spare, open.length);
     if (decision) {
       await this.publish(decision.next, decision.action, decision.detail);
       return;

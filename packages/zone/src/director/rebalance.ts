@@ -68,25 +68,37 @@ export class Rebalancer {
 
   /**
    * What to do now, if anything: a split of the region hot the longest (its second half to `spareWorker`), else a
-   * merge of two cold neighbours.
+   * merge of two cold neighbours. `workers`: how many workers may take regions. A hot region is split only when it
+   * holds more than a worker's share of the players: when every worker already carries as many, a split would add
+   * borders, ghosts and handoffs and take no work off anyone.
    */
   decide(
     map: PartitionMap,
     now: number,
     spareWorker: (exceptWorker?: string) => string | undefined,
+    workers = Number.POSITIVE_INFINITY,
   ): RebalanceDecision | null {
     if (!this.s.rebalance) return null;
-    return this.split(map, now, spareWorker) ?? this.merge(map, now);
+    return this.split(map, now, spareWorker, workers) ?? this.merge(map, now);
+  }
+
+  /** Players per worker if they were spread evenly over `workers`. */
+  private share(map: PartitionMap, workers: number): number {
+    const players = map.zones.reduce((t, z) => t + (this.loads.get(z.id)?.players ?? 0), 0);
+    return players / Math.max(1, workers);
   }
 
   private split(
     map: PartitionMap,
     now: number,
     spare: (except?: string) => string | undefined,
+    workers: number,
   ): RebalanceDecision | null {
+    const share = this.share(map, workers);
     const hot = map.zones
       .map((z) => ({ z, load: this.loads.get(z.id) }))
       .filter(({ load }) => load?.hotSince != null && now - load.hotSince >= this.s.hotForMs)
+      .filter(({ load }) => (load?.players ?? 0) > share)
       .sort((a, b) => (a.load?.hotSince ?? 0) - (b.load?.hotSince ?? 0));
     for (const { z, load } of hot) {
       const cut = this.cutOf(z.rect, load?.median ?? null);
