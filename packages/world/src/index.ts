@@ -23,7 +23,7 @@ export {
   splitRegion,
   successorId,
 } from './partition-edits.js';
-export type { IndexedPoint } from './spatial-index.js';
+export type { IndexedPoint, SpatialIndexOptions } from './spatial-index.js';
 export { SpatialIndex } from './spatial-index.js';
 export { parseWorldMap } from './tiled/parse-map.js';
 export type { TransferPolicy, WorldInfo } from './world-info.js';

@@ -41,7 +41,7 @@ export interface Transit {
 
 /**
  * One entity as a zone holds it: real (this zone owns it and simulates it) or a ghost (a read-only copy of a
- * neighbour's entity near the border). The min/max fields are its rbush box, kept in step with x and y.
+ * neighbour's entity near the border). The min/max fields are its box as a point (min = max), kept in step with x and y.
  */
 export class Entity {
   x = 0;
