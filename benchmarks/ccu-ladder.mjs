@@ -2,7 +2,7 @@
 // the first step whose p99 input -> visible latency exceeds 150 ms or whose failures or disconnects exceed 1 %.
 // With --worlds 2 the step runs two copies of the world side by side on this host, half of the bots in each.
 import { benchArgs } from './lib/args.mjs';
-import { measureBots, startWorld, startWorlds } from './lib/cluster.mjs';
+import { measureBots, pinning, startWorld, startWorlds } from './lib/cluster.mjs';
 import { figures } from './lib/metrics.mjs';
 import { costPerPlayer, cpuByRole } from './lib/proc-cpu.mjs';
 import { printTable } from './lib/table.mjs';
@@ -15,7 +15,11 @@ const o = benchArgs('ccu', 'CCU ladder on the default world: latency, bandwidth,
   workers: { default: '2', help: 'bot worker processes' },
   'max-p99': { default: '150', help: 'stop after a step whose p99 latency (ms) is above this' },
   worlds: { default: '1', help: 'worlds side by side on this host; the bots of a step are split over them' },
+  'server-cpus': { default: '', help: 'cores for every server process (taskset -c list, e.g. 0); empty: any' },
+  'bot-cpus': { default: '', help: 'cores for the bots (e.g. 1); empty: any' },
 });
+pinning.server = o['server-cpus'];
+pinning.bots = o['bot-cpus'];
 
 const worldCount = Number(o.worlds);
 if (!Number.isInteger(worldCount) || worldCount < 1 || worldCount > 8) throw new Error('--worlds expects 1 to 8');

@@ -84,8 +84,11 @@ const countingOutput = () => {
   });
 };
 
-/** A zone with n players spread evenly over the world (the real default density is far lower). */
-function zoneWith(n, seed) {
+/**
+ * A zone with n players spread evenly over a square of `side` metres in the middle of the world (the whole world
+ * by default; the real default density is far lower).
+ */
+function zoneWith(n, seed, side = 1022) {
   const map = openWorld();
   const output = countingOutput();
   const sim = new Simulation({
@@ -99,7 +102,9 @@ function zoneWith(n, seed) {
   });
   const rng = new Rng(seed);
   for (let i = 1; i <= n; i++) {
-    const join = { player: i, epoch: 1, name: `p${i}`, x: rng.range(1, 1023), y: rng.range(1, 1023), data: '{}' };
+    const x = 512 + rng.range(-side / 2, side / 2);
+    const y = 512 + rng.range(-side / 2, side / 2);
+    const join = { player: i, epoch: 1, name: `p${i}`, x, y, data: '{}' };
     sim.inbox.push({ cmd: Cmd.Join, gateway: 'g', join });
   }
   let now = 0;
@@ -132,6 +137,26 @@ for (const n of sizes) {
     'ops/s': ticks.toFixed(1),
     'µs per player': (1e6 / ticks / n).toFixed(2),
     note: `${Math.round((z.output.bytes - bytesBefore) / measuredFrames)} B per frame`,
+  });
+}
+
+// The smallest size again, packed as densely as the largest: how much of the growth is the density (more
+// entities in every view, up to the cap) rather than the number of players.
+if (sizes.length >= 2) {
+  const [small, large] = [sizes[0], sizes.at(-1)];
+  const side = 1022 * Math.sqrt(small / large);
+  const z = zoneWith(small, seed, side);
+  z.step();
+  const framesBefore = z.output.frames;
+  const bytesBefore = z.output.bytes;
+  const ticks = measure(z.step);
+  const perFrame = (z.output.bytes - bytesBefore) / (z.output.frames - framesBefore);
+  tickRows.push({ n: small, ticks, dense: true });
+  rows.push({
+    benchmark: `zone tick, ${small} players at the density of ${large} (${Math.round(side)} m square)`,
+    'ops/s': ticks.toFixed(1),
+    'µs per player': (1e6 / ticks / small).toFixed(2),
+    note: `${Math.round(perFrame)} B per frame`,
   });
 }
 
@@ -186,11 +211,18 @@ rmSync(dir, { recursive: true, force: true });
 
 console.log(`\nMicro benchmarks (seed ${seed}, ${seconds} s each, Node ${process.version})\n`);
 printTable(rows, ['benchmark', 'ops/s', 'µs per player', 'note']);
-if (tickRows.length >= 2) {
-  const [a, b] = [tickRows[0], tickRows.at(-1)];
+const spread = tickRows.filter((r) => !r.dense);
+if (spread.length >= 2) {
+  const [a, b] = [spread[0], spread.at(-1)];
   const growth = a.ticks / b.ticks;
   console.log(
     `\nzone tick cost grows ${growth.toFixed(1)}x from ${a.n} to ${b.n} players (${(b.n / a.n).toFixed(0)}x the players).`,
   );
+  const dense = tickRows.find((r) => r.dense);
+  if (dense) {
+    console.log(
+      `at one density it grows ${(dense.ticks / b.ticks).toFixed(1)}x from ${a.n} to ${b.n} players; the rest is the density.`,
+    );
+  }
 }
 if (received === 0) throw new Error('no ghost batch arrived');

@@ -8,6 +8,17 @@ import { cpuReading } from './proc-cpu.mjs';
 
 export const MMO = new URL('../../packages/cli/bin/mmo.js', import.meta.url).pathname;
 
+/**
+ * Which cores the server and the bots may use (`taskset -c` lists such as "0" or "0,1"; empty: any). Set by the
+ * scripts' --server-cpus and --bot-cpus, so that the server's own cost can be measured apart from the bots'.
+ */
+export const pinning = { server: '', bots: '' };
+
+/** `node args` as a command, under taskset when `cpus` is given (taskset execs node: the pid stays node's). */
+function nodeCommand(cpus, args) {
+  return cpus ? ['taskset', ['-c', cpus, process.execPath, ...args]] : [process.execPath, args];
+}
+
 const DEFAULT_WORLD = new URL('../../worlds/default', import.meta.url).pathname;
 
 /**
@@ -40,8 +51,7 @@ export async function startWorlds(count, extraArgs = []) {
 export async function startWorld(extraArgs = []) {
   const data = mkdtempSync(join(tmpdir(), 'mmo-bench-'));
   const child = spawn(
-    process.execPath,
-    [
+    ...nodeCommand(pinning.server, [
       MMO,
       'up',
       '--port',
@@ -53,7 +63,7 @@ export async function startWorld(extraArgs = []) {
       '--log-level',
       'warn',
       ...extraArgs,
-    ],
+    ]),
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -89,7 +99,9 @@ export async function startWorld(extraArgs = []) {
 
 /** Runs `mmo bots ... --json`; progress lines go to stderr; resolves with the summary object. */
 export async function runBots(args) {
-  const child = spawn(process.execPath, [MMO, 'bots', ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...nodeCommand(pinning.bots, [MMO, 'bots', ...args, '--json']), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => process.stderr.write(`  ${c}`));
