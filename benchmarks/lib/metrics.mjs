@@ -49,8 +49,14 @@ function delta(after, before) {
   );
 }
 
+/** A process's samples; none (with a warning) when it does not answer: a region that moved or merged meanwhile. */
 async function scrape(url) {
-  return parseMetrics(await (await fetch(url)).text());
+  try {
+    return parseMetrics(await (await fetch(url)).text());
+  } catch (error) {
+    console.error(`  (no metrics from ${url}: ${error.cause?.code ?? error.message})`);
+    return [];
+  }
 }
 
 /** Scrapes every process now; call twice and pass both to `figures`. */

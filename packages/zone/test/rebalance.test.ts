@@ -54,13 +54,21 @@ describe('Rebalancer: splits', () => {
     expect(d?.detail).toContain(`${HOT} players`);
   });
 
-  test('regions that each hold a worker's share of the players are not split, however many that is', () => {
+  test("regions that each hold a worker's share of the players are not split, however many that is", () => {
     const r = new Rebalancer(settings(), ORIGINAL);
     // 2000 players over four regions on four workers: 500 each, over splitPlayers and with a slow tick.
     for (const z of QUARTERS) r.heard(z.id, 500, DEFAULTS.director.splitTickP99Ms + 10, 0);
     expect(r.decide(quarters(), 1_000_000, spareOf('w9'), 4)).toBeNull();
     // With an idle fifth worker each region holds more than the share (400): the hottest is split.
     expect(r.decide(quarters(), 1_000_000, spareOf('w5'), 5)?.action).toBe('split');
+  });
+
+  test('a region a little over the share is not split onto a worker that carries nearly as many', () => {
+    const r = new Rebalancer(settings(), ORIGINAL);
+    r.heard('nw', 280, 5, 0);
+    for (const id of ['ne', 'sw', 'se']) r.heard(id, 240, 5, 0);
+    // The share is 250; the spare (w2) would end with 240 + 140 = 380, more than nw's 280.
+    expect(r.decide(quarters(), 1_000_000, spareOf('w2'), 4)).toBeNull();
   });
 
   test('a crowd in one region is split even when other regions have players too', () => {

@@ -69,8 +69,9 @@ export class Rebalancer {
   /**
    * What to do now, if anything: a split of the region hot the longest (its second half to `spareWorker`), else a
    * merge of two cold neighbours. `workers`: how many workers may take regions. A hot region is split only when it
-   * holds more than a worker's share of the players: when every worker already carries as many, a split would add
-   * borders, ghosts and handoffs and take no work off anyone.
+   * holds more than a worker's share of the players, and only when the worker taking its second half carries fewer
+   * than half of it: when every worker already carries about as many, a split would add borders, ghosts and
+   * handoffs and take no work off anyone.
    */
   decide(
     map: PartitionMap,
@@ -80,6 +81,11 @@ export class Rebalancer {
   ): RebalanceDecision | null {
     if (!this.s.rebalance) return null;
     return this.split(map, now, spareWorker, workers) ?? this.merge(map, now);
+  }
+
+  /** Players in the regions of one worker. */
+  private workerPlayers(map: PartitionMap, worker: string): number {
+    return map.zones.reduce((t, z) => t + (z.worker === worker ? (this.loads.get(z.id)?.players ?? 0) : 0), 0);
   }
 
   /** Players per worker if they were spread evenly over `workers`. */
@@ -103,7 +109,11 @@ export class Rebalancer {
     for (const { z, load } of hot) {
       const cut = this.cutOf(z.rect, load?.median ?? null);
       if (!cut) continue;
-      const next = splitRegion(map, z.id, cut, [z.worker, spare(z.worker) ?? z.worker]);
+      const to = spare(z.worker) ?? z.worker;
+      // Half of the region moves to `to`: worth it only when that leaves `to` carrying less than the region did.
+      if (to && to !== z.worker && this.workerPlayers(map, to) + (load?.players ?? 0) / 2 >= (load?.players ?? 0))
+        continue;
+      const next = splitRegion(map, z.id, cut, [z.worker, to]);
       const why = `${load?.players} players, tick p99 ${load?.tickP99Ms.toFixed(1)} ms for ${Math.round((now - (load?.hotSince ?? now)) / 1000)} s`;
       return { action: 'split', next, detail: `${z.id} at ${cut.axis} ${cut.at} (${why})` };
     }
