@@ -92,7 +92,7 @@ for (const count of o.steps.split(',').map(Number)) {
         'bots CPU %': s.botCpuPercent,
         'bots loop p99 ms': s.botLoopDelayMs.p99,
         'RSS MB gw/zones': `${gateway?.rssMB}/${zones.map((z) => z.rssMB).join('/')}`,
-        anomalies: a.duplicateSelf + a.missingSelf + a.jumps,
+        'anomalies dup/missing/jumps': `${a.duplicateSelf}/${a.missingSelf}/${a.jumps}`,
       });
       const world = worldCount > 1 ? `${step.targets[i]?.id} ` : '';
       servers.push(...f.map(({ samples, ...p }) => ({ bots: count, ...p, process: `${world}${p.process}` })));
