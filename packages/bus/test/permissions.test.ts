@@ -277,6 +277,8 @@ describe('connecting', () => {
     await nats.restart();
     expect(nats.credentials?.worker.password).toBe(before);
     await waitFor(() => bus('worker').upForMs() > 0, { what: 'the worker reconnected with the same password' });
+    // The asking side reconnects on its own schedule: a request sent before it is back may wait out its timeout.
+    await waitFor(() => bus('admin').upForMs() > 0, { what: 'the admin reconnected with the same password' });
     const served = bus('worker').serve(subjects.zoneInspect('se'), () => bytes('back'));
     await bus('worker').flush();
     expect(Buffer.from(await bus('admin').request(subjects.zoneInspect('se'), bytes(''), 2000)).toString()).toBe(

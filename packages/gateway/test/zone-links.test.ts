@@ -49,7 +49,9 @@ describe('zone links', () => {
       [1, 2],
       [2, 7],
     ]);
-    expect((sent[1]?.at ?? 0) - firstAt).toBeGreaterThanOrEqual(59);
+    // Node's timers count in whole milliseconds of a loop time cached at each turn, so a 60 ms wait may measure up
+    // to 2 ms short on performance.now(); what matters is that the batch waited for the interval, not 5 or 10 ms.
+    expect((sent[1]?.at ?? 0) - firstAt).toBeGreaterThanOrEqual(58);
   });
 
   test('an interval of 0 flushes after every turn', async () => {
