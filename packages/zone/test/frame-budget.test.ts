@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import {
   decodeServerMessage,
   EntityKind,
+  FRAME_EMPTY_BYTES,
   type FrameData,
   FrameWriter,
   POSITION_SCALE,
@@ -57,7 +58,17 @@ function run(entities: Entity[], ticks: number): Run {
     for (const e of entities) pace(e, tick);
     view.credit = refill(view.credit, PER_TICK);
     writer.begin(tick, 0, 1, ORIGIN, ORIGIN);
-    view.diff(entities, entities.length, ORIGIN, ORIGIN, writer, tick, RATES, undefined, view.credit - wireBytes(92));
+    view.diff(
+      entities,
+      entities.length,
+      ORIGIN,
+      ORIGIN,
+      writer,
+      tick,
+      RATES,
+      undefined,
+      view.credit - wireBytes(FRAME_EMPTY_BYTES),
+    );
     const bytes = writer.finish();
     view.spend(wireBytes(bytes.byteLength));
     out.wire.push(wireBytes(bytes.byteLength));
