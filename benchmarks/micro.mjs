@@ -44,21 +44,22 @@ async function measureAsync(fn) {
   return ops / ((performance.now() - start) / 1000);
 }
 
-/** A 1024 m square world held by one zone, without walls: the interest cost alone. */
-function openWorld() {
-  const cols = 256;
+/** A square world of `size` metres (1024 by default) held by one zone, without walls: the interest cost alone. */
+function openWorld(size = 1024) {
+  const cols = Math.ceil(size / 4);
+  const width = cols * 4;
   return {
     file: 'bench.tmj',
-    width: 1024,
-    height: 1024,
+    width,
+    height: width,
     tileSize: 4,
     cols,
     rows: cols,
     blocked: new Uint8Array(cols * cols),
-    spawns: [{ x: 512, y: 512 }],
+    spawns: [{ x: width / 2, y: width / 2 }],
     spawners: [],
     itemSpots: [],
-    zones: [{ id: 'all', rect: { x0: 0, y0: 0, x1: 1024, y1: 1024 } }],
+    zones: [{ id: 'all', rect: { x0: 0, y0: 0, x1: width, y1: width } }],
   };
 }
 
@@ -86,15 +87,16 @@ const countingOutput = () => {
 
 /**
  * A zone with n players spread evenly over a square of `side` metres in the middle of the world (the whole world
- * by default; the real default density is far lower).
+ * by default; the real default density is far lower). Sides beyond 1022 m get a world that large.
  */
 function zoneWith(n, seed, side = 1022) {
-  const map = openWorld();
+  const map = openWorld(Math.max(1024, side + 2));
+  const mid = map.width / 2;
   const output = countingOutput();
   const sim = new Simulation({
     zoneId: 'all',
     map,
-    partition: { version: 1, world: { width: 1024, height: 1024 }, zones: map.zones },
+    partition: { version: 1, world: { width: map.width, height: map.height }, zones: map.zones },
     config: { ...DEFAULTS.zone },
     output,
     log: silentLogger(),
@@ -102,8 +104,8 @@ function zoneWith(n, seed, side = 1022) {
   });
   const rng = new Rng(seed);
   for (let i = 1; i <= n; i++) {
-    const x = 512 + rng.range(-side / 2, side / 2);
-    const y = 512 + rng.range(-side / 2, side / 2);
+    const x = mid + rng.range(-side / 2, side / 2);
+    const y = mid + rng.range(-side / 2, side / 2);
     const join = { player: i, epoch: 1, name: `p${i}`, x, y, data: '{}' };
     sim.inbox.push({ cmd: Cmd.Join, gateway: 'g', join });
   }
@@ -124,40 +126,32 @@ function zoneWith(n, seed, side = 1022) {
 const rows = [];
 const seed = Number(o.seed);
 const tickRows = [];
-for (const n of sizes) {
-  const z = zoneWith(n, seed);
-  z.step();
-  const framesBefore = z.output.frames;
-  const bytesBefore = z.output.bytes;
-  const ticks = measure(z.step);
-  const measuredFrames = z.output.frames - framesBefore;
-  tickRows.push({ n, ticks, bytesPerFrame: (z.output.bytes - bytesBefore) / measuredFrames });
-  rows.push({
-    benchmark: `zone tick, ${n} players walking (interest + view + frame for each)`,
-    'ops/s': ticks.toFixed(1),
-    'µs per player': (1e6 / ticks / n).toFixed(2),
-    note: `${Math.round((z.output.bytes - bytesBefore) / measuredFrames)} B per frame`,
-  });
-}
-
-// The smallest size again, packed as densely as the largest: how much of the growth is the density (more
-// entities in every view, up to the cap) rather than the number of players.
-if (sizes.length >= 2) {
-  const [small, large] = [sizes[0], sizes.at(-1)];
-  const side = 1022 * Math.sqrt(small / large);
-  const z = zoneWith(small, seed, side);
+/** Measures a zone tick of n players over a square of `side` metres; `kind` marks the rows of the two controls. */
+function tickRow(n, side, label, kind) {
+  const z = zoneWith(n, seed, side);
   z.step();
   const framesBefore = z.output.frames;
   const bytesBefore = z.output.bytes;
   const ticks = measure(z.step);
   const perFrame = (z.output.bytes - bytesBefore) / (z.output.frames - framesBefore);
-  tickRows.push({ n: small, ticks, dense: true });
+  tickRows.push({ n, ticks, kind });
   rows.push({
-    benchmark: `zone tick, ${small} players at the density of ${large} (${Math.round(side)} m square)`,
+    benchmark: `zone tick, ${n} players ${label} (${Math.round(side)} m square)`,
     'ops/s': ticks.toFixed(1),
-    'µs per player': (1e6 / ticks / small).toFixed(2),
+    'µs per player': (1e6 / ticks / n).toFixed(2),
     note: `${Math.round(perFrame)} B per frame`,
   });
+}
+
+for (const n of sizes) tickRow(n, 1022, 'walking (interest + view + frame for each)');
+
+// Two controls that split the growth into its parts: the smallest size packed as densely as the largest (what the
+// density costs: fuller views, up to the cap), and the largest spread as thinly as the smallest (what the number
+// of players costs at one density).
+if (sizes.length >= 2) {
+  const [small, large] = [sizes[0], sizes.at(-1)];
+  tickRow(small, 1022 * Math.sqrt(small / large), `at the density of ${large}`, 'dense');
+  tickRow(large, 1022 * Math.sqrt(large / small), `at the density of ${small}`, 'sparse');
 }
 
 // Frame encode and decode: a full view (viewCap enters of NPCs, then viewCap updates).
@@ -211,17 +205,19 @@ rmSync(dir, { recursive: true, force: true });
 
 console.log(`\nMicro benchmarks (seed ${seed}, ${seconds} s each, Node ${process.version})\n`);
 printTable(rows, ['benchmark', 'ops/s', 'µs per player', 'note']);
-const spread = tickRows.filter((r) => !r.dense);
+const spread = tickRows.filter((r) => r.kind === undefined);
 if (spread.length >= 2) {
   const [a, b] = [spread[0], spread.at(-1)];
   const growth = a.ticks / b.ticks;
   console.log(
     `\nzone tick cost grows ${growth.toFixed(1)}x from ${a.n} to ${b.n} players (${(b.n / a.n).toFixed(0)}x the players).`,
   );
-  const dense = tickRows.find((r) => r.dense);
-  if (dense) {
+  const dense = tickRows.find((r) => r.kind === 'dense');
+  const sparse = tickRows.find((r) => r.kind === 'sparse');
+  if (dense && sparse) {
     console.log(
-      `at one density it grows ${(dense.ticks / b.ticks).toFixed(1)}x from ${a.n} to ${b.n} players; the rest is the density.`,
+      `at one density it grows ${(dense.ticks / b.ticks).toFixed(1)}x (at ${b.n}'s) and ${(a.ticks / sparse.ticks).toFixed(1)}x (at ${a.n}'s); ` +
+        `at one count the density alone costs ${(a.ticks / dense.ticks).toFixed(1)}x per player (${a.n}) and ${(sparse.ticks / b.ticks).toFixed(1)}x (${b.n}).`,
     );
   }
 }
