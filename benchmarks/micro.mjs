@@ -60,6 +60,9 @@ function openWorld(size = 1024) {
     spawners: [],
     itemSpots: [],
     zones: [{ id: 'all', rect: { x0: 0, y0: 0, x1: width, y1: width } }],
+    maps: [{ file: 'bench.tmj', rect: { x0: 0, y0: 0, x1: width, y1: width } }],
+    ground: null,
+    tilesets: [],
   };
 }
 

@@ -23,7 +23,11 @@ export interface OptionSpec {
 
 export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   config: { type: 'string', help: 'configuration file (default: ./mmo.config.json when present)' },
-  world: { type: 'string', key: 'world', help: 'world to run (worlds/<world>/world.tmj; default "default")' },
+  world: {
+    type: 'string',
+    key: 'world',
+    help: 'world to run (worlds/<world>/: world.tmj, or one Tiled .world file; default "default")',
+  },
   'worlds-dir': { type: 'string', key: 'worldsDir', help: 'folder that holds the worlds (default "worlds")' },
   data: { type: 'string', key: 'dataDir', help: 'data folder: SQLite file, logs (default "data")' },
   nats: { type: 'string', key: 'natsUrl', help: 'NATS server URL (default: $NATS_URL)' },

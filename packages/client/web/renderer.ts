@@ -1,7 +1,7 @@
 // Draws the world around the player: terrain tiles, then entities at their interpolated positions.
 import { EntityKind } from '@mmo/protocol';
 import type { GameClient } from '../src/client.js';
-import type { DrawableMap } from './world-map.js';
+import { type DrawableMap, tilesetOf } from './world-map.js';
 
 const PIXELS_PER_METRE = 8;
 const COLOURS: Partial<Record<EntityKind, string>> = {
@@ -53,8 +53,8 @@ function drawTile(
   y: number,
   size: number,
 ): void {
-  const ts = map.tileset;
-  if (ts && gid >= ts.firstgid) {
+  const ts = gid > 0 ? tilesetOf(map, gid) : null;
+  if (ts) {
     const local = gid - ts.firstgid;
     const sx = (local % ts.columns) * ts.tileWidth;
     const sy = Math.floor(local / ts.columns) * ts.tileHeight;

@@ -26,13 +26,24 @@ interface TiledMap {
   tilesets: TiledTileset[];
 }
 
+export interface DrawableTileset {
+  image: HTMLImageElement;
+  firstgid: number;
+  columns: number;
+  tileWidth: number;
+  tileHeight: number;
+}
+
 export interface DrawableMap {
   cols: number;
   rows: number;
   tileSize: number;
+  /** The server's map version this copy shows (a reload makes a new one). */
+  version: number;
   ground: Uint32Array;
   blocked: Uint8Array;
-  tileset: { image: HTMLImageElement; firstgid: number; columns: number; tileWidth: number; tileHeight: number } | null;
+  /** Tilesets with their images, by firstgid, lowest first. */
+  tilesets: DrawableTileset[];
 }
 
 function decode(layer: TiledLayer | undefined, count: number): Uint32Array {
@@ -75,23 +86,27 @@ export async function fetchMap(base = ''): Promise<DrawableMap> {
   );
   const blocked = new Uint8Array(count);
   for (let i = 0; i < count; i++) blocked[i] = collision[i] ? 1 : 0;
-  const ts = tiled.tilesets[0];
-  const image = ts?.image ? await loadImage(`${base}/world/${ts.image.split('/').pop()}`) : null;
-  return {
-    cols: tiled.width,
-    rows: tiled.height,
-    tileSize: tileMetres,
-    ground,
-    blocked,
-    tileset:
-      image && ts
-        ? {
-            image,
-            firstgid: ts.firstgid,
-            columns: ts.columns ?? 1,
-            tileWidth: ts.tilewidth ?? tiled.tilewidth,
-            tileHeight: ts.tileheight ?? tiled.tilewidth,
-          }
-        : null,
-  };
+  const version = Number(tiled.properties?.find((p) => p.name === 'mapVersion')?.value ?? 1);
+  const tilesets: DrawableTileset[] = [];
+  for (const ts of [...tiled.tilesets].sort((a, b) => a.firstgid - b.firstgid)) {
+    const image = ts.image ? await loadImage(`${base}/world/${ts.image.split('/').pop()}`) : null;
+    if (!image) continue;
+    tilesets.push({
+      image,
+      firstgid: ts.firstgid,
+      columns: ts.columns ?? 1,
+      tileWidth: ts.tilewidth ?? tiled.tilewidth,
+      tileHeight: ts.tileheight ?? tiled.tilewidth,
+    });
+  }
+  return { cols: tiled.width, rows: tiled.height, tileSize: tileMetres, version, ground, blocked, tilesets };
+}
+
+/** The tileset that tile id `gid` belongs to, if its image loaded. */
+export function tilesetOf(map: DrawableMap, gid: number): DrawableTileset | null {
+  for (let i = map.tilesets.length - 1; i >= 0; i--) {
+    const ts = map.tilesets[i] as DrawableTileset;
+    if (gid >= ts.firstgid) return ts;
+  }
+  return null;
 }

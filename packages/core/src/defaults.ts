@@ -2,7 +2,7 @@
 // line flags override these; config.ts validates the result against RULES.
 
 export const DEFAULTS = {
-  /** The world to run: worlds/<world>/world.tmj. Also the namespace of every NATS subject. */
+  /** The world to run: worlds/<world>/ (its world.tmj or its one .world file). Also the namespace of every NATS subject. */
   world: 'default',
   /**
    * Every world of the cluster, comma-separated (alpha,beta), for the processes that serve them all: the store and

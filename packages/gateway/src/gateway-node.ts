@@ -26,6 +26,7 @@ import { formatTransfer, loadWorldInfo, partitionFromWorld, type WorldMap, world
 import type { Subscription } from 'nats';
 import { CharacterMoves } from './character-moves.js';
 import { clientAddress, parseTrustedProxies } from './client-address.js';
+import { clientMapJson } from './client-map.js';
 import { addHttpRoutes, type Health } from './http-routes.js';
 import { LoginQueue } from './login-queue.js';
 import { MaintenanceWatch } from './maintenance-watch.js';
@@ -244,7 +245,12 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
     world: config.world,
   });
   const worldsJson = () => worlds.list(clock.now()).map(worldJson);
-  addHttpRoutes(app, { health, worlds: worldsJson, registry: metrics, files: loadStaticFiles(o.map.file) });
+  addHttpRoutes(app, {
+    health,
+    worlds: worldsJson,
+    registry: metrics,
+    files: loadStaticFiles(o.map.file, clientMapJson(o.map)),
+  });
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
     app.listen(g.host, g.port, (socket) => {

@@ -31,8 +31,11 @@ function addFolder(files: StaticFiles, folder: string, urlPrefix: string): void 
   }
 }
 
-/** The browser client (built into @mmo/client's dist-web) and the files of the world's folder under /world/. */
-export function loadStaticFiles(worldFile: string): StaticFiles {
+/**
+ * The browser client (built into @mmo/client's dist-web), the files of the world's folder under /world/ (the
+ * tilesets' images), and the world's map as the client draws it at /world/map.json.
+ */
+export function loadStaticFiles(worldFile: string, mapJson: string): StaticFiles {
   const files: StaticFiles = new Map();
   const require = createRequire(import.meta.url);
   const clientRoot = dirname(require.resolve('@mmo/client/package.json'));
@@ -40,7 +43,6 @@ export function loadStaticFiles(worldFile: string): StaticFiles {
   const index = files.get('/index.html');
   if (index) files.set('/', index);
   addFolder(files, dirname(worldFile), '/world/');
-  const map = files.get(`/world/${worldFile.split('/').pop()}`);
-  if (map) files.set('/world/map.json', map);
+  files.set('/world/map.json', { body: Buffer.from(mapJson), type: TYPES['.json'] as string });
   return files;
 }

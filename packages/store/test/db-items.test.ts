@@ -63,6 +63,25 @@ describe('items', () => {
     expect(again.seq).toBeGreaterThan(first.seq);
   });
 
+  test('a spot the map no longer has takes its lying item away; items taken from it stay with their holders', () => {
+    const rope = { index: 7, kind: 'rope', x: 200, y: 50, respawnSec: 30 };
+    items.sync({ ...WEST, spots: [APPLE_SPOT, rope] });
+    expect(items.change(change(ItemAction.PickUp, 1, 1)).ok).toBe(true);
+    clock += 30;
+    const before = items.sync({ ...WEST, spots: [APPLE_SPOT, rope] });
+    expect(before.ground.map((i) => i.kind).sort()).toEqual(['apple', 'rope']);
+    // Both spots leave the map: the apple lying there goes, the one player 1 holds stays.
+    const after = items.sync({ ...WEST, spots: [] });
+    expect(after.ground).toEqual([]);
+    expect(after.seq).toBeGreaterThan(before.seq);
+    expect(items.held(1).map((i) => i.kind)).toEqual(['apple']);
+    // A spot moved elsewhere (same number, another place): its item follows, once.
+    items.sync({ ...WEST, spots: [rope] });
+    const moved = items.sync({ ...WEST, spots: [{ ...rope, x: 300, y: 300 }] });
+    expect(moved.ground).toEqual([expect.objectContaining({ kind: 'rope', x: 300, y: 300 })]);
+    expect(items.sync({ ...WEST, spots: [{ ...rope, x: 300, y: 300 }] }).ground).toHaveLength(1);
+  });
+
   test('pick up, give and drop move the one row; each outcome carries the inventories after it', () => {
     items.sync({ ...WEST, spots: [APPLE_SPOT] });
     const picked = items.change(change(ItemAction.PickUp, 1, 1));

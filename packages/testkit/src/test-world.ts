@@ -9,8 +9,11 @@ export interface TestWorldOptions {
   size?: number;
   /** Metres per tile (default 4). */
   tileMetres?: number;
-  /** '2x2' (default): zones nw, ne, sw, se meeting at the centre; 'single': one zone "all". */
-  zones?: '2x2' | 'single';
+  /**
+   * '2x2' (default): zones nw, ne, sw, se meeting at the centre; 'single': one zone "all"; 'none': no zones layer
+   * (a map of a .world, which then is a region of its own).
+   */
+  zones?: '2x2' | 'single' | 'none';
   /** Player spawn points in metres (default: one a little north-west of the centre). */
   spawns?: { x: number; y: number }[];
   spawners?: { name: string; x: number; y: number; count: number; radius: number; hp?: number; respawnSec?: number }[];
@@ -80,14 +83,16 @@ export function testWorldJson(o: TestWorldOptions = {}): Record<string, unknown>
   }));
   const half = size / 2;
   const rects =
-    o.zones === 'single'
-      ? [{ name: 'all', x: 0, y: 0, w: size, h: size }]
-      : [
-          { name: 'nw', x: 0, y: 0, w: half, h: half },
-          { name: 'ne', x: half, y: 0, w: half, h: half },
-          { name: 'sw', x: 0, y: half, w: half, h: half },
-          { name: 'se', x: half, y: half, w: half, h: half },
-        ];
+    o.zones === 'none'
+      ? []
+      : o.zones === 'single'
+        ? [{ name: 'all', x: 0, y: 0, w: size, h: size }]
+        : [
+            { name: 'nw', x: 0, y: 0, w: half, h: half },
+            { name: 'ne', x: half, y: 0, w: half, h: half },
+            { name: 'sw', x: 0, y: half, w: half, h: half },
+            { name: 'se', x: half, y: half, w: half, h: half },
+          ];
   const zones = rects.map((r) => ({
     id: nextId++,
     name: r.name,
@@ -142,7 +147,7 @@ export function testWorldJson(o: TestWorldOptions = {}): Record<string, unknown>
       layer(2, 'collision', collision),
       objects(3, 'spawns', spawns),
       objects(4, 'npcs', npcs),
-      objects(5, 'zones', zones),
+      ...(o.zones === 'none' ? [] : [objects(5, 'zones', zones)]),
       objects(6, 'items', items),
     ],
   };
@@ -154,5 +159,50 @@ export function writeTestWorld(worldsDir: string, name: string, o: TestWorldOpti
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'world.tmj'), JSON.stringify(testWorldJson(o)));
   if (o.info) writeFileSync(join(dir, 'world.json'), JSON.stringify(o.info));
+  return worldsDir;
+}
+
+/** One map of a test world made of several: its file name, its place in tiles of the map's size, its content. */
+export interface TestMapPlacement {
+  file: string;
+  col: number;
+  row: number;
+  options?: TestWorldOptions;
+}
+
+/**
+ * Writes `<worldsDir>/<name>/<name>.world` (a Tiled World file, list form, or pattern form with `pattern`) and its
+ * maps, each `size` metres square (default 128) placed at (col, row) * size. Returns worldsDir.
+ */
+export function writeTestWorldOfMaps(
+  worldsDir: string,
+  name: string,
+  maps: readonly TestMapPlacement[],
+  o: { size?: number; pattern?: { regexp: string } } = {},
+): string {
+  const dir = join(worldsDir, name);
+  mkdirSync(dir, { recursive: true });
+  const size = o.size ?? 128;
+  const mapPixels = (size / 4) * PIXELS_PER_TILE;
+  for (const m of maps) {
+    const options: TestWorldOptions = { zones: 'none', spawns: [], ...m.options, size, tileMetres: 4 };
+    writeFileSync(join(dir, m.file), JSON.stringify(testWorldJson(options)));
+  }
+  const world = o.pattern
+    ? {
+        patterns: [
+          { regexp: o.pattern.regexp, multiplierX: mapPixels, multiplierY: mapPixels, offsetX: 0, offsetY: 0 },
+        ],
+      }
+    : {
+        maps: maps.map((m) => ({
+          fileName: m.file,
+          x: m.col * mapPixels,
+          y: m.row * mapPixels,
+          width: mapPixels,
+          height: mapPixels,
+        })),
+      };
+  writeFileSync(join(dir, `${name}.world`), JSON.stringify({ ...world, onlyShowAdjacentMaps: false, type: 'world' }));
   return worldsDir;
 }

@@ -1,3 +1,4 @@
+export { assembleWorld, MAX_MAPS, type PlacedPart, regionIdOf } from './assemble-world.js';
 export type { Point, Rect } from './geometry.js';
 export {
   containsPoint,
@@ -25,8 +26,10 @@ export {
 } from './partition-edits.js';
 export type { IndexedPoint, SpatialIndexOptions } from './spatial-index.js';
 export { SpatialIndex } from './spatial-index.js';
-export { parseWorldMap } from './tiled/parse-map.js';
+export { OBJECTS_PER_MAP } from './tiled/objects.js';
+export { type PartNeeds, parseMapPart, parseWorldMap } from './tiled/parse-map.js';
+export { parseWorldFile, type WorldEntry } from './tiled/world-file.js';
 export type { TransferPolicy, WorldInfo } from './world-info.js';
 export { formatTransfer, loadWorldInfo, parseTransfer, worldCapacity, worldInfoPath } from './world-info.js';
-export type { ItemSpot, NpcSpawner, WorldMap, ZoneArea } from './world-map.js';
-export { isBlocked } from './world-map.js';
+export type { ItemSpot, MapPart, MapPlacement, NpcSpawner, TilesetRef, WorldMap, ZoneArea } from './world-map.js';
+export { isBlocked, spawnerOf } from './world-map.js';

@@ -26,6 +26,9 @@ function grid(cols: number, rows: number, blockedTiles: [number, number][]): Wor
     spawners: [],
     itemSpots: [],
     zones: [],
+    maps: [],
+    ground: null,
+    tilesets: [],
   };
 }
 

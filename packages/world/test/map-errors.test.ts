@@ -44,9 +44,9 @@ describe('map loader', () => {
     const w = parseWorldMap(JSON.stringify(valid()), FILE);
     expect(w).toMatchObject({ width: 64, height: 64, tileSize: 4, cols: 16, rows: 16 });
     expect(w.spawns).toEqual([{ x: 10, y: 10 }]);
-    // Health and respawn time were not given: the defaults.
-    expect(w.spawners).toEqual([{ index: 0, name: 'deer', x: 40, y: 40, count: 3, radius: 8, hp: 10, respawnSec: 30 }]);
-    expect(w.itemSpots).toEqual([{ index: 0, kind: 'apple', x: 20, y: 24, respawnSec: 45 }]);
+    // Health and respawn time were not given: the defaults. Spawners and spots are numbered by their object ids.
+    expect(w.spawners).toEqual([{ index: 2, name: 'deer', x: 40, y: 40, count: 3, radius: 8, hp: 10, respawnSec: 30 }]);
+    expect(w.itemSpots).toEqual([{ index: 3, kind: 'apple', x: 20, y: 24, respawnSec: 45 }]);
     expect(w.zones.map((z) => z.id)).toEqual(['nw', 'ne', 'sw', 'se']);
     expect(w.zones[3]?.rect).toEqual({ x0: 32, y0: 32, x1: 64, y1: 64 });
     expect(w.blocked[8 * 16 + 8]).toBe(1);

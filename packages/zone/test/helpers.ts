@@ -25,6 +25,7 @@ export function smallWorld(): WorldMap {
   const half = 64;
   return {
     file: 'small.tmj',
+    maps: [{ file: 'small.tmj', rect: { x0: 0, y0: 0, x1: 128, y1: 128 } }],
     width: 128,
     height: 128,
     tileSize: 4,
@@ -43,6 +44,8 @@ export function smallWorld(): WorldMap {
       { id: 'sw', rect: { x0: 0, y0: half, x1: half, y1: 128 } },
       { id: 'se', rect: { x0: half, y0: half, x1: 128, y1: 128 } },
     ],
+    ground: null,
+    tilesets: [],
   };
 }
 

@@ -28,6 +28,7 @@ type Statements =
   | 'learnSpot'
   | 'taken'
   | 'create'
+  | 'retire'
   | 'take'
   | 'place'
   | 'hand'
@@ -61,6 +62,7 @@ export class Items {
       ),
       taken: db.prepare('UPDATE item_spots SET next_at = ? + respawn_sec WHERE world = ? AND spot = ?'),
       create: db.prepare('INSERT INTO items (world, kind, x, y, spot, updated_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      retire: db.prepare('DELETE FROM items WHERE id = ? AND holder IS NULL'),
       take: db.prepare(
         'UPDATE items SET holder = ?, x = NULL, y = NULL, spot = NULL, updated_at = ? WHERE id = ? AND holder IS NULL AND world = ?',
       ),
@@ -83,12 +85,14 @@ export class Items {
   }
 
   /**
-   * Creates the items of the given spots that are due (nothing lying there, and the respawn time reached), then
-   * returns the items lying inside the rectangle.
+   * Removes the items lying in the rectangle at spots the map no longer has there (a spot deleted or moved by a map
+   * change), creates the items of the given spots that are due (nothing lying there, and the respawn time reached),
+   * then returns the items lying inside the rectangle.
    */
   sync(q: ItemSyncData): { seq: number; ground: ItemRecordData[] } {
     return this.db.transaction(() => {
       const now = this.clock();
+      this.retireMissingSpots(q);
       for (const spot of q.spots) {
         this.s.learnSpot.run(this.world, spot.index, spot.respawnSec);
         if (this.s.spotItem.get(this.world, spot.index)) continue;
@@ -100,6 +104,17 @@ export class Items {
       const ground = (this.s.ground.all(this.world, q.x0, q.x1, q.y0, q.y1) as Row[]).map(toRecord);
       return { seq: this.seq(), ground };
     })();
+  }
+
+  /** An item made by a spot lies where the spot was; a spot gone from there (or gone) takes it away. */
+  private retireMissingSpots(q: ItemSyncData): void {
+    const spots = new Map(q.spots.map((s) => [s.index, s]));
+    for (const row of this.s.ground.all(this.world, q.x0, q.x1, q.y0, q.y1) as Row[]) {
+      if (row.spot === null) continue;
+      const spot = spots.get(row.spot);
+      if (spot && Math.abs(spot.x - (row.x ?? 0)) < 0.01 && Math.abs(spot.y - (row.y ?? 0)) < 0.01) continue;
+      if (this.s.retire.run(row.id).changes === 1) this.bump();
+    }
   }
 
   /** Applies one change of hands, or refuses it with a reason and changes nothing. */

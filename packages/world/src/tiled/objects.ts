@@ -1,7 +1,7 @@
 // Object layers: player spawn points, NPC spawners and zone rectangles, converted from Tiled pixels to metres.
 import type { Point } from '../geometry.js';
 import type { ItemSpot, NpcSpawner, ZoneArea } from '../world-map.js';
-import type { MapContext } from './context.js';
+import { type MapContext, show } from './context.js';
 import type { TiledLayer, TiledObject } from './tiled-types.js';
 
 export interface Frame {
@@ -18,6 +18,24 @@ function objectsOf(ctx: MapContext, layer: TiledLayer, field: string): TiledObje
   return layer.objects as TiledObject[];
 }
 
+/** Spawners and item spots are numbered by the map's place in its world times this, plus their Tiled object id. */
+export const OBJECTS_PER_MAP = 8192;
+
+/** The object's Tiled id: what keeps a spawner's or item spot's number when other objects come and go. */
+function objectId(ctx: MapContext, o: TiledObject, field: string): number {
+  const id = o.id;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 1 || id >= OBJECTS_PER_MAP) {
+    ctx.fail(
+      `${field}.id`,
+      `must be a whole number from 1 to ${OBJECTS_PER_MAP - 1}, found ${show(id)}`,
+      id === undefined
+        ? 'save the map with Tiled, which gives every object an id'
+        : `copy the object (Ctrl+C, Ctrl+V in Tiled gives the copy a new id) and delete the old one; ids from ${OBJECTS_PER_MAP} up are not supported`,
+    );
+  }
+  return id as number;
+}
+
 function position(ctx: MapContext, o: TiledObject, field: string, frame: Frame): Point {
   const fix = 'move the object with Tiled so that it has x and y';
   const x = ctx.number(o.x, `${field}.x`, fix) * frame.scale;
@@ -25,23 +43,31 @@ function position(ctx: MapContext, o: TiledObject, field: string, frame: Frame):
   if (x < 0 || y < 0 || x >= frame.width || y >= frame.height) {
     ctx.fail(
       field,
-      `lies outside the ${frame.width} x ${frame.height} m world at (${x}, ${y})`,
+      `lies outside the ${frame.width} x ${frame.height} m map at (${x}, ${y})`,
       'move it inside the map',
     );
   }
   return { x, y };
 }
 
-export function readSpawns(ctx: MapContext, layer: TiledLayer, field: string, frame: Frame): Point[] {
+/** Point objects where players start; a map that is a world by itself must have one at least. */
+export function readSpawns(
+  ctx: MapContext,
+  layer: TiledLayer,
+  field: string,
+  frame: Frame,
+  required: boolean,
+): Point[] {
   const spawns = objectsOf(ctx, layer, field).map((o, i) => position(ctx, o, ctx.objectField(field, i, o), frame));
-  if (spawns.length === 0)
+  if (required && spawns.length === 0)
     ctx.fail(field, 'has no spawn points', 'add at least one point object to the "spawns" layer');
   return spawns;
 }
 
 export function readSpawners(ctx: MapContext, layer: TiledLayer, field: string, frame: Frame): NpcSpawner[] {
-  return objectsOf(ctx, layer, field).map((o, index) => {
-    const f = ctx.objectField(field, index, o);
+  return objectsOf(ctx, layer, field).map((o, i) => {
+    const f = ctx.objectField(field, i, o);
+    const index = objectId(ctx, o, f);
     const at = position(ctx, o, f, frame);
     const count = ctx.property(o.properties, 'count', f);
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > 1024) {
@@ -87,8 +113,9 @@ export function readSpawners(ctx: MapContext, layer: TiledLayer, field: string, 
 const ITEM_KIND = /^[a-z0-9_ -]{1,32}$/;
 
 export function readItemSpots(ctx: MapContext, layer: TiledLayer, field: string, frame: Frame): ItemSpot[] {
-  return objectsOf(ctx, layer, field).map((o, index) => {
-    const f = ctx.objectField(field, index, o);
+  return objectsOf(ctx, layer, field).map((o, i) => {
+    const f = ctx.objectField(field, i, o);
+    const index = objectId(ctx, o, f);
     const at = position(ctx, o, f, frame);
     if (typeof o.name !== 'string' || !ITEM_KIND.test(o.name)) {
       ctx.fail(

@@ -1,7 +1,8 @@
 // Turns a Tiled map (.tmj text) into the server's WorldMap, or throws MapError naming the file, field and fix.
 import { PartitionError } from '@mmo/core';
+import { assembleWorld } from '../assemble-world.js';
 import { validatePartition } from '../partition.js';
-import { isBlocked, type WorldMap } from '../world-map.js';
+import type { MapPart, TilesetRef, WorldMap } from '../world-map.js';
 import { MapContext, show } from './context.js';
 import { type Frame, readItemSpots, readSpawners, readSpawns, readZones } from './objects.js';
 import { decodeTileData } from './tile-data.js';
@@ -10,7 +11,17 @@ import type { TiledLayer, TiledMap } from './tiled-types.js';
 /** Positions travel quantised to 1/16 m; this keeps every world coordinate well inside the packed range. */
 const MAX_WORLD_METRES = 100_000;
 
-export function parseWorldMap(text: string, file: string): WorldMap {
+/** What a world needs of each of its maps: a world of one map must have spawn points and zones itself. */
+export interface PartNeeds {
+  spawns: boolean;
+  zones: boolean;
+}
+
+/**
+ * Reads one Tiled map as a part of a world: its tiles and objects in its own frame (metres from its top-left
+ * corner). Throws MapError naming this map's file.
+ */
+export function parseMapPart(text: string, file: string, needs: PartNeeds): MapPart {
   const ctx = new MapContext(file);
   let json: unknown;
   try {
@@ -23,38 +34,66 @@ export function parseWorldMap(text: string, file: string): WorldMap {
   const rows = map.height as number;
   const tileSize = tileMetres(ctx, map);
   const frame: Frame = { scale: tileSize / (map.tilewidth as number), width: cols * tileSize, height: rows * tileSize };
-  if (frame.width > MAX_WORLD_METRES || frame.height > MAX_WORLD_METRES) {
-    ctx.fail(
-      'width',
-      `the world is ${frame.width} x ${frame.height} m, larger than ${MAX_WORLD_METRES} m`,
-      'use fewer or smaller tiles',
-    );
-  }
+  checkSize(ctx, frame);
   const layers = map.layers as TiledLayer[];
   const find = (name: string, type: string, required: boolean) => findLayer(ctx, layers, name, type, required);
   const collision = find('collision', 'tilelayer', true) as [TiledLayer, string];
   const gids = decodeTileData(ctx, collision[0], collision[1], cols * rows);
-  const blocked = Uint8Array.from(gids, (gid) => (gid === 0 ? 0 : 1));
-  const spawnsLayer = find('spawns', 'objectgroup', true) as [TiledLayer, string];
+  const groundLayer = find('ground', 'tilelayer', false);
+  const spawnsLayer = find('spawns', 'objectgroup', needs.spawns);
   const npcsLayer = find('npcs', 'objectgroup', false);
   const itemsLayer = find('items', 'objectgroup', false);
-  const zonesLayer = find('zones', 'objectgroup', true) as [TiledLayer, string];
-  const world: WorldMap = {
+  const zonesLayer = find('zones', 'objectgroup', needs.zones);
+  const part: MapPart = {
     file,
-    width: frame.width,
-    height: frame.height,
-    tileSize,
     cols,
     rows,
-    blocked,
-    spawns: readSpawns(ctx, spawnsLayer[0], spawnsLayer[1], frame),
+    tileSize,
+    tilePixels: map.tilewidth as number,
+    blocked: Uint8Array.from(gids, (gid) => (gid === 0 ? 0 : 1)),
+    ground: groundLayer ? decodeTileData(ctx, groundLayer[0], groundLayer[1], cols * rows) : null,
+    tilesets: readTilesets(map),
+    spawns: spawnsLayer ? readSpawns(ctx, spawnsLayer[0], spawnsLayer[1], frame, needs.spawns) : [],
     spawners: npcsLayer ? readSpawners(ctx, npcsLayer[0], npcsLayer[1], frame) : [],
     itemSpots: itemsLayer ? readItemSpots(ctx, itemsLayer[0], itemsLayer[1], frame) : [],
-    zones: readZones(ctx, zonesLayer[0], zonesLayer[1], frame),
+    zones: zonesLayer ? readZones(ctx, zonesLayer[0], zonesLayer[1], frame) : null,
   };
-  checkSpawnsFree(ctx, world, spawnsLayer[1]);
-  checkZones(ctx, world, zonesLayer[1]);
-  return world;
+  if (spawnsLayer) checkSpawnsFree(ctx, part, spawnsLayer[1]);
+  if (zonesLayer && part.zones) checkZones(ctx, part, zonesLayer[1]);
+  checkObjectIds(ctx, part, npcsLayer?.[1], itemsLayer?.[1]);
+  return part;
+}
+
+/** A world of one map (world.tmj): the map is the whole world, with its own spawn points and zones. */
+export function parseWorldMap(text: string, file: string): WorldMap {
+  return assembleWorld(file, [{ part: parseMapPart(text, file, { spawns: true, zones: true }), x: 0, y: 0 }]);
+}
+
+function checkSize(ctx: MapContext, frame: Frame): void {
+  if (frame.width > MAX_WORLD_METRES || frame.height > MAX_WORLD_METRES) {
+    ctx.fail(
+      'width',
+      `the map is ${frame.width} x ${frame.height} m, larger than ${MAX_WORLD_METRES} m`,
+      'use fewer or smaller tiles',
+    );
+  }
+}
+
+function readTilesets(map: TiledMap): TilesetRef[] {
+  if (!Array.isArray(map.tilesets)) return [];
+  const refs: TilesetRef[] = [];
+  for (const t of map.tilesets as Record<string, unknown>[]) {
+    if (typeof t?.firstgid !== 'number') continue;
+    refs.push({
+      firstgid: t.firstgid,
+      image: typeof t.image === 'string' ? t.image : null,
+      columns: typeof t.columns === 'number' ? t.columns : 1,
+      tilecount: typeof t.tilecount === 'number' ? t.tilecount : 0,
+      tilewidth: typeof t.tilewidth === 'number' ? t.tilewidth : (map.tilewidth as number),
+      tileheight: typeof t.tileheight === 'number' ? t.tileheight : (map.tileheight as number),
+    });
+  }
+  return refs;
 }
 
 function checkHeader(ctx: MapContext, json: unknown): TiledMap {
@@ -122,9 +161,10 @@ function findLayer(
   return [layer, field];
 }
 
-function checkSpawnsFree(ctx: MapContext, world: WorldMap, field: string): void {
-  world.spawns.forEach((s, i) => {
-    if (isBlocked(world, s.x, s.y)) {
+function checkSpawnsFree(ctx: MapContext, part: MapPart, field: string): void {
+  part.spawns.forEach((s, i) => {
+    const tile = Math.floor(s.y / part.tileSize) * part.cols + Math.floor(s.x / part.tileSize);
+    if (part.blocked[tile] === 1) {
       ctx.fail(
         `${field}.objects[${i}]`,
         `spawn point (${s.x}, ${s.y}) is on a blocked tile`,
@@ -134,16 +174,33 @@ function checkSpawnsFree(ctx: MapContext, world: WorldMap, field: string): void 
   });
 }
 
-function checkZones(ctx: MapContext, world: WorldMap, field: string): void {
+function checkZones(ctx: MapContext, part: MapPart, field: string): void {
+  const world = { width: part.cols * part.tileSize, height: part.rows * part.tileSize };
   try {
-    validatePartition(
-      { version: 1, world: { width: world.width, height: world.height }, zones: world.zones },
-      'the zones',
-    );
+    validatePartition({ version: 1, world, zones: part.zones ?? [] }, 'the zones');
   } catch (error) {
     if (!(error instanceof PartitionError)) throw error;
     ctx.fail(field, error.message.replace(/^the zones: /, '').replace(/\. Fix: .*$/, ''), fixOf(error.message));
   }
+}
+
+/** Spawners and item spots are known by their object ids, so two of them must not share one. */
+function checkObjectIds(ctx: MapContext, part: MapPart, npcsField?: string, itemsField?: string): void {
+  const seen = new Set<number>();
+  const check = (list: readonly { index: number }[], field: string | undefined) => {
+    for (const o of list) {
+      if (seen.has(o.index)) {
+        ctx.fail(
+          `${field}`,
+          `two objects have the id ${o.index}`,
+          'open the map in Tiled and save it again, or give one of them an id no other object has',
+        );
+      }
+      seen.add(o.index);
+    }
+  };
+  check(part.spawners, npcsField);
+  check(part.itemSpots, itemsField);
 }
 
 function fixOf(message: string): string {

@@ -42,4 +42,5 @@ export interface TiledMap {
   tileheight?: unknown;
   properties?: unknown;
   layers?: unknown;
+  tilesets?: unknown;
 }

@@ -2,6 +2,7 @@
 // respawnSec it appears again at the spawner with full health. Only the NPC's owner zone changes it: a strike at an
 // NPC seen as a ghost is sent on to its owner.
 import { EntityKind, type EntitySaveData, encodeNotice, type PlayerAttackData } from '@mmo/protocol';
+import { spawnerOf } from '@mmo/world';
 import { Entity } from './entity.js';
 import { deliverToPlayer } from './frame-budget.js';
 import { NpcBrain } from './npc-brain.js';
@@ -50,7 +51,7 @@ function strike(state: RegionState, npc: Entity, by: Entity | null): void {
 }
 
 function fall(state: RegionState, npc: Entity, brain: NpcBrain): void {
-  const spawner = state.map.spawners[brain.spawner];
+  const spawner = spawnerOf(state.map, brain.spawner);
   const ticks = spawner ? Math.max(1, Math.round(spawner.respawnSec / state.dt)) : 1;
   const fallen: FallenNpc = { id: npc.id, spawner: brain.spawner, epoch: npc.epoch, ticksLeft: ticks };
   state.fallen.set(npc.id, fallen);
@@ -64,7 +65,7 @@ export function reviveFallen(state: RegionState): void {
   for (const f of state.fallen.values()) {
     if (--f.ticksLeft > 0) continue;
     state.fallen.delete(f.id);
-    const spawner = state.map.spawners[f.spawner];
+    const spawner = spawnerOf(state.map, f.spawner);
     if (!spawner) continue;
     const npc = new Entity(f.id, EntityKind.Npc, spawner.name, f.epoch + 1, true, state.zoneId);
     npc.setPosition(spawner.x, spawner.y);
@@ -83,7 +84,7 @@ export function reviveAllFallen(state: RegionState): void {
 
 /** A fallen NPC's save: at its spawner (whose zone takes it over after a restart), with the time left. */
 export function fallenSave(state: RegionState, f: FallenNpc): EntitySaveData {
-  const spawner = state.map.spawners[f.spawner];
+  const spawner = spawnerOf(state.map, f.spawner);
   const data: FallenData = { spawner: f.spawner, fallen: true, respawnInMs: Math.round(f.ticksLeft * state.dt * 1000) };
   return {
     id: f.id,

@@ -7,7 +7,7 @@
 // nothing is lost when an offer or a reply goes missing.
 
 import { type EntityStateData, emptyGatewayToZone, HandoffResult } from '@mmo/protocol';
-import { containsPoint, depthInside, zoneAt } from '@mmo/world';
+import { containsPoint, depthInside, spawnerOf, zoneAt } from '@mmo/world';
 import { Entity, type Transit } from './entity.js';
 import { Cmd, type Command } from './inbox.js';
 import { NpcBrain } from './npc-brain.js';
@@ -118,7 +118,7 @@ function install(state: RegionState, s: EntityStateData, from: string): void {
   e.gateway = s.gateway;
   e.loginEpoch = s.loginEpoch;
   e.data = s.data;
-  if (s.npc) e.brain = NpcBrain.fromData(s.npc, state.map.spawners[s.npc.spawner]?.radius ?? 10);
+  if (s.npc) e.brain = NpcBrain.fromData(s.npc, spawnerOf(state.map, s.npc.spawner)?.radius ?? 10);
   if (e.isPlayer) e.view = View.fromEntries(s.view);
   state.add(e);
   state.installed.set(e.id, e.epoch);

@@ -1,6 +1,6 @@
 import { claimEpoch, Rng } from '@mmo/core';
 import { EntityKind, type EntitySaveData, type NpcBrainData, type NpcReplyData } from '@mmo/protocol';
-import { containsPoint, isFree } from '@mmo/world';
+import { containsPoint, isFree, spawnerOf } from '@mmo/world';
 import type { FallenData } from './combat.js';
 import { Entity, MAX_NPCS_PER_SPAWNER, npcId } from './entity.js';
 import { NpcBrain } from './npc-brain.js';
@@ -77,7 +77,7 @@ function fromSave(state: RegionState, saved: EntitySaveData): Entity | null {
     state.log.warn({ npc: saved.id }, 'saved NPC has unreadable data; it is created afresh by its spawner');
     return null;
   }
-  const spawner = state.map.spawners[brain.spawner];
+  const spawner = spawnerOf(state.map, brain.spawner);
   if (!spawner || state.entities.has(saved.id)) return null;
   if ('fallen' in brain) {
     // It had fallen: its spawner brings it back when the time left has passed (the world was down meanwhile).
