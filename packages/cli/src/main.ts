@@ -7,6 +7,7 @@ import { runBotsVerb } from './verbs/bots.js';
 import { runCharacterList, runCharacterTransfer } from './verbs/character.js';
 import { runGateway } from './verbs/gateway.js';
 import { runAnnounce, runCancel, runEnd, runStatus } from './verbs/maintenance.js';
+import { runMapDiff } from './verbs/map-diff.js';
 import { runMapValidate } from './verbs/map-validate.js';
 import { runStore } from './verbs/store.js';
 import { runStoreBackup } from './verbs/store-backup.js';
@@ -31,6 +32,7 @@ const VERBS: Record<string, { run: (argv: string[]) => Promise<void>; summary: s
   store: { run: runStore, summary: 'run the store (SQLite over NATS)' },
   'store backup': { run: runStoreBackup, summary: 'copy the world database while the world runs' },
   'map validate': { run: runMapValidate, summary: 'check a world map' },
+  'map diff': { run: runMapDiff, summary: 'what a reload from one version of a world to another would change' },
   audit: { run: runAudit, summary: "show an entity's changes of owner, or (--transfers) moves between worlds" },
   'character transfer': { run: runCharacterTransfer, summary: 'move a character to another world, items and all' },
   'character list': { run: runCharacterList, summary: "an account's characters in every world" },

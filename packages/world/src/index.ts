@@ -29,6 +29,8 @@ export { SpatialIndex } from './spatial-index.js';
 export { OBJECTS_PER_MAP } from './tiled/objects.js';
 export { type PartNeeds, parseMapPart, parseWorldMap } from './tiled/parse-map.js';
 export { parseWorldFile, type WorldEntry } from './tiled/world-file.js';
+export type { Changed, WorldDiff } from './world-diff.js';
+export { diffWorlds, formatDiff, isEmptyDiff, summarizeDiff } from './world-diff.js';
 export type { TransferPolicy, WorldInfo } from './world-info.js';
 export { formatTransfer, loadWorldInfo, parseTransfer, worldCapacity, worldInfoPath } from './world-info.js';
 export type { ItemSpot, MapPart, MapPlacement, NpcSpawner, TilesetRef, WorldMap, ZoneArea } from './world-map.js';
