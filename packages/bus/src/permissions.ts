@@ -41,7 +41,7 @@ const storeOps = (...ops: StoreOp[]): string[] => ops.map((op) => of((s) => s.st
 /** Only the admin deletes or purges streams (a KV bucket is a stream). */
 const DESTRUCTIVE = ['$JS.API.STREAM.DELETE.>', '$JS.API.STREAM.PURGE.>'];
 
-type Bucket = 'partition' | 'leases' | 'ops' | 'maintenance' | 'returning' | 'catalogue';
+type Bucket = 'partition' | 'leases' | 'ops' | 'maintenance' | 'returning' | 'catalogue' | 'maps';
 
 function bucketName(bucket: Bucket, world: string): string {
   const s = new Subjects(world);
@@ -58,6 +58,8 @@ function bucketName(bucket: Bucket, world: string): string {
       return s.returningBucket();
     case 'catalogue':
       return CATALOGUE_BUCKET;
+    case 'maps':
+      return s.mapBucket();
   }
 }
 
@@ -109,8 +111,9 @@ export function rolePermissions(role: NatsRole, worlds: readonly string[]): Role
             ),
             of((s) => s.transfers()),
             of((s) => s.characters()),
-            // The gateway publishes its world file's map when no worker did yet; it watches maintenance.
-            ...kv(worlds, ['maintenance'], ['partition', 'returning', 'catalogue']),
+            // The gateway publishes its world file's partition and map version when no worker did yet; it watches
+            // maintenance.
+            ...kv(worlds, ['maintenance'], ['partition', 'returning', 'catalogue', 'maps']),
           ],
           DESTRUCTIVE,
         ),
@@ -139,7 +142,7 @@ export function rolePermissions(role: NatsRole, worlds: readonly string[]): Role
             of((s) => s.gatewayOut(ANY)),
             of((s) => s.gatewayPresence(ANY)),
             ...storeOps(StoreOps.save, StoreOps.audit, StoreOps.npcs, StoreOps.itemChange, StoreOps.itemSync),
-            ...kv(worlds, [], ['partition', 'leases', 'ops']),
+            ...kv(worlds, [], ['partition', 'leases', 'ops', 'maps']),
           ],
           DESTRUCTIVE,
         ),

@@ -159,6 +159,11 @@ export class Subjects {
     return `mmo_${this.world}_leases`;
   }
 
+  /** JetStream KV bucket of the world's map versions: the one in force, their files, and the history of reloads. */
+  mapBucket(): string {
+    return `mmo_${this.world}_maps`;
+  }
+
   /** JetStream KV bucket of the director's decisions (the ops history). */
   opsBucket(): string {
     return `mmo_${this.world}_ops`;

@@ -8,6 +8,7 @@ import { runCharacterList, runCharacterTransfer } from './verbs/character.js';
 import { runGateway } from './verbs/gateway.js';
 import { runAnnounce, runCancel, runEnd, runStatus } from './verbs/maintenance.js';
 import { runMapDiff } from './verbs/map-diff.js';
+import { runMapHistory, runMapReload } from './verbs/map-reload.js';
 import { runMapValidate } from './verbs/map-validate.js';
 import { runStore } from './verbs/store.js';
 import { runStoreBackup } from './verbs/store-backup.js';
@@ -33,6 +34,8 @@ const VERBS: Record<string, { run: (argv: string[]) => Promise<void>; summary: s
   'store backup': { run: runStoreBackup, summary: 'copy the world database while the world runs' },
   'map validate': { run: runMapValidate, summary: 'check a world map' },
   'map diff': { run: runMapDiff, summary: 'what a reload from one version of a world to another would change' },
+  'map reload': { run: runMapReload, summary: 'publish the edited map to the running world, no restart' },
+  'map history': { run: runMapHistory, summary: 'the map versions published, when, by whom, what changed' },
   audit: { run: runAudit, summary: "show an entity's changes of owner, or (--transfers) moves between worlds" },
   'character transfer': { run: runCharacterTransfer, summary: 'move a character to another world, items and all' },
   'character list': { run: runCharacterList, summary: "an account's characters in every world" },

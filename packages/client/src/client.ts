@@ -10,6 +10,7 @@ import {
   type InventoryItemData,
   ItemAction,
   type MaintenanceData,
+  type MapChangedData,
   type QueueStatusData,
   ServerBody,
   type TransferResultData,
@@ -88,6 +89,11 @@ export interface ClientEvents {
    * Resume with the same token at a gateway of `toWorld` to play on there.
    */
   transferred: (t: TransferResultData) => void;
+  /**
+   * The world's map changed (a designer's reload): fetch the map again (/world/map.json) and redraw. `changedTiles`
+   * lists the tiles (row * cols + col) whose collision changed.
+   */
+  mapChanged: (change: MapChangedData) => void;
 }
 
 export type WorldLinkState = 'live' | 'reconnecting' | 'restored';
@@ -347,6 +353,10 @@ export class GameClient extends Emitter<ClientEvents> {
         const { body: _, ...status } = msg;
         this.queueStatus = status;
         return this.emit('queue', status);
+      }
+      case ServerBody.MapChanged: {
+        const { body: _, ...change } = msg;
+        return this.emit('mapChanged', change);
       }
     }
   }

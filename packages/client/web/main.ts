@@ -6,7 +6,7 @@ import { pickUpNearest, showInventory, strikeNearest } from './actions.js';
 import { watchKeyboard } from './keyboard.js';
 import { Renderer } from './renderer.js';
 import { TransferPanel } from './transfer-panel.js';
-import { fetchMap } from './world-map.js';
+import { type DrawableMap, fetchMap } from './world-map.js';
 import { WorldPicker } from './world-picker.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -55,8 +55,10 @@ interface PageState {
   client: GameClient | null;
   position: { x: number; y: number } | null;
   chat: string[];
+  /** The map being drawn (its version changes when the world's map is reloaded). */
+  map: DrawableMap | null;
 }
-const state: PageState = { client: null, position: null, chat: [] };
+const state: PageState = { client: null, position: null, chat: [], map: null };
 // Exposed for automated browser tests and for curious players with a console.
 (window as unknown as { mmo: PageState }).mmo = state;
 
@@ -136,6 +138,7 @@ async function enter(client: GameClient, base: string): Promise<void> {
   $('world-name').textContent = picker.find(world)?.name ?? world;
   const day = Math.floor((client.welcome?.worldClock ?? 0) / 86_400) + 1;
   setStatus(`in the world as ${client.welcome?.name}, on day ${day} of the world`);
+  client.on('mapChanged', (change) => void redrawMap(base, change.version));
   client.on('close', (code, reason) => {
     if (code === CloseCode.Transferred) return void follow(client, /^moved to (.+)$/.exec(reason)?.[1] ?? '');
     if (state.client !== client) return; // a session left behind by a move
@@ -186,8 +189,18 @@ let drawnBase: string | null = null;
 /** Draws the map of the world whose gateway is at `base` (fetched once per world). */
 async function drawMapOf(base: string): Promise<void> {
   if (renderer && drawnBase === base) return;
-  renderer = new Renderer($('view') as HTMLCanvasElement, await fetchMap(base));
+  state.map = await fetchMap(base);
+  renderer = new Renderer($('view') as HTMLCanvasElement, state.map);
   drawnBase = base;
+}
+
+/** The world's map was reloaded: fetch the new version and draw it from the next frame on, without a page load. */
+async function redrawMap(base: string, version: number): Promise<void> {
+  const map = await fetchMap(base, version);
+  if (drawnBase !== base || (state.map && state.map.version >= map.version)) return;
+  state.map = map;
+  renderer?.setMap(map);
+  log(`The map changed (version ${version}).`, 'notice');
 }
 
 function startLoop(): void {

@@ -71,9 +71,14 @@ export class Renderer {
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
-    private readonly map: DrawableMap,
+    private map: DrawableMap,
   ) {
     this.ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+  }
+
+  /** Draws from another version of the map from the next frame on (the ground is drawn anew every frame). */
+  setMap(map: DrawableMap): void {
+    this.map = map;
   }
 
   draw(client: GameClient, now: number): { x: number; y: number } | null {

@@ -70,9 +70,10 @@ function loadImage(src: string): Promise<HTMLImageElement | null> {
   });
 }
 
-/** The map of the world whose gateway is at `base` (its HTTP URL; '' for the page's own). */
-export async function fetchMap(base = ''): Promise<DrawableMap> {
-  const res = await fetch(`${base}/world/map.json`);
+/** The map of the world whose gateway is at `base` (its HTTP URL; '' for the page's own), fresh from the server. */
+export async function fetchMap(base = '', asked = 0): Promise<DrawableMap> {
+  // A version asked for by number is never taken from the browser's cache.
+  const res = await fetch(`${base}/world/map.json${asked ? `?v=${asked}` : ''}`, { cache: 'no-store' });
   const tiled = (await res.json()) as TiledMap;
   const count = tiled.width * tiled.height;
   const tileMetres = Number(tiled.properties?.find((p) => p.name === 'tileMetres')?.value ?? 1);

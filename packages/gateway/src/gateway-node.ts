@@ -3,6 +3,7 @@
 import type { us_listen_socket } from 'uWebSockets.js';
 import {
   Bus,
+  followMapVersions,
   MaintenanceBoard,
   PartitionDirectory,
   PasswordLogins,
@@ -18,11 +19,19 @@ import {
   decodePresenceQuery,
   decodeWorldBeacon,
   decodeZoneHeartbeat,
+  encodeMapChanged,
   encodePresenceReply,
   encodeWorldBeacon,
   readZoneToGateway,
 } from '@mmo/protocol';
-import { formatTransfer, loadWorldInfo, partitionFromWorld, type WorldMap, worldCapacity } from '@mmo/world';
+import {
+  diffWorlds,
+  formatTransfer,
+  loadWorldInfo,
+  partitionFromWorld,
+  type WorldMap,
+  worldCapacity,
+} from '@mmo/world';
 import type { Subscription } from 'nats';
 import { CharacterMoves } from './character-moves.js';
 import { clientAddress, parseTrustedProxies } from './client-address.js';
@@ -36,7 +45,7 @@ import { serveOperatorRequests } from './operator-requests.js';
 import { PlayService } from './play-service.js';
 import type { Session, SocketData } from './session.js';
 import { StallWatch } from './stall-watch.js';
-import { loadStaticFiles } from './static-files.js';
+import { loadStaticFiles, replaceWorldFiles } from './static-files.js';
 import { WorldDirectory, worldJson } from './world-directory.js';
 import { ZoneLinks } from './zone-links.js';
 import { ZoneRegistry } from './zone-registry.js';
@@ -75,6 +84,8 @@ const MAINTENANCE_CHECK_MS = 1_000;
 
 /** How long a stopping gateway waits for its sockets to report closed. */
 const SHUTDOWN_CLOSE_WAIT_MS = 2_000;
+/** A map change tells clients at most this many changed tiles (they fetch the whole map anyway). */
+const MAX_TILES_TOLD = 4096;
 
 async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -245,11 +256,19 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
     world: config.world,
   });
   const worldsJson = () => worlds.list(clock.now()).map(worldJson);
-  addHttpRoutes(app, {
-    health,
-    worlds: worldsJson,
-    registry: metrics,
-    files: loadStaticFiles(o.map.file, clientMapJson(o.map)),
+  const files = loadStaticFiles(o.map.file, clientMapJson(o.map));
+  addHttpRoutes(app, { health, worlds: worldsJson, registry: metrics, files });
+  const maps = await followMapVersions({
+    ...{ bus, subjects, log, worldFile: o.map.file },
+    onMap: (map, record, bundled) => {
+      const before = play.map;
+      play.setMap(map);
+      replaceWorldFiles(files, map, record.version, bundled);
+      const d = diffWorlds(before, map);
+      const changedTiles = d.sameGrid ? [...d.blocked, ...d.opened].slice(0, MAX_TILES_TOLD) : [];
+      const told = encodeMapChanged({ version: record.version, changedTiles });
+      for (const session of play.sessions) play.sendTo(session, told);
+    },
   });
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
@@ -296,6 +315,7 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
       links.flush();
       for (const s of subscriptions) s.unsubscribe();
       stopWatch();
+      maps.stop();
       await bus.close();
       log.info('gateway stopped');
     })();

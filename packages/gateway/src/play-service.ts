@@ -110,6 +110,16 @@ export class PlayService {
 
   constructor(private readonly o: PlayServiceOptions) {}
 
+  /** The world's map in force: spawn points and open ground for new players. */
+  get map(): WorldMap {
+    return this.o.map;
+  }
+
+  /** A new map version (a reload): players who join from now on start on its ground. */
+  setMap(map: WorldMap): void {
+    this.o.map = map;
+  }
+
   get playing(): number {
     return this.byPlayer.size;
   }

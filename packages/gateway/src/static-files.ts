@@ -2,6 +2,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
+import type { WorldMap } from '@mmo/world';
+import { clientMapJson } from './client-map.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -45,4 +47,21 @@ export function loadStaticFiles(worldFile: string, mapJson: string): StaticFiles
   addFolder(files, dirname(worldFile), '/world/');
   files.set('/world/map.json', { body: Buffer.from(mapJson), type: TYPES['.json'] as string });
   return files;
+}
+
+/**
+ * After a map reload: the world's files from the new version (tileset images) and its map for the client, in
+ * place, so that the next fetch of /world/map.json gets them.
+ */
+export function replaceWorldFiles(
+  files: StaticFiles,
+  map: WorldMap,
+  version: number,
+  bundled: ReadonlyMap<string, Buffer>,
+): void {
+  for (const [name, body] of bundled) {
+    const type = TYPES[extname(name)];
+    if (type && !name.includes('/')) files.set(`/world/${name}`, { body, type });
+  }
+  files.set('/world/map.json', { body: Buffer.from(clientMapJson(map, version)), type: TYPES['.json'] as string });
 }

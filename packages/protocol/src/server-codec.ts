@@ -8,6 +8,7 @@ import {
   InventoryItem,
   type LoadLabel,
   Maintenance,
+  MapChanged,
   Notice,
   Pong,
   QueueStatus,
@@ -81,7 +82,20 @@ export type ServerMessageData =
   | ({ body: ServerBody.QueueStatus } & QueueStatusData)
   | ({ body: ServerBody.Maintenance } & MaintenanceData)
   | { body: ServerBody.WorldList; worlds: WorldEntryData[] }
-  | ({ body: ServerBody.TransferResult } & TransferResultData);
+  | ({ body: ServerBody.TransferResult } & TransferResultData)
+  | ({ body: ServerBody.MapChanged } & MapChangedData);
+
+/** A new map version: its number and the tiles whose collision changed. */
+export interface MapChangedData {
+  version: number;
+  changedTiles: number[];
+}
+
+export function encodeMapChanged(m: MapChangedData): Uint8Array {
+  const b = new Builder(64 + 4 * m.changedTiles.length);
+  const tiles = MapChanged.createChangedTilesVector(b, m.changedTiles);
+  return finish(b, ServerBody.MapChanged, MapChanged.createMapChanged(b, m.version, tiles));
+}
 
 /** One item a player holds. */
 export interface InventoryItemData {
@@ -289,6 +303,13 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessageData {
     case ServerBody.ServerError: {
       const m = root.body(new ServerError()) as ServerError;
       return { body, code: m.code(), message: m.message() ?? '', retryAfterMs: m.retryAfterMs() };
+    }
+    case ServerBody.MapChanged: {
+      const m = root.body(new MapChanged()) as MapChanged;
+      // One by one: the message may sit at any offset of its buffer, where a typed array view cannot start.
+      const changedTiles: number[] = [];
+      for (let i = 0; i < m.changedTilesLength(); i++) changedTiles.push(m.changedTiles(i) ?? 0);
+      return { body, version: m.version(), changedTiles };
     }
     case ServerBody.Pong: {
       const m = root.body(new Pong()) as Pong;

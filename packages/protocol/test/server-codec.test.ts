@@ -6,6 +6,7 @@ import {
   ErrorCode,
   encodeChatMessage,
   encodeMaintenance,
+  encodeMapChanged,
   encodeNotice,
   encodePong,
   encodeQueueStatus,
@@ -128,6 +129,15 @@ describe('server messages', () => {
     const decoded = decodeServerMessage(shifted.subarray(1));
     if (decoded.body !== ServerBody.Frame) throw new Error('not a frame');
     expect(decoded.frame.leaves).toEqual([3, 9]);
+  });
+
+  test('a map change round-trips, at an odd offset too', () => {
+    const bytes = encodeMapChanged({ version: 3, changedTiles: [5, 70_000, 1] });
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    for (const b of [bytes, shifted.subarray(1)]) {
+      expect(decodeServerMessage(b)).toEqual({ body: ServerBody.MapChanged, version: 3, changedTiles: [5, 70_000, 1] });
+    }
   });
 
   test('a reused writer starts each frame empty and grows past its initial capacity', () => {

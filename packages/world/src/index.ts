@@ -9,7 +9,16 @@ export {
   rectDistance,
   rectsOverlap,
 } from './geometry.js';
-export { loadWorldMap, worldMapPath } from './load-map.js';
+export { type FileSource, loadWorldMap, worldMapPath } from './load-map.js';
+export {
+  bundleHash,
+  bundleWorldFolder,
+  decodeBundle,
+  encodeBundle,
+  loadBundledWorld,
+  MAX_BUNDLE_BYTES,
+  type MapBundle,
+} from './map-bundle.js';
 export { isFree, moveWithCollision, nearestFreePoint } from './movement.js';
 export type { PartitionMap, ZoneEntry } from './partition.js';
 export { findZone, neighboursOf, partitionFromWorld, validatePartition, zoneAt, zonesNear } from './partition.js';

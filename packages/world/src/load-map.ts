@@ -27,23 +27,35 @@ export function worldMapPath(worldsDir: string, world: string): string {
   return worlds.length === 1 ? join(folder, worlds[0] as string) : single;
 }
 
+/** Where the loader reads files: the disk, or a map version received over NATS (map-bundle.ts). */
+export interface FileSource {
+  read(file: string): string;
+  /** File names in a folder. */
+  list(folder: string): string[];
+}
+
+const disk: FileSource = {
+  read: (file) => readFileSync(file, 'utf8'),
+  list: (folder) => readdirSync(folder),
+};
+
 /** Loads a world from a Tiled map (.tmj) or a Tiled world (.world) and the maps it names. */
-export function loadWorldMap(file: string): WorldMap {
-  if (extname(file) !== '.world') return parseWorldMap(readText(file), file);
+export function loadWorldMap(file: string, source: FileSource = disk): WorldMap {
+  if (extname(file) !== '.world') return parseWorldMap(readText(source, file), file);
   const folder = dirname(file);
-  const entries = parseWorldFile(readText(file), file, () => readdirSync(folder));
+  const entries = parseWorldFile(readText(source, file), file, () => source.list(folder));
   const placed = entries.map((e) => {
     const mapFile = resolve(folder, e.fileName);
-    const text = readText(mapFile, file, e.field);
+    const text = readText(source, mapFile, file, e.field);
     return { part: parseMapPart(text, mapFile, { spawns: false, zones: false }), x: e.x, y: e.y, field: e.field };
   });
   return assembleWorld(file, placed);
 }
 
 /** A file's text; a map named by a world file that cannot be read is that world file's error. */
-function readText(file: string, namedIn?: string, field?: string): string {
+function readText(source: FileSource, file: string, namedIn?: string, field?: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return source.read(file);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
     if (namedIn) {

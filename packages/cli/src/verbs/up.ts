@@ -5,15 +5,18 @@
 // workers (they save everyone left), then the store, then nats-server. Maintenance (`mmo maintenance`) stops a
 // world's workers (and its store, when it has one of its own) while it lasts and starts them again after.
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { NatsAuth, NatsRole, RoleCredentials } from '@mmo/bus';
 import { type Config, clusterWorlds, UsageError } from '@mmo/core';
+import { worldMapPath } from '@mmo/world';
 import { helpText, parseVerb, type VerbSpec } from '../args.js';
 import { upAdminTokens } from '../launcher/admin-token.js';
 import type { ChildRole } from '../launcher/child-role.js';
+import { watchMaps } from '../launcher/map-watch.js';
 import { describeNatsEvent, NatsSupervisor } from '../launcher/nats-supervisor.js';
 import { roleProcess, WorldStack, writeRunConfig } from '../launcher/world-stack.js';
-import { localNatsDir } from '../with-bus.js';
+import { publishWorld } from '../map-publish.js';
+import { localNatsDir, withBus } from '../with-bus.js';
 import { loadConfiguredWorld } from '../world-file.js';
 
 export const upVerb: VerbSpec = {
@@ -42,6 +45,10 @@ export const upVerb: VerbSpec = {
       type: 'string',
       help: 'write a V8 CPU profile of every role process into this folder when it stops (node --cpu-prof)',
     },
+    'watch-maps': {
+      type: 'boolean',
+      help: "publish the world's map files to the running world each time they are saved (as mmo map reload does)",
+    },
   },
 };
 
@@ -52,6 +59,16 @@ const STABLE_MS = 60_000;
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
+}
+
+/** The world starts on its folder's files: published as the next map version when they differ from the last. */
+async function publishAtStart(config: Config, worldFile: string): Promise<void> {
+  const outcome = await withBus(config, 'up', (bus, subjects) =>
+    publishWorld(bus, subjects, worldFile, { by: 'mmo up', atStart: true }),
+  );
+  if (outcome.kind === 'refused') throw new Error(outcome.lines[0]);
+  const { version, summary } = outcome.record;
+  say(`  ✓ map          version ${version}${outcome.kind === 'published' ? ` (${summary})` : ', unchanged'}`);
 }
 
 export async function runUp(argv: string[]): Promise<void> {
@@ -93,6 +110,7 @@ export async function runUp(argv: string[]): Promise<void> {
     : config.nats;
   const nodeArgs = typeof values.profile === 'string' ? profileArgs(values.profile) : [];
   const stacks: WorldStack[] = [];
+  const stopWatches: (() => void)[] = [];
   let clusterStore: ChildRole | null = null;
   let shuttingDown: Promise<void> | null = null;
   const restarts = new Map<ChildRole, number>();
@@ -102,6 +120,7 @@ export async function runUp(argv: string[]): Promise<void> {
     shuttingDown ??= (async () => {
       nats?.stopRestarts();
       say(`\nmmo up: stopping (${why})`);
+      for (const stopWatch of stopWatches) stopWatch();
       await Promise.all(stacks.map((s) => s.stop()));
       if (clusterStore) {
         await clusterStore.stop();
@@ -188,8 +207,16 @@ export async function runUp(argv: string[]): Promise<void> {
         ...{ roleEnv, adminAuth, nodeArgs, onCrash, say },
         started: (r) => startedAt.set(r, Date.now()),
       });
+      const worldFile = resolve(worldMapPath(worldConfig.worldsDir, world));
+      // The operator's commands find the admin credentials in the top data folder, where nats-server keeps them.
+      const asOperator = { ...worldConfig, dataDir };
+      await publishAtStart(asOperator, worldFile);
       stacks.push(stack);
       await stack.start();
+      if (values['watch-maps']) {
+        stopWatches.push(watchMaps(asOperator, worldFile, say));
+        say(`  ✓ watching     ${dirname(worldFile)} (each save is published to the running world)`);
+      }
     }
     const play = stacks.flatMap((s) => s.urls.map((u) => `${u}/`)).join('  ');
     const first = stacks[0]?.url ?? '';

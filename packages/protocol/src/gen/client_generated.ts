@@ -195,13 +195,14 @@ export enum ServerBody {
   QueueStatus = 9,
   Maintenance = 10,
   WorldList = 11,
-  TransferResult = 12
+  TransferResult = 12,
+  MapChanged = 13
 }
 
 export function unionToServerBody(
   type: ServerBody,
-  accessor: (obj:ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus|null
-): ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus|null {
+  accessor: (obj:ChatMessage|Frame|Inventory|Maintenance|MapChanged|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|MapChanged|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus|null
+): ChatMessage|Frame|Inventory|Maintenance|MapChanged|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus|null {
   switch(ServerBody[type]) {
     case 'NONE': return null; 
     case 'Welcome': return accessor(new Welcome())! as Welcome;
@@ -216,15 +217,16 @@ export function unionToServerBody(
     case 'Maintenance': return accessor(new Maintenance())! as Maintenance;
     case 'WorldList': return accessor(new WorldList())! as WorldList;
     case 'TransferResult': return accessor(new TransferResult())! as TransferResult;
+    case 'MapChanged': return accessor(new MapChanged())! as MapChanged;
     default: return null;
   }
 }
 
 export function unionListToServerBody(
   type: ServerBody, 
-  accessor: (index: number, obj:ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus|null, 
+  accessor: (index: number, obj:ChatMessage|Frame|Inventory|Maintenance|MapChanged|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus) => ChatMessage|Frame|Inventory|Maintenance|MapChanged|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus|null, 
   index: number
-): ChatMessage|Frame|Inventory|Maintenance|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus|null {
+): ChatMessage|Frame|Inventory|Maintenance|MapChanged|Notice|Pong|QueueStatus|ServerError|TransferResult|Welcome|WorldList|WorldStatus|null {
   switch(ServerBody[type]) {
     case 'NONE': return null; 
     case 'Welcome': return accessor(index, new Welcome())! as Welcome;
@@ -239,6 +241,7 @@ export function unionListToServerBody(
     case 'Maintenance': return accessor(index, new Maintenance())! as Maintenance;
     case 'WorldList': return accessor(index, new WorldList())! as WorldList;
     case 'TransferResult': return accessor(index, new TransferResult())! as TransferResult;
+    case 'MapChanged': return accessor(index, new MapChanged())! as MapChanged;
     default: return null;
   }
 }
@@ -1881,6 +1884,90 @@ static createMaintenance(builder:flatbuffers.Builder, startsAt:number, until:num
   Maintenance.addMessage(builder, messageOffset);
   Maintenance.addCancelled(builder, cancelled);
   return Maintenance.endMaintenance(builder);
+}
+}
+
+/**
+ * The world's map changed while the client plays (a designer's reload): fetch /world/map.json again and redraw.
+ * The tiles listed changed collision (row * cols + col), so a client may redraw those alone.
+ */
+export class MapChanged {
+  bb: flatbuffers.ByteBuffer|null = null;
+  bb_pos = 0;
+  __init(i:number, bb:flatbuffers.ByteBuffer):MapChanged {
+  this.bb_pos = i;
+  this.bb = bb;
+  return this;
+}
+
+static getRootAsMapChanged(bb:flatbuffers.ByteBuffer, obj?:MapChanged):MapChanged {
+  return (obj || new MapChanged()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+static getSizePrefixedRootAsMapChanged(bb:flatbuffers.ByteBuffer, obj?:MapChanged):MapChanged {
+  bb.setPosition(bb.position() + flatbuffers.SIZE_PREFIX_LENGTH);
+  return (obj || new MapChanged()).__init(bb.readInt32(bb.position()) + bb.position(), bb);
+}
+
+version():number {
+  const offset = this.bb!.__offset(this.bb_pos, 4);
+  return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
+}
+
+changedTiles(index: number):number|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.readUint32(this.bb!.__vector(this.bb_pos + offset) + index * 4) : 0;
+}
+
+changedTilesLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
+changedTilesArray():Uint32Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 6);
+  return offset ? new Uint32Array(this.bb!.bytes().buffer, this.bb!.bytes().byteOffset + this.bb!.__vector(this.bb_pos + offset), this.bb!.__vector_len(this.bb_pos + offset)) : null;
+}
+
+static startMapChanged(builder:flatbuffers.Builder) {
+  builder.startObject(2);
+}
+
+static addVersion(builder:flatbuffers.Builder, version:number) {
+  builder.addFieldInt32(0, version, 0);
+}
+
+static addChangedTiles(builder:flatbuffers.Builder, changedTilesOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(1, changedTilesOffset, 0);
+}
+
+static createChangedTilesVector(builder:flatbuffers.Builder, data:number[]|Uint32Array):flatbuffers.Offset;
+/**
+ * @deprecated This Uint8Array overload will be removed in the future.
+ */
+static createChangedTilesVector(builder:flatbuffers.Builder, data:number[]|Uint8Array):flatbuffers.Offset;
+static createChangedTilesVector(builder:flatbuffers.Builder, data:number[]|Uint32Array|Uint8Array):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addInt32(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startChangedTilesVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
+static endMapChanged(builder:flatbuffers.Builder):flatbuffers.Offset {
+  const offset = builder.endObject();
+  return offset;
+}
+
+static createMapChanged(builder:flatbuffers.Builder, version:number, changedTilesOffset:flatbuffers.Offset):flatbuffers.Offset {
+  MapChanged.startMapChanged(builder);
+  MapChanged.addVersion(builder, version);
+  MapChanged.addChangedTiles(builder, changedTilesOffset);
+  return MapChanged.endMapChanged(builder);
 }
 }
 

@@ -41,6 +41,8 @@ export interface RegionNode {
   metricsUrl: string;
   /** Hands a newer partition map to the simulation. */
   follow(map: PartitionMap): void;
+  /** Hands a new version of the world's map to the simulation (between ticks). */
+  changeMap(map: WorldMap, version: number): void;
   /** Stops ticking and disconnects; with `save`, saves every entity first (a clean stop). */
   stop(save: boolean): Promise<void>;
 }
@@ -189,5 +191,9 @@ export async function startRegion(ctx: WorkerContext, id: string, partition: Par
     sim.setPartition(map);
     log.info({ version: map.version, retiring: sim.retiring }, 'partition map changed');
   };
-  return { id, sim, metricsUrl: metricsServer.url, follow, stop };
+  const changeMap = (map: WorldMap, version: number) => {
+    const result = sim.setMap(map);
+    log.info({ mapVersion: version, ...result }, 'map version applied');
+  };
+  return { id, sim, metricsUrl: metricsServer.url, follow, changeMap, stop };
 }

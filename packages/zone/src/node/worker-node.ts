@@ -5,9 +5,11 @@
 import {
   Bus,
   type FaultHook,
+  followMapVersions,
   HeldLease,
   LeaseBoard,
   LeaseKeys,
+  type MapFollower,
   OpsHistory,
   PartitionDirectory,
   StoreClient,
@@ -39,6 +41,8 @@ export interface WorkerNode {
   partition(): PartitionMap;
   /** Whether this worker holds the director's role now. */
   isDirector(): boolean;
+  /** The world map version it runs (0 until known). */
+  mapVersion(): number;
   /** Resolves with the region once it runs here. */
   whenRunning(region: string, timeoutMs?: number): Promise<RegionNode>;
   /** Resolves when the worker has stopped (after `stop`, or after a drain handed every region away). */
@@ -189,6 +193,11 @@ export async function startWorker(o: WorkerNodeOptions): Promise<WorkerNode> {
     }),
   ];
   const candidacy = config.worker.director ? standForDirector() : null;
+  // Map versions are followed once the worker runs: a new version reaches its regions at their next tick boundary.
+  const maps = followMaps(bus, subjects, log, o.map.file, (map, version) => {
+    ctx.map = map;
+    for (const region of regions.values()) region.changeMap(map, version);
+  });
 
   /**
    * Stands for the director's role: watches leases and the map from the start (so that on taking the role it
@@ -234,6 +243,7 @@ export async function startWorker(o: WorkerNodeOptions): Promise<WorkerNode> {
     stopping ??= (async () => {
       clearInterval(sweepTimer);
       stopWatch();
+      await maps.stop();
       for (const s of subscriptions) s.unsubscribe();
       await candidacy?.stop();
       await Promise.all([...regions.values()].map((r) => r.stop(true)));
@@ -261,8 +271,34 @@ export async function startWorker(o: WorkerNodeOptions): Promise<WorkerNode> {
     regions,
     partition: () => partition,
     isDirector: () => candidacy?.isDirector() ?? false,
+    mapVersion: () => maps.version(),
     whenRunning,
     stopped,
     stop,
+  };
+}
+
+/** Starts following the world's map versions without holding up the worker's start; stop() ends it. */
+function followMaps(
+  bus: Bus,
+  subjects: Subjects,
+  log: Logger,
+  worldFile: string,
+  onMap: (map: WorldMap, version: number) => void,
+): { version(): number; stop(): Promise<void> } {
+  const following = followMapVersions({
+    ...{ bus, subjects, log, worldFile },
+    onMap: (map, record) => onMap(map, record.version),
+  }).catch((error) => {
+    log.error({ err: error }, 'cannot follow map versions; this worker keeps the map it started with');
+    return null;
+  });
+  let current: MapFollower | null = null;
+  void following.then((f) => {
+    current = f;
+  });
+  return {
+    version: () => current?.version() ?? 0,
+    stop: async () => (await following)?.stop(),
   };
 }

@@ -21,6 +21,11 @@ export function npcId(spawnerIndex: number, n: number): number {
   return NPC_ID_BASE + spawnerIndex * MAX_NPCS_PER_SPAWNER + n;
 }
 
+/** Which of its spawner's NPCs an NPC id is (n of npcId). */
+export function npcNumber(id: number): number {
+  return (id - NPC_ID_BASE) % MAX_NPCS_PER_SPAWNER;
+}
+
 /** An entity this zone has offered to a neighbour and not yet heard back about: frozen, not simulated. */
 export interface Transit {
   target: string;

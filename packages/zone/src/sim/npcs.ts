@@ -1,8 +1,8 @@
 import { claimEpoch, Rng } from '@mmo/core';
 import { EntityKind, type EntitySaveData, type NpcBrainData, type NpcReplyData } from '@mmo/protocol';
-import { containsPoint, isFree, spawnerOf } from '@mmo/world';
+import { containsPoint, isFree, type NpcSpawner, spawnerOf } from '@mmo/world';
 import type { FallenData } from './combat.js';
-import { Entity, MAX_NPCS_PER_SPAWNER, npcId } from './entity.js';
+import { Entity, MAX_NPCS_PER_SPAWNER, npcId, npcNumber } from './entity.js';
 import { NpcBrain } from './npc-brain.js';
 import type { RegionState } from './state.js';
 
@@ -24,19 +24,35 @@ export function npcCandidates(state: RegionState): number[] {
 export function spawnNpcs(state: RegionState, existing: ReadonlySet<number> = new Set()): number {
   let created = 0;
   for (const spawner of state.map.spawners) {
-    if (!containsPoint(state.rect, spawner.x, spawner.y)) continue;
-    const rng = new Rng(state.seed ^ Math.imul(spawner.index + 1, 0x9e3779b1));
-    const count = Math.min(spawner.count, MAX_NPCS_PER_SPAWNER);
-    for (let n = 0; n < count; n++) {
-      const id = npcId(spawner.index, n);
-      if (state.entities.has(id) || existing.has(id)) continue;
-      const npc = new Entity(id, EntityKind.Npc, spawner.name, 1, true, state.zoneId);
-      const spot = freeSpotNear(state, spawner.x, spawner.y, spawner.radius, rng);
-      npc.setPosition(spot.x, spot.y);
-      npc.brain = new NpcBrain(spawner.index, spawner.x, spawner.y, spawner.radius, rng.int(0x7fffffff), spawner.hp);
-      state.add(npc);
-      created++;
-    }
+    if (containsPoint(state.rect, spawner.x, spawner.y)) created += spawnFrom(state, spawner, 0, existing);
+  }
+  return created;
+}
+
+/**
+ * Creates the NPCs numbered `from` and up of one spawner (those this region and `existing` do not have); returns
+ * how many. The first `from` draws of the spawner's random sequence are skipped, so that NPC n always gets the same
+ * place and seed, whenever it is made.
+ */
+export function spawnFrom(
+  state: RegionState,
+  spawner: NpcSpawner,
+  from: number,
+  existing: ReadonlySet<number> = new Set(),
+): number {
+  const rng = new Rng(state.seed ^ Math.imul(spawner.index + 1, 0x9e3779b1));
+  const count = Math.min(spawner.count, MAX_NPCS_PER_SPAWNER);
+  let created = 0;
+  for (let n = 0; n < count; n++) {
+    const id = npcId(spawner.index, n);
+    const spot = freeSpotNear(state, spawner.x, spawner.y, spawner.radius, rng);
+    const seed = rng.int(0x7fffffff);
+    if (n < from || state.entities.has(id) || existing.has(id)) continue;
+    const npc = new Entity(id, EntityKind.Npc, spawner.name, 1, true, state.zoneId);
+    npc.setPosition(spot.x, spot.y);
+    npc.brain = new NpcBrain(spawner.index, spawner.x, spawner.y, spawner.radius, seed, spawner.hp);
+    state.add(npc);
+    created++;
   }
   return created;
 }
@@ -78,7 +94,8 @@ function fromSave(state: RegionState, saved: EntitySaveData): Entity | null {
     return null;
   }
   const spawner = spawnerOf(state.map, brain.spawner);
-  if (!spawner || state.entities.has(saved.id)) return null;
+  // Its spawner left the map, or holds fewer NPCs now: the NPC is not brought back.
+  if (!spawner || npcNumber(saved.id) >= spawner.count || state.entities.has(saved.id)) return null;
   if ('fallen' in brain) {
     // It had fallen: its spawner brings it back when the time left has passed (the world was down meanwhile).
     const ticksLeft = Math.max(1, Math.round(brain.respawnInMs / (1000 * state.dt)));

@@ -4,13 +4,14 @@
 // The region's state lives in state.ts and the systems are functions over it; this file only composes one tick from
 // them (imports run one way: state <- systems <- simulation).
 import type { ItemSyncData, NpcQueryData, NpcReplyData } from '@mmo/protocol';
-import type { PartitionMap } from '@mmo/world';
+import type { PartitionMap, WorldMap } from '@mmo/world';
 import { reviveFallen } from './combat.js';
 import { applyCommand } from './commands.js';
 import { sendFrames } from './frames.js';
 import { expireGhosts, publishGhosts } from './ghosts.js';
 import { checkHandoffs, forgetOldHandoffs } from './handoff.js';
 import { itemSyncRequest } from './items.js';
+import { adoptMap, type MapChangeResult } from './map-change.js';
 import { npcCandidates, restoreNpcs, spawnNpcs } from './npcs.js';
 import { adoptPartition } from './partition.js';
 import { checkpoint } from './persistence.js';
@@ -51,6 +52,14 @@ export class Simulation extends RegionState {
    */
   setPartition(partition: PartitionMap): void {
     adoptPartition(this, partition);
+  }
+
+  /**
+   * Takes a new version of the world's map (called between ticks): collision, spawn points, spawners, item spots.
+   * The partition is not part of it: regions change through the director.
+   */
+  setMap(map: WorldMap): MapChangeResult {
+    return adoptMap(this, map);
   }
 
   /** Creates the NPCs of the spawners inside this zone (a fresh world). */

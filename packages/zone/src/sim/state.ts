@@ -69,7 +69,8 @@ export interface FallenNpc {
 
 export class RegionState {
   readonly zoneId: string;
-  readonly map: WorldMap;
+  /** The world's map; a reload replaces it between ticks (map-change.ts). */
+  map: WorldMap;
   readonly config: ZoneConfig;
   readonly output: ZoneOutput;
   readonly log: Logger;
