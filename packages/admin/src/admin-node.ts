@@ -1,14 +1,14 @@
 // Composition root of the admin API server (`mmo admin serve`): one HTTP listener, bound to 127.0.0.1 unless told,
 // that serves the JSON API behind tokens and the live world viewer.
 import type { AddressInfo } from 'node:net';
-import { Bus, OpsHistory, Subjects } from '@mmo/bus';
+import { Bus, followMapVersions, OpsHistory, Subjects } from '@mmo/bus';
 import { type Config, ConfigError, type Logger } from '@mmo/core';
-import type { WorldMap } from '@mmo/world';
+import { clientMapJson, type WorldMap } from '@mmo/world';
 import { ClusterActions } from './cluster-actions.js';
 import { createAdminServer } from './http-api.js';
 import { RollingRestart } from './rolling-restart.js';
 import { adminRoutes, record } from './routes.js';
-import { loadViewerFiles } from './static-files.js';
+import { loadViewerFiles, setViewerMap } from './static-files.js';
 import { parseTokens, TokenBook } from './tokens.js';
 import { WorldWatch } from './world-watch.js';
 
@@ -57,7 +57,12 @@ export async function startAdmin(o: { config: Config; map: WorldMap; log: Logger
       ),
   });
   const routes = adminRoutes({ config, map, watch, actions, history, restart, log });
-  const files = loadViewerFiles(map.file);
+  const files = loadViewerFiles(map.file, clientMapJson(map));
+  // The viewer draws the map in force: each reload replaces it.
+  const maps = await followMapVersions({
+    ...{ bus, subjects: new Subjects(config.world), log, worldFile: map.file },
+    onMap: (next, record) => setViewerMap(files, clientMapJson(next, record.version)),
+  });
   if (!files.has('/index.html'))
     log.warn('the world viewer is not built, so / shows nothing. Fix: npm run build (it bundles packages/admin/web)');
   const server = createAdminServer({ routes, tokens, files, log });
@@ -65,6 +70,7 @@ export async function startAdmin(o: { config: Config; map: WorldMap; log: Logger
   await new Promise<void>((resolve, reject) => {
     server.once('error', async (error: NodeJS.ErrnoException) => {
       watch.stop();
+      maps.stop();
       await bus.close();
       reject(
         new ConfigError(
@@ -87,6 +93,7 @@ export async function startAdmin(o: { config: Config; map: WorldMap; log: Logger
         server.closeAllConnections();
       });
       watch.stop();
+      maps.stop();
       await bus.close();
       log.info('admin API stopped');
     },

@@ -1,7 +1,7 @@
 // The viewer's page (bundled into @mmo/admin's dist-web) and the world's map and tiles under /world/, which it
 // draws. Read once at start.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StaticFile } from './http-api.js';
 
@@ -29,11 +29,16 @@ export function viewerFolder(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', 'dist-web');
 }
 
-export function loadViewerFiles(worldFile: string, folder = viewerFolder()): Map<string, StaticFile> {
+/** The viewer, the world folder's files (tileset images) and the world's map as one Tiled map (clientMapJson). */
+export function loadViewerFiles(worldFile: string, mapJson: string, folder = viewerFolder()): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   addFolder(files, folder, '/');
   addFolder(files, dirname(worldFile), '/world/');
-  const map = files.get(`/world/${basename(worldFile)}`);
-  if (map) files.set('/world/map.json', map);
+  setViewerMap(files, mapJson);
   return files;
+}
+
+/** Serves another version of the world's map (after a reload). */
+export function setViewerMap(files: Map<string, StaticFile>, mapJson: string): void {
+  files.set('/world/map.json', { body: Buffer.from(mapJson), type: 'application/json' });
 }

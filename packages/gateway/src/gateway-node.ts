@@ -25,6 +25,7 @@ import {
   readZoneToGateway,
 } from '@mmo/protocol';
 import {
+  clientMapJson,
   diffWorlds,
   formatTransfer,
   loadWorldInfo,
@@ -35,7 +36,6 @@ import {
 import type { Subscription } from 'nats';
 import { CharacterMoves } from './character-moves.js';
 import { clientAddress, parseTrustedProxies } from './client-address.js';
-import { clientMapJson } from './client-map.js';
 import { addHttpRoutes, type Health } from './http-routes.js';
 import { LoginQueue } from './login-queue.js';
 import { MaintenanceWatch } from './maintenance-watch.js';

@@ -2,8 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import type { WorldMap } from '@mmo/world';
-import { clientMapJson } from './client-map.js';
+import { clientMapJson, type WorldMap } from '@mmo/world';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,4 +1,5 @@
 export { assembleWorld, MAX_MAPS, type PlacedPart, regionIdOf } from './assemble-world.js';
+export { clientMapJson } from './client-map.js';
 export type { Point, Rect } from './geometry.js';
 export {
   containsPoint,

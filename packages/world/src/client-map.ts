@@ -1,6 +1,6 @@
 // The map the browser draws, made from the loaded world rather than read from one file: a world of many Tiled
 // maps reaches the client as one map, in the shape of a Tiled JSON map (ground and collision layers, tilesets).
-import type { WorldMap } from '@mmo/world';
+import type { WorldMap } from './world-map.js';
 
 /** The world's ground, collision and tilesets as Tiled JSON text, for the gateway to serve. */
 export function clientMapJson(map: WorldMap, version = 1): string {
