@@ -1,5 +1,5 @@
-// The world's map versions in a JetStream KV bucket: `current` names the version in force, `bundle.<v>.<i>` hold
-// its files in pieces (a value is at most one NATS message), `history.<v>` the record of every reload for
+// The world's map versions in a JetStream KV bucket: `current` names the version in force, `bundle.<hash>.<i>` hold
+// its files in pieces (by content, so that a publisher who loses a race cannot overwrite the winner's) (a value is at most one NATS message), `history.<v>` the record of every reload for
 // `mmo map history`. Zone workers and gateways watch `current` and load each new version at once.
 import { NatsError } from '@mmo/core';
 import type { KV } from 'nats';
@@ -53,7 +53,7 @@ export class MapVersions {
   async bundle(record: MapVersionRecord): Promise<Uint8Array> {
     const pieces: Uint8Array[] = [];
     for (let i = 0; i < record.pieces; i++) {
-      const entry = await this.kv.get(`bundle.${record.version}.${i}`);
+      const entry = await this.kv.get(`bundle.${record.hash}.${i}`);
       if (entry?.operation !== 'PUT') throw new NatsError(`map version ${record.version} is missing piece ${i}`);
       pieces.push(entry.value);
     }
@@ -70,7 +70,7 @@ export class MapVersions {
     const version = (before?.version ?? 0) + 1;
     const pieces = Math.max(1, Math.ceil(bundle.byteLength / PIECE_BYTES));
     for (let i = 0; i < pieces; i++) {
-      await this.kv.put(`bundle.${version}.${i}`, bundle.subarray(i * PIECE_BYTES, (i + 1) * PIECE_BYTES));
+      await this.kv.put(`bundle.${hash}.${i}`, bundle.subarray(i * PIECE_BYTES, (i + 1) * PIECE_BYTES));
     }
     const record: MapVersionRecord = { version, hash, at: Date.now(), by, summary, pieces, bytes: bundle.byteLength };
     const data = encoder.encode(JSON.stringify(record));
@@ -125,8 +125,19 @@ export class MapVersions {
     };
   }
 
+  /** Deletes the files of an old version, unless a version still kept has the same content. */
   private async forgetBundle(version: number): Promise<void> {
     if (version < 1) return;
-    for await (const key of await this.kv.keys(`bundle.${version}.>`)) await this.kv.delete(key).catch(() => {});
+    const old = await this.record(version);
+    if (!old) return;
+    for (let v = version + 1; v < version + 1 + KEEP_BUNDLES; v++) {
+      if ((await this.record(v))?.hash === old.hash) return;
+    }
+    for await (const key of await this.kv.keys(`bundle.${old.hash}.>`)) await this.kv.delete(key).catch(() => {});
+  }
+
+  private async record(version: number): Promise<MapVersionRecord | undefined> {
+    const e = await this.kv.get(`history.${String(version).padStart(8, '0')}`);
+    return e?.operation === 'PUT' ? (JSON.parse(decoder.decode(e.value)) as MapVersionRecord) : undefined;
   }
 }
