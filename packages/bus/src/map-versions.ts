@@ -29,6 +29,11 @@ export interface MapVersionRecord {
   bytes: number;
 }
 
+/** The record a KV entry holds, if it holds one. */
+function recordOf(entry: { operation: string; value: Uint8Array } | null | undefined): MapVersionRecord | undefined {
+  return entry?.operation === 'PUT' ? (JSON.parse(decoder.decode(entry.value)) as MapVersionRecord) : undefined;
+}
+
 export class MapVersions {
   private constructor(private readonly kv: KV) {}
 
@@ -46,7 +51,7 @@ export class MapVersions {
 
   async current(): Promise<MapVersionRecord | undefined> {
     const entry = await this.kv.get(CURRENT);
-    return entry?.operation === 'PUT' ? (JSON.parse(decoder.decode(entry.value)) as MapVersionRecord) : undefined;
+    return recordOf(entry);
   }
 
   /** The files of a version, as encodeBundle made them. */
@@ -66,7 +71,7 @@ export class MapVersions {
    */
   async publish(bundle: Uint8Array, hash: string, by: string, summary: string): Promise<MapVersionRecord> {
     const entry = await this.kv.get(CURRENT);
-    const before = entry?.operation === 'PUT' ? (JSON.parse(decoder.decode(entry.value)) as MapVersionRecord) : null;
+    const before = recordOf(entry);
     const version = (before?.version ?? 0) + 1;
     const pieces = Math.max(1, Math.ceil(bundle.byteLength / PIECE_BYTES));
     for (let i = 0; i < pieces; i++) {
@@ -94,8 +99,8 @@ export class MapVersions {
     keys.sort();
     const records: MapVersionRecord[] = [];
     for (const key of keys.slice(-limit)) {
-      const e = await this.kv.get(key);
-      if (e?.operation === 'PUT') records.push(JSON.parse(decoder.decode(e.value)) as MapVersionRecord);
+      const r = recordOf(await this.kv.get(key));
+      if (r) records.push(r);
     }
     return records;
   }
@@ -114,7 +119,7 @@ export class MapVersions {
     const iterator = await this.kv.watch({ key: CURRENT });
     void (async () => {
       for await (const e of iterator) {
-        if (e.operation === 'PUT') offer(JSON.parse(decoder.decode(e.value)) as MapVersionRecord);
+        offer(recordOf(e));
       }
     })().catch(() => {});
     const poll = setInterval(() => void this.current().then(offer, () => {}), pollMs);
@@ -137,7 +142,6 @@ export class MapVersions {
   }
 
   private async record(version: number): Promise<MapVersionRecord | undefined> {
-    const e = await this.kv.get(`history.${String(version).padStart(8, '0')}`);
-    return e?.operation === 'PUT' ? (JSON.parse(decoder.decode(e.value)) as MapVersionRecord) : undefined;
+    return recordOf(await this.kv.get(`history.${String(version).padStart(8, '0')}`));
   }
 }

@@ -84,6 +84,9 @@ describe('a map change in a running region', () => {
     expect(moved.updated).toBe(5);
     for (const e of npcs(sim)) expect([e.brain?.homeX, e.brain?.homeY]).toEqual([20, 20]);
     expect(npcs(sim).map((e) => e.id)).toEqual(before.map((b) => b.id));
+    // Moved again and weaker: the NPCs follow and their health is held to the new most.
+    sim.setMap(edited(sim.map, (m) => Object.assign(m.spawners[0] as object, { x: 24, y: 24, hp: 3 })));
+    for (const e of npcs(sim)) expect([e.brain?.homeX, e.brain?.hp]).toEqual([24, 3]);
   });
 
   test('the same world twice changes nothing', () => {

@@ -29,7 +29,7 @@ export function adoptMap(state: RegionState, next: WorldMap): MapChangeResult {
   const result: MapChangeResult = { moved: 0, retired: 0, spawned: 0, updated: 0 };
   for (const e of [...state.entities.values()]) {
     if (!e.real || e.kind === EntityKind.Item) continue;
-    if (e.kind === EntityKind.Npc && e.brain && !keepNpc(state, e.id, e.brain, result)) continue;
+    if (e.kind === EntityKind.Npc && e.brain && !keepNpc(state, e, e.brain, result)) continue;
     if (!isFree(next, e.x, e.y, state.config.entityRadius)) moveOff(state, e, result);
   }
   for (const [id, f] of state.fallen) {
@@ -45,11 +45,9 @@ export function adoptMap(state: RegionState, next: WorldMap): MapChangeResult {
 }
 
 /** Retires an NPC whose spawner is gone or smaller, or points it at its changed spawner; false when retired. */
-function keepNpc(state: RegionState, id: number, brain: NpcBrain, result: MapChangeResult): boolean {
+function keepNpc(state: RegionState, npc: Entity, brain: NpcBrain, result: MapChangeResult): boolean {
   const spawner = spawnerOf(state.map, brain.spawner);
-  const npc = state.entities.get(id);
-  if (!npc) return false;
-  if (!spawner || npcNumber(id) >= spawner.count) {
+  if (!spawner || npcNumber(npc.id) >= spawner.count) {
     state.remove(npc);
     result.retired++;
     return false;
@@ -58,7 +56,8 @@ function keepNpc(state: RegionState, id: number, brain: NpcBrain, result: MapCha
     npc.brain = follow(brain, spawner);
     result.updated++;
   }
-  if (brain.hp > spawner.hp) brain.hp = spawner.hp;
+  const now = npc.brain ?? brain;
+  if (now.hp > spawner.hp) now.hp = spawner.hp;
   npc.name = spawner.name;
   return true;
 }
