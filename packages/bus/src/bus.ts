@@ -66,6 +66,9 @@ export class Bus {
         timeout: options.connectTimeoutMs ?? 5000,
         waitOnFirstConnect: true,
         pingInterval: 10_000,
+        // Without this every request builds an Error up front (for a stack trace should it time out): a cost paid
+        // by every save, lease renewal and handoff, while a timeout's own message says enough.
+        noAsyncTraces: true,
       });
     } catch (cause) {
       if ((cause as { code?: string }).code === NatsCode.AuthorizationViolation) {

@@ -69,14 +69,17 @@ export class HeldLease<T> {
     let seenAt = this.now();
     while (!this.stopped) {
       try {
-        const sent = this.now();
-        const created = await board.claim(key, this.o.value());
-        if (created !== null) return this.hold(created, sent);
+        // Look before claiming: while somebody holds the key (a standby director's whole life), one read a round
+        // is all it costs, where a claim would be refused with an error every time.
         const current = await board.get(key);
-        if (current && current.revision !== seenRevision) {
+        if (current === null || current.value === null) {
+          const sent = this.now();
+          const created = await board.claim(key, this.o.value());
+          if (created !== null) return this.hold(created, sent);
+        } else if (current.revision !== seenRevision) {
           seenRevision = current.revision;
           seenAt = this.now();
-        } else if (current && this.now() - seenAt >= takeoverAfterMs) {
+        } else if (this.now() - seenAt >= takeoverAfterMs) {
           const takenAt = this.now();
           const taken = await board.renew(key, this.o.value(), seenRevision);
           if (taken !== null) return this.hold(taken, takenAt);

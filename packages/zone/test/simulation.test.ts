@@ -213,6 +213,23 @@ describe('simulation: ghosts', () => {
     expect(output.ghostBatches.map((b) => b.zone).sort()).toEqual(['ne', 'se', 'sw']);
   });
 
+  test('an empty batch goes once: the next goes when something came near the border again', () => {
+    const { sim, output, step } = makeSim('nw', { interestRadius: 10 });
+    const toNe = () => output.ghostBatches.filter((b) => b.zone === 'ne').map((b) => decodeGhostBatch(b.bytes));
+    sim.inbox.push(join(1, 58, 20));
+    step();
+    sim.inbox.push({ cmd: Cmd.Leave, leave: { player: 1, epoch: 1 } });
+    step();
+    step();
+    step();
+    // One batch with the player, one empty batch that drops its ghost, then silence.
+    expect(toNe().map((b) => b.ghosts.map((g) => g.id))).toEqual([[1], []]);
+    sim.inbox.push(join(2, 57, 20));
+    step();
+    step();
+    expect(toNe().map((b) => b.ghosts.map((g) => g.id))).toEqual([[1], [], [2], [2]]);
+  });
+
   test('ghosts from a neighbour appear in views, move, and go when no longer sent', () => {
     const { sim, output, step } = makeSim('nw');
     sim.inbox.push(join(1, 60, 30));

@@ -7,7 +7,9 @@ import type { RegionState } from './state.js';
 
 /**
  * Sends each neighbour the real entities within the interest radius of its rectangle. A batch is the owner's
- * complete list for that neighbour, so it is sent even when empty. Predecessors that still run (they hand their
+ * complete list for that neighbour: an empty one drops every ghost of ours there, so it is sent once, and not again
+ * until something was near the border in between (should that one be lost, the ghosts still expire by their time to
+ * live). Predecessors that still run (they hand their
  * entities over to this region) get them too, so that their players keep seeing what was handed over already.
  */
 export function publishGhosts(state: RegionState): void {
@@ -31,6 +33,10 @@ function publishTo(state: RegionState, n: ZoneEntry): void {
     if (!e.real || distanceToRect(n.rect, e.x, e.y) > r) continue;
     writer.add(e.id, e.epoch, e.kind, e.x, e.y, e.nameUtf8);
   }
+  if (writer.count === 0) {
+    if (state.toldEmpty.has(n.id)) return;
+    state.toldEmpty.add(n.id);
+  } else state.toldEmpty.delete(n.id);
   state.counters.ghostsPublished += writer.count;
   state.output.ghosts(n.id, writer.finish(state.tick));
 }

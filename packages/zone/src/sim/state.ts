@@ -82,6 +82,8 @@ export class RegionState {
   readonly index = new SpatialIndex<Entity>();
   readonly frameWriter = new FrameWriter();
   readonly ghostWriter: GhostBatchWriter;
+  /** Zones whose last ghost batch from here was empty: another empty one would tell them nothing. */
+  readonly toldEmpty = new Set<string>();
   /** Reused result array of index queries. */
   readonly scratch: Entity[] = [];
   /** Reused list of every entity, that the index is rebuilt from each tick. */
