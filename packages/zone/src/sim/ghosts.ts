@@ -8,9 +8,9 @@ import type { RegionState } from './state.js';
 /**
  * Sends each neighbour the real entities within the interest radius of its rectangle. A batch is the owner's
  * complete list for that neighbour: an empty one drops every ghost of ours there, so it is sent once, and not again
- * until something was near the border in between (should that one be lost, the ghosts still expire by their time to
- * live). Predecessors that still run (they hand their
- * entities over to this region) get them too, so that their players keep seeing what was handed over already.
+ * until something was near the border in between (should that one be lost, the ghosts still expire by their time
+ * to live). Predecessors that still run (they hand their entities over to this region) get them too, so that their
+ * players keep seeing what was handed over already.
  */
 export function publishGhosts(state: RegionState): void {
   for (const n of state.neighbours) publishTo(state, n);
