@@ -66,6 +66,9 @@ function openWorld(size = 1024) {
   };
 }
 
+/** Ticks between the walkers' turns (2 s at 20 Hz: 12 m each way at full speed). */
+const TURN_TICKS = 40;
+
 const countingOutput = () => {
   const out = { bytes: 0, frames: 0 };
   return Object.assign(out, {
@@ -114,12 +117,21 @@ function zoneWith(n, seed, side = 1022) {
   }
   let now = 0;
   sim.step(now);
-  // Everyone walks, so that every view changes every tick.
-  for (let i = 1; i <= n; i++) {
-    const a = rng.range(0, Math.PI * 2);
-    sim.inbox.push({ cmd: Cmd.Input, input: { player: i, seq: 1, moveX: Math.cos(a), moveY: Math.sin(a) } });
-  }
+  // Everyone walks, so that every view changes every tick: to and fro along a direction of their own, turning
+  // about every TURN_TICKS, so that the crowd keeps its density however many ticks a measurement runs.
+  const headings = Array.from({ length: n }, () => rng.range(0, Math.PI * 2));
+  let ticks = 0;
+  const walk = (sign) => {
+    for (let i = 1; i <= n; i++) {
+      const a = headings[i - 1];
+      const input = { player: i, seq: ticks + 1, moveX: sign * Math.cos(a), moveY: sign * Math.sin(a) };
+      sim.inbox.push({ cmd: Cmd.Input, input });
+    }
+  };
+  walk(1);
   const step = () => {
+    ticks++;
+    if (ticks % TURN_TICKS === 0) walk((ticks / TURN_TICKS) % 2 === 0 ? 1 : -1);
     now += 50;
     sim.step(now);
   };
