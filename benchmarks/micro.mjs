@@ -13,24 +13,40 @@ import { printTable } from './lib/table.mjs';
 
 const o = benchArgs('micro', 'Micro benchmarks of the hot paths, at 1k and 10k entities.', {
   sizes: { default: '1000,10000', help: 'entity counts' },
-  seconds: { default: '2', help: 'seconds per measurement' },
+  seconds: { default: '2', help: 'seconds per measurement (for a zone tick: per round)' },
+  rounds: { default: '5', help: 'rounds of the zone ticks, taken in turns; each row reports its median round' },
   seed: { default: '42', help: 'random seed' },
 });
 const sizes = o.sizes.split(',').map(Number);
 const seconds = Number(o.seconds);
 
-/** Runs `fn` repeatedly for about `seconds` (after a short warm-up); returns operations per second. */
-function measure(fn) {
-  const warmUntil = performance.now() + 200;
-  while (performance.now() < warmUntil) fn();
+/** Runs `fn` for a short while, so that the code is compiled and warm before it is measured. */
+function warmUp(fn) {
+  const until = performance.now() + 200;
+  while (performance.now() < until) fn();
+}
+
+/** Runs `fn` repeatedly for about `ms`; returns operations per second. */
+function opsPerSecond(fn, ms) {
   let ops = 0;
   const start = performance.now();
-  const until = start + seconds * 1000;
+  const until = start + ms;
   while (performance.now() < until) {
     fn();
     ops++;
   }
   return ops / ((performance.now() - start) / 1000);
+}
+
+/** Runs `fn` repeatedly for about `seconds` (after a warm-up); returns operations per second. */
+function measure(fn) {
+  warmUp(fn);
+  return opsPerSecond(fn, seconds * 1000);
+}
+
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.round(q * (sorted.length - 1))];
 }
 
 async function measureAsync(fn) {
@@ -140,22 +156,19 @@ function zoneWith(n, seed, side = 1022) {
 
 const rows = [];
 const seed = Number(o.seed);
+const rounds = Math.max(1, Number(o.rounds));
+
+/**
+ * The zone ticks, set up first and then measured in turns (`rounds` rounds, each row in each, in a rotating
+ * order), so that a machine that slows down or speeds up meanwhile weighs on every row alike and the ratios between
+ * rows hold. Each row reports its median round and the spread of its rounds.
+ */
 const tickRows = [];
-/** Measures a zone tick of n players over a square of `side` metres; `kind` marks the rows of the two controls. */
+/** Adds a zone tick of n players over a square of `side` metres; `kind` marks the rows of the two controls. */
 function tickRow(n, side, label, kind) {
   const z = zoneWith(n, seed, side);
   z.step();
-  const framesBefore = z.output.frames;
-  const bytesBefore = z.output.bytes;
-  const ticks = measure(z.step);
-  const perFrame = (z.output.bytes - bytesBefore) / (z.output.frames - framesBefore);
-  tickRows.push({ n, ticks, kind });
-  rows.push({
-    benchmark: `zone tick, ${n} players ${label} (${Math.round(side)} m square)`,
-    'ops/s': ticks.toFixed(1),
-    'µs per player': (1e6 / ticks / n).toFixed(2),
-    note: `${Math.round(perFrame)} B per frame`,
-  });
+  tickRows.push({ n, side, label, kind, z, rates: [], frames: 0, bytes: 0 });
 }
 
 for (const n of sizes) tickRow(n, 1022, 'walking (interest + view + frame for each)');
@@ -167,6 +180,27 @@ if (sizes.length >= 2) {
   const [small, large] = [sizes[0], sizes.at(-1)];
   tickRow(small, 1022 * Math.sqrt(small / large), `at the density of ${large}`, 'dense');
   tickRow(large, 1022 * Math.sqrt(large / small), `at the density of ${small}`, 'sparse');
+}
+
+for (const row of tickRows) warmUp(row.z.step);
+for (let r = 0; r < rounds; r++) {
+  for (let k = 0; k < tickRows.length; k++) {
+    const row = tickRows[(k + r) % tickRows.length];
+    const { frames, bytes } = row.z.output;
+    row.rates.push(opsPerSecond(row.z.step, seconds * 1000));
+    row.frames += row.z.output.frames - frames;
+    row.bytes += row.z.output.bytes - bytes;
+  }
+}
+for (const row of tickRows) {
+  row.ticks = quantile(row.rates, 0.5);
+  const perPlayer = (rate) => (1e6 / rate / row.n).toFixed(2);
+  rows.push({
+    benchmark: `zone tick, ${row.n} players ${row.label} (${Math.round(row.side)} m square)`,
+    'ops/s': row.ticks.toFixed(1),
+    'µs per player': perPlayer(row.ticks),
+    note: `${Math.round(row.bytes / row.frames)} B per frame; rounds ${perPlayer(Math.max(...row.rates))}-${perPlayer(Math.min(...row.rates))} µs`,
+  });
 }
 
 // Frame encode and decode: a full view (viewCap enters of NPCs, then viewCap updates).
@@ -218,7 +252,9 @@ await bus.close();
 await nats.stop();
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`\nMicro benchmarks (seed ${seed}, ${seconds} s each, Node ${process.version})\n`);
+console.log(
+  `\nMicro benchmarks (seed ${seed}, ${seconds} s each; zone ticks: median of ${rounds} rounds in turns; Node ${process.version})\n`,
+);
 printTable(rows, ['benchmark', 'ops/s', 'µs per player', 'note']);
 const spread = tickRows.filter((r) => r.kind === undefined);
 if (spread.length >= 2) {

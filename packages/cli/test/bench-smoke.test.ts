@@ -11,9 +11,11 @@ async function runScript(script: string, args: string[]): Promise<{ code: number
 
 describe('benchmark scripts (smoke runs)', () => {
   test('bench:micro prints operations per second and the growth from the small size to the large', async () => {
-    const { code, out } = await runScript('micro.mjs', ['--sizes', '100,400', '--seconds', '0.2']);
+    const { code, out } = await runScript('micro.mjs', ['--sizes', '100,400', '--seconds', '0.2', '--rounds', '2']);
     expect(code).toBe(0);
     expect(out).toMatch(/\| zone tick, 100 players walking.*\|\s+[\d.]+\s+\|/);
+    expect(out).toMatch(/\| zone tick, 400 players walking.*B per frame; rounds [\d.]+-[\d.]+ µs/);
+    expect(out).toMatch(/median of 2 rounds in turns/);
     expect(out).toMatch(/\| frame encode \(48 updates\)\s+\|\s+\d+/);
     expect(out).toMatch(/\| ghost batch of 40 encode \+ publish/);
     expect(out).toMatch(/zone tick cost grows [\d.]+x from 100 to 400 players/);
