@@ -134,7 +134,7 @@ function zoneWith(n, seed, side = 1022) {
   let now = 0;
   sim.step(now);
   // Everyone walks, so that every view changes every tick: to and fro along a direction of their own, turning
-  // about every TURN_TICKS, so that the crowd keeps its density however many ticks a measurement runs.
+  // every TURN_TICKS, so that the crowd keeps its density however many ticks a measurement runs.
   const headings = Array.from({ length: n }, () => rng.range(0, Math.PI * 2));
   let ticks = 0;
   const walk = (sign) => {
