@@ -44,9 +44,9 @@ function measure(fn) {
   return opsPerSecond(fn, seconds * 1000);
 }
 
-function quantile(values, q) {
+function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.round(q * (sorted.length - 1))];
+  return sorted[Math.round((sorted.length - 1) / 2)];
 }
 
 async function measureAsync(fn) {
@@ -168,7 +168,7 @@ const tickRows = [];
 function tickRow(n, side, label, kind) {
   const z = zoneWith(n, seed, side);
   z.step();
-  tickRows.push({ n, side, label, kind, z, rates: [], frames: 0, bytes: 0 });
+  tickRows.push({ n, side, label, kind, z, rates: [] });
 }
 
 for (const n of sizes) tickRow(n, 1022, 'walking (interest + view + frame for each)');
@@ -182,24 +182,25 @@ if (sizes.length >= 2) {
   tickRow(large, 1022 * Math.sqrt(large / small), `at the density of ${small}`, 'sparse');
 }
 
-for (const row of tickRows) warmUp(row.z.step);
+for (const row of tickRows) {
+  warmUp(row.z.step);
+  row.warm = { frames: row.z.output.frames, bytes: row.z.output.bytes };
+}
 for (let r = 0; r < rounds; r++) {
   for (let k = 0; k < tickRows.length; k++) {
     const row = tickRows[(k + r) % tickRows.length];
-    const { frames, bytes } = row.z.output;
     row.rates.push(opsPerSecond(row.z.step, seconds * 1000));
-    row.frames += row.z.output.frames - frames;
-    row.bytes += row.z.output.bytes - bytes;
   }
 }
 for (const row of tickRows) {
-  row.ticks = quantile(row.rates, 0.5);
+  row.ticks = median(row.rates);
   const perPlayer = (rate) => (1e6 / rate / row.n).toFixed(2);
+  const perFrame = (row.z.output.bytes - row.warm.bytes) / (row.z.output.frames - row.warm.frames);
   rows.push({
     benchmark: `zone tick, ${row.n} players ${row.label} (${Math.round(row.side)} m square)`,
     'ops/s': row.ticks.toFixed(1),
     'µs per player': perPlayer(row.ticks),
-    note: `${Math.round(row.bytes / row.frames)} B per frame; rounds ${perPlayer(Math.max(...row.rates))}-${perPlayer(Math.min(...row.rates))} µs`,
+    note: `${Math.round(perFrame)} B per frame; rounds ${perPlayer(Math.max(...row.rates))}-${perPlayer(Math.min(...row.rates))} µs`,
   });
 }
 
