@@ -43,6 +43,7 @@ const RULES: Record<string, Rule> = {
   'zone.viewCap': { min: 1, max: 1000, integer: true },
   'zone.nearRadius': { min: 0, max: 2000 },
   'zone.farEveryTicks': { min: 1, max: 20, integer: true },
+  'zone.viewRefreshTicks': { min: 1, max: 20, integer: true },
   'zone.clientBytesPerSec': { min: 0, max: 100_000_000, integer: true },
   'zone.maxSpeed': { min: 0.1, max: 100 },
   'zone.npcSpeed': { min: 0, max: 100 },

@@ -96,6 +96,11 @@ export const DEFAULTS = {
     /** Further out, a moved entity is sent every this many ticks (1: every tick). */
     farEveryTicks: 2,
     /**
+     * Which entities are in a player's view (the nearest within the interest radius) is worked out again every this
+     * many ticks, staggered by player; between times the entities already in view keep coming (1: every tick).
+     */
+    viewRefreshTicks: 2,
+    /**
      * Bytes a second each client may be sent (frames, chat, notices); in a crowd the nearest entities keep their
      * full rate and the others come less often. 0: no limit.
      */

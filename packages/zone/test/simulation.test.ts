@@ -231,7 +231,8 @@ describe('simulation: ghosts', () => {
   });
 
   test('ghosts from a neighbour appear in views, move, and go when no longer sent', () => {
-    const { sim, output, step } = makeSim('nw');
+    // Tick by tick: every view is found afresh every tick (view-refresh.test.ts covers the default interval).
+    const { sim, output, step } = makeSim('nw', { viewRefreshTicks: 1 });
     sim.inbox.push(join(1, 60, 30));
     step();
     const w = new GhostBatchWriter('ne');

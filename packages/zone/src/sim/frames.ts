@@ -1,5 +1,6 @@
 // View frames: every tick each real player with a view gets one frame, the diff of the nearest entities within the
-// interest radius against what its client was told before, within the client's bandwidth budget.
+// interest radius against what its client was told before, within the client's bandwidth budget. Which entities
+// are the nearest is worked out every `zone.viewRefreshTicks` ticks; between times the view keeps its entities.
 import { FRAME_EMPTY_BYTES } from '@mmo/protocol';
 import { creditPerTick, refill, wireBytes } from './frame-budget.js';
 import { selfOnlyFrameDue } from './handoff.js';
@@ -8,7 +9,7 @@ import type { RegionState } from './state.js';
 /** Writes and delivers this tick's frame for every player; the index must hold this tick's positions. */
 export function sendFrames(state: RegionState): void {
   const { config, counters, output, index, scratch, findEntity, tick } = state;
-  const { interestRadius, viewCap } = config;
+  const { interestRadius, viewCap, viewRefreshTicks } = config;
   const writer = state.frameWriter;
   const perTick = creditPerTick(config.clientBytesPerSec, config.tickHz);
   for (const p of state.entities.values()) {
@@ -23,7 +24,9 @@ export function sendFrames(state: RegionState): void {
     // In a slow handoff the frozen player still hears from us every tick, but only about itself: its view is
     // the next owner's to continue, from exactly what the client was told before the offer.
     if (!p.transit) {
-      const count = index.nearest(p.x, p.y, interestRadius, viewCap, p.id, scratch);
+      const count = view.refreshDue(tick, viewRefreshTicks, p.id, ox, oy)
+        ? index.nearest(p.x, p.y, interestRadius, viewCap, p.id, scratch)
+        : view.known(scratch, tick, findEntity);
       view.diff(scratch, count, ox, oy, writer, tick, config, findEntity, budget);
     }
     const bytes = writer.finish();

@@ -2,9 +2,20 @@
 import type { SpatialIndex } from '@mmo/world';
 import type { Entity } from './entity.js';
 
-/** Rebuilds `index` from every entity, real and ghost; `all` is a reused array (no allocation per tick). */
-export function rebuildIndex(index: SpatialIndex<Entity>, entities: ReadonlyMap<number, Entity>, all: Entity[]): void {
+/**
+ * Rebuilds `index` from every entity, real and ghost, and marks each with `tick`; `all` is a reused array (no
+ * allocation per tick).
+ */
+export function rebuildIndex(
+  index: SpatialIndex<Entity>,
+  entities: ReadonlyMap<number, Entity>,
+  all: Entity[],
+  tick: number,
+): void {
   all.length = 0;
-  for (const e of entities.values()) all.push(e);
+  for (const e of entities.values()) {
+    e.seenTick = tick;
+    all.push(e);
+  }
   index.rebuild(all);
 }

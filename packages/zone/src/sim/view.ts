@@ -27,6 +27,12 @@ let lastStamp = 0;
 
 const INITIAL_CAPACITY = 64;
 
+/**
+ * A player who moved further than this (metres) since its view's entities were last found has them found again
+ * at once, whatever the tick: a teleport or a respawn, not a walk.
+ */
+const REFRESH_DISTANCE = 8;
+
 /** Pending enters remembered for their waiting time; beyond this many the memory starts afresh. */
 const MAX_WAITING = 512;
 
@@ -107,6 +113,46 @@ export class View {
    * client already has what it shows.
    */
   credit = Number.POSITIVE_INFINITY;
+  /** When the entities in view were last found, and where the player stood then (quantised). */
+  private refreshedTick = Number.NEGATIVE_INFINITY;
+  private refreshedX = 0;
+  private refreshedY = 0;
+
+  /**
+   * Whether the entities in view are to be found afresh this tick (by the caller, with the index) rather than
+   * carried over: every `every` ticks, at a phase of the player's own (so that each tick does a share), and at
+   * once for a view never refreshed or a player that jumped. Records the refresh when it says yes.
+   */
+  refreshDue(tick: number, every: number, phase: number, originX: number, originY: number): boolean {
+    const dx = originX - this.refreshedX;
+    const dy = originY - this.refreshedY;
+    const jump = REFRESH_DISTANCE * POSITION_SCALE;
+    const due =
+      every <= 1 ||
+      (tick + phase) % every === 0 ||
+      tick - this.refreshedTick >= every ||
+      dx * dx + dy * dy > jump * jump;
+    if (!due) return false;
+    this.refreshedTick = tick;
+    this.refreshedX = originX;
+    this.refreshedY = originY;
+    return true;
+  }
+
+  /**
+   * Writes into `out` the entities the client has that are still in the region at `tick` (see rebuildIndex),
+   * found again by id where the object was replaced; returns how many. Between refreshes this stands in for the
+   * index's answer: the same view, with whatever left the region gone.
+   */
+  known(out: Entity[], tick: number, find?: EntityLookup): number {
+    let n = 0;
+    for (let j = 0; j < this.count; j++) {
+      let e = this.refs[j] ?? undefined;
+      if (e === undefined || e.seenTick !== tick) e = find?.(this.ids[j] as number);
+      if (e !== undefined && e.seenTick === tick) out[n++] = e;
+    }
+    return n;
+  }
 
   /** Counts bytes sent to the client outside of frames against its budget. */
   spend(bytes: number): void {
