@@ -24,10 +24,10 @@ export function sendFrames(state: RegionState): void {
     // In a slow handoff the frozen player still hears from us every tick, but only about itself: its view is
     // the next owner's to continue, from exactly what the client was told before the offer.
     if (!p.transit) {
-      const count = view.refreshDue(tick, viewRefreshTicks, p.id, ox, oy)
-        ? index.nearest(p.x, p.y, interestRadius, viewCap, p.id, scratch)
-        : view.known(scratch, tick, findEntity);
-      view.diff(scratch, count, ox, oy, writer, tick, config, findEntity, budget);
+      if (view.refreshDue(tick, viewRefreshTicks, p.id, ox, oy)) {
+        const count = index.nearest(p.x, p.y, interestRadius, viewCap, p.id, scratch);
+        view.diff(scratch, count, ox, oy, writer, tick, config, findEntity, budget);
+      } else view.carry(ox, oy, writer, tick, config, findEntity, budget);
     }
     const bytes = writer.finish();
     if (perTick > 0) view.spend(wireBytes(bytes.byteLength));

@@ -27,6 +27,8 @@ let lastStamp = 0;
 
 const INITIAL_CAPACITY = 64;
 
+const NO_ENTITIES: readonly Entity[] = [];
+
 /**
  * A player who moved further than this (metres) since its view's entities were last found has them found again
  * at once, whatever the tick: a teleport or a respawn, not a walk.
@@ -43,6 +45,9 @@ const MAX_WAITING = 512;
  */
 const candidates = {
   count: 0,
+  /** Bytes the budget leaves once the leaves are written, and bytes of everything due (see View.diffSlots). */
+  left: 0,
+  wanted: 0,
   ref: new Int32Array(INITIAL_CAPACITY),
   enter: new Uint8Array(INITIAL_CAPACITY),
   key: new Float64Array(INITIAL_CAPACITY),
@@ -139,21 +144,6 @@ export class View {
     return true;
   }
 
-  /**
-   * Writes into `out` the entities the client has that are still in the region at `tick` (see rebuildIndex),
-   * found again by id where the object was replaced; returns how many. Between refreshes this stands in for the
-   * index's answer: the same view, with whatever left the region gone.
-   */
-  known(out: Entity[], tick: number, find?: EntityLookup): number {
-    let n = 0;
-    for (let j = 0; j < this.count; j++) {
-      let e = this.refs[j] ?? undefined;
-      if (e === undefined || e.seenTick !== tick) e = find?.(this.ids[j] as number);
-      if (e !== undefined && e.seenTick === tick) out[n++] = e;
-    }
-    return n;
-  }
-
   /** Counts bytes sent to the client outside of frames against its budget. */
   spend(bytes: number): void {
     this.credit -= bytes;
@@ -178,8 +168,59 @@ export class View {
     budget = Number.POSITIVE_INFINITY,
   ): void {
     const stamp = ++lastStamp;
-    const limited = budget < Number.POSITIVE_INFINITY;
     for (let i = 0; i < n; i++) (inView[i] as Entity).viewMark = stamp;
+    this.diffSlots(stamp, true, originX, originY, writer, tick, rates, find, budget);
+    const limited = budget < Number.POSITIVE_INFINITY;
+    for (let i = 0; i < n; i++) {
+      const e = inView[i] as Entity;
+      if (e.viewKnown === stamp) continue;
+      e.viewKnown = stamp;
+      if (!limited) {
+        this.sendEnter(e, originX, originY, writer, tick);
+        continue;
+      }
+      addCandidate(i, true);
+      // Before anything is written every enter is priced with the enters' shared vtable: an overestimate.
+      candidates.wanted += writer.enterBytes(e.nameUtf8);
+    }
+    if (limited) this.sendCandidates(inView, originX, originY, writer, tick);
+  }
+
+  /**
+   * The diff between refreshes: the entities the client has are the view, but for those no longer in the region
+   * at `tick` (see rebuildIndex), which leave; an entity whose object was replaced (a ghost that became real here)
+   * is found again by id. Nothing enters.
+   */
+  carry(
+    originX: number,
+    originY: number,
+    writer: FrameWriter,
+    tick: number,
+    rates: UpdateRates,
+    find?: EntityLookup,
+    budget = Number.POSITIVE_INFINITY,
+  ): void {
+    this.diffSlots(++lastStamp, false, originX, originY, writer, tick, rates, find, budget);
+    if (budget < Number.POSITIVE_INFINITY) this.sendCandidates(NO_ENTITIES, originX, originY, writer, tick);
+  }
+
+  /**
+   * The part of a diff that goes over what the client has: leaves for the slots whose entity is gone (not marked
+   * with `stamp` when `marked`, else not in the region at `tick`), and the updates due, written at once without a
+   * budget, else made candidates. Sets `candidates.left` and `candidates.wanted` for the enters that follow.
+   */
+  private diffSlots(
+    stamp: number,
+    marked: boolean,
+    originX: number,
+    originY: number,
+    writer: FrameWriter,
+    tick: number,
+    rates: UpdateRates,
+    find: EntityLookup | undefined,
+    budget: number,
+  ): void {
+    const limited = budget < Number.POSITIVE_INFINITY;
     const nearQ = rates.nearRadius * POSITION_SCALE;
     const near2 = nearQ * nearQ;
     const every = rates.farEveryTicks;
@@ -189,7 +230,7 @@ export class View {
     candidates.count = 0;
     let j = 0;
     while (j < this.count) {
-      const e = this.stillInView(j, stamp, find);
+      const e = marked ? this.stillInView(j, stamp, find) : this.stillHere(j, tick, find);
       if (e === null) {
         writer.leave(this.ids[j] as number);
         left -= FRAME_LEAVE_BYTES;
@@ -214,19 +255,19 @@ export class View {
       }
       j++;
     }
-    for (let i = 0; i < n; i++) {
-      const e = inView[i] as Entity;
-      if (e.viewKnown === stamp) continue;
-      e.viewKnown = stamp;
-      if (!limited) {
-        this.sendEnter(e, originX, originY, writer, tick);
-        continue;
-      }
-      addCandidate(i, true);
-      // Before anything is written every enter is priced with the enters' shared vtable: an overestimate.
-      wanted += writer.enterBytes(e.nameUtf8);
-    }
-    if (!limited) return;
+    candidates.left = left;
+    candidates.wanted = wanted;
+  }
+
+  /** Writes the candidates: all of them when they fit the budget left, else by priority. */
+  private sendCandidates(
+    inView: readonly Entity[],
+    originX: number,
+    originY: number,
+    writer: FrameWriter,
+    tick: number,
+  ): void {
+    const { left, wanted } = candidates;
     if (wanted <= left) this.sendAll(inView, originX, originY, writer, tick);
     else this.sendByPriority(inView, originX, originY, writer, tick, left);
   }
@@ -313,6 +354,16 @@ export class View {
     if (known !== null && known.viewMark === stamp) return known;
     const now = find?.(this.ids[j] as number);
     if (now === undefined || now.viewMark !== stamp) return null;
+    this.refs[j] = now;
+    return now;
+  }
+
+  /** The entity of slot j when it is still in the region at `tick`, found again by id if replaced; else null. */
+  private stillHere(j: number, tick: number, find: EntityLookup | undefined): Entity | null {
+    const known = this.refs[j] ?? null;
+    if (known !== null && known.seenTick === tick) return known;
+    const now = find?.(this.ids[j] as number);
+    if (now === undefined || now.seenTick !== tick) return null;
     this.refs[j] = now;
     return now;
   }
