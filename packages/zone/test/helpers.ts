@@ -14,7 +14,7 @@ import {
   type ServerMessageData,
 } from '@mmo/protocol';
 import type { PartitionMap, WorldMap } from '@mmo/world';
-import { Simulation, type ZoneOutput } from '@mmo/zone/internal';
+import { Cmd, Simulation, type ZoneOutput } from '@mmo/zone/internal';
 
 /** 128 x 128 m, 4 m tiles, four 64 m zones (nw, ne, sw, se), a wall column at x = 80..84 from y = 0 to 40. */
 export function smallWorld(): WorldMap {
@@ -170,3 +170,16 @@ export function makeSim(zoneId = 'nw', overrides: Partial<Config['zone']> = {}, 
   };
   return { sim, output, step, map };
 }
+
+/** A join command for the inbox, through gateway "gw". */
+export const joinCmd = (player: number, x: number, y: number, epoch = 1, name = `p${player}`) => ({
+  cmd: Cmd.Join,
+  gateway: 'gw',
+  join: { player, epoch, name, x, y, data: '{}' },
+});
+
+/** An input command for the inbox. */
+export const inputCmd = (player: number, seq: number, moveX: number, moveY: number) => ({
+  cmd: Cmd.Input,
+  input: { player, seq, moveX, moveY },
+});

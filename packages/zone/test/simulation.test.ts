@@ -1,17 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { decodeGhostBatch, EntityKind, GhostBatchWriter } from '@mmo/protocol';
 import { Cmd, NPC_ID_BASE } from '@mmo/zone/internal';
-import { makeSim, smallWorld } from './helpers.js';
-
-const join = (player: number, x: number, y: number, epoch = 1, name = `p${player}`) => ({
-  cmd: Cmd.Join,
-  gateway: 'gw',
-  join: { player, epoch, name, x, y, data: '{}' },
-});
-const input = (player: number, seq: number, moveX: number, moveY: number) => ({
-  cmd: Cmd.Input,
-  input: { player, seq, moveX, moveY },
-});
+import { inputCmd as input, joinCmd as join, makeSim, smallWorld } from './helpers.js';
 
 describe('simulation: players, movement, views', () => {
   test('a joined player gets a frame every tick with its own position and the NPCs nearby', () => {

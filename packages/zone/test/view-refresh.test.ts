@@ -3,18 +3,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { DEFAULTS } from '@mmo/core';
 import { Cmd } from '@mmo/zone/internal';
-import { makeSim } from './helpers.js';
+import { inputCmd as input, joinCmd as join, makeSim } from './helpers.js';
 import { PureCluster } from './pure-cluster.js';
-
-const join = (player: number, x: number, y: number, epoch = 1, name = `p${player}`) => ({
-  cmd: Cmd.Join,
-  gateway: 'gw',
-  join: { player, epoch, name, x, y, data: '{}' },
-});
-const input = (player: number, seq: number, moveX: number, moveY: number) => ({
-  cmd: Cmd.Input,
-  input: { player, seq, moveX, moveY },
-});
 
 describe('view refresh', () => {
   test('the default finds the view afresh every other tick', () => {
