@@ -64,6 +64,22 @@ describe('view diff', () => {
     }
   });
 
+  test.each([2, 3, 4])(
+    'at world-clock ticks and NPC ids a far entity is sent exactly when (tick + id) is a multiple of %i',
+    (every) => {
+      const view = new View();
+      const ids = [0x8000_0000 + 5, 0x8000_0000 + 6, 0xffff_fff0, 7];
+      const far = ids.map((id, i) => entity(id, 130 + i));
+      const start = 35_000_000_001; // about a world tick of 2026 at 20 Hz, far beyond 32 bits
+      diff(view, far, start - 1, every);
+      for (let tick = start; tick < start + 12; tick++) {
+        for (const e of far) e.setPosition(e.x + 0.3, 100);
+        const sent = diff(view, far, tick, every).updates.map((u) => u.id);
+        expect(sent).toEqual(ids.filter((id) => (tick + id) % every === 0));
+      }
+    },
+  );
+
   test('when its turn comes a far entity is sent at its newest position', () => {
     const view = new View();
     const far = entity(2, 130);

@@ -61,8 +61,8 @@ export class Entity {
   /** Marks of the last view diff that found this entity in view, and that matched it to what its client knew. */
   viewMark = 0;
   viewKnown = 0;
-  /** The tick of the last index rebuild that found the entity in its region: a view's way to tell it is still here. */
-  seenTick = 0;
+  /** The last index rebuild that found the entity in its region (see rebuildIndex): a view's way to tell it is here. */
+  indexMark = 0;
   /** Movement intent, length at most 1. */
   moveX = 0;
   moveY = 0;

@@ -35,7 +35,7 @@ export class Simulation extends RegionState {
     reviveFallen(this);
     moveEntities(this.entities, this.map, this.config, this.dt);
     checkHandoffs(this);
-    rebuildIndex(this.index, this.entities, this.all, this.tick);
+    this.indexMark = rebuildIndex(this.index, this.entities, this.all);
     sendFrames(this);
     publishGhosts(this);
     const players = this.tick % this.ticksOf(this.config.checkpointMs) === 0;

@@ -2,20 +2,25 @@
 import type { SpatialIndex } from '@mmo/world';
 import type { Entity } from './entity.js';
 
+/** Every rebuild gets a number no other had (in any region of the process): a small integer, quick to compare. */
+let lastRebuild = 0;
+
 /**
- * Rebuilds `index` from every entity, real and ghost, and marks each with `tick`; `all` is a reused array (no
- * allocation per tick).
+ * Rebuilds `index` from every entity, real and ghost, and marks each with the rebuild's number, which it returns:
+ * an entity whose mark is not the latest is no longer in the region. `all` is a reused array (no allocation per
+ * tick).
  */
 export function rebuildIndex(
   index: SpatialIndex<Entity>,
   entities: ReadonlyMap<number, Entity>,
   all: Entity[],
-  tick: number,
-): void {
+): number {
+  const mark = ++lastRebuild;
   all.length = 0;
   for (const e of entities.values()) {
-    e.seenTick = tick;
+    e.indexMark = mark;
     all.push(e);
   }
   index.rebuild(all);
+  return mark;
 }

@@ -136,6 +136,8 @@ export class RegionState {
    */
   retiring = false;
   tick = 0;
+  /** The number of this tick's index rebuild: the mark of every entity in the region now (see rebuildIndex). */
+  indexMark = 0;
   /** Simulation clock (ms) of the current tick. */
   now = 0;
 

@@ -29,6 +29,9 @@ const INITIAL_CAPACITY = 64;
 
 const NO_ENTITIES: readonly Entity[] = [];
 
+/** Tells View.diffSlots that the entities in view are those marked by the diff (no index mark is ever 0). */
+const IN_VIEW = 0;
+
 /**
  * A player who moved further than this (metres) since its view's entities were last found has them found again
  * at once, whatever the tick: a teleport or a respawn, not a walk.
@@ -59,6 +62,20 @@ const INDEX_SCALE = 2 * MAX_CANDIDATES;
 /** Priorities are kept to this resolution, and this high at most, so that a key stays an exact integer. */
 const PRIORITY_STEPS = 1e6;
 const MAX_PRIORITY = 1e5;
+
+/** For a power of two `every`, the mask that takes a remainder by it; else -1. */
+function maskOf(every: number): number {
+  return every > 0 && (every & (every - 1)) === 0 ? every - 1 : -1;
+}
+
+/**
+ * Whether it is the turn of `id` at `tick` among every `every` ticks: (tick + id) a multiple of `every`. World ticks
+ * (about 3.5e10) and NPC ids (above 2^31) are no small integers, and their remainder is a floating-point division;
+ * for a power of two (`mask` from maskOf) the low bits tell it, which a conversion to 32 bits keeps.
+ */
+function onTurn(tick: number, id: number, every: number, mask: number): boolean {
+  return mask >= 0 ? (((tick + id) | 0) & mask) === 0 : (tick + id) % every === 0;
+}
 
 function addCandidate(ref: number, enter: boolean): void {
   const c = candidates;
@@ -134,7 +151,7 @@ export class View {
     const jump = REFRESH_DISTANCE * POSITION_SCALE;
     const due =
       every <= 1 ||
-      (tick + phase) % every === 0 ||
+      onTurn(tick, phase, every, maskOf(every)) ||
       tick - this.refreshedTick >= every ||
       dx * dx + dy * dy > jump * jump;
     if (!due) return false;
@@ -169,7 +186,7 @@ export class View {
   ): void {
     const stamp = ++lastStamp;
     for (let i = 0; i < n; i++) (inView[i] as Entity).viewMark = stamp;
-    this.diffSlots(stamp, true, originX, originY, writer, tick, rates, find, budget);
+    this.diffSlots(stamp, IN_VIEW, originX, originY, writer, tick, rates, find, budget);
     const limited = budget < Number.POSITIVE_INFINITY;
     for (let i = 0; i < n; i++) {
       const e = inView[i] as Entity;
@@ -187,11 +204,12 @@ export class View {
   }
 
   /**
-   * The diff between refreshes: the entities the client has are the view, but for those no longer in the region
-   * at `tick` (see rebuildIndex), which leave; an entity whose object was replaced (a ghost that became real here)
-   * is found again by id. Nothing enters.
+   * The diff between refreshes: the entities the client has are the view, but for those no longer in the region,
+   * which leave (`present`: the mark of the entities in it, see rebuildIndex); an entity whose object was replaced
+   * (a ghost that became real here) is found again by id. Nothing enters.
    */
   carry(
+    present: number,
     originX: number,
     originY: number,
     writer: FrameWriter,
@@ -200,18 +218,19 @@ export class View {
     find?: EntityLookup,
     budget = Number.POSITIVE_INFINITY,
   ): void {
-    this.diffSlots(++lastStamp, false, originX, originY, writer, tick, rates, find, budget);
+    this.diffSlots(++lastStamp, present, originX, originY, writer, tick, rates, find, budget);
     if (budget < Number.POSITIVE_INFINITY) this.sendCandidates(NO_ENTITIES, originX, originY, writer, tick);
   }
 
   /**
-   * The part of a diff that goes over what the client has: leaves for the slots whose entity is gone (not marked
-   * with `stamp` when `marked`, else not in the region at `tick`), and the updates due, written at once without a
-   * budget, else made candidates. Sets `candidates.left` and `candidates.wanted` for the enters that follow.
+   * The part of a diff that goes over what the client has: leaves for the slots whose entity is gone (with
+   * `present` IN_VIEW, not marked in view with `stamp`; else not marked `present` by the index), and the updates
+   * due, written at once without a budget, else made candidates. Sets `candidates.left` and `candidates.wanted`
+   * for the enters that follow.
    */
   private diffSlots(
     stamp: number,
-    marked: boolean,
+    present: number,
     originX: number,
     originY: number,
     writer: FrameWriter,
@@ -224,13 +243,14 @@ export class View {
     const nearQ = rates.nearRadius * POSITION_SCALE;
     const near2 = nearQ * nearQ;
     const every = rates.farEveryTicks;
+    const turnMask = maskOf(every);
     let left = budget;
     /** Bytes of every enter and update due now: when they all fit there is nothing to choose. */
     let wanted = 0;
     candidates.count = 0;
     let j = 0;
     while (j < this.count) {
-      const e = marked ? this.stillInView(j, stamp, find) : this.stillHere(j, tick, find);
+      const e = present === IN_VIEW ? this.stillInView(j, stamp, find) : this.stillHere(j, present, find);
       if (e === null) {
         writer.leave(this.ids[j] as number);
         left -= FRAME_LEAVE_BYTES;
@@ -246,7 +266,7 @@ export class View {
       if (e.qx !== this.qx[j] || e.qy !== this.qy[j]) {
         const dx = e.qx - originX;
         const dy = e.qy - originY;
-        if (every <= 1 || dx * dx + dy * dy <= near2 || (tick + e.id) % every === 0) {
+        if (every <= 1 || dx * dx + dy * dy <= near2 || onTurn(tick, e.id, every, turnMask)) {
           if (limited) {
             addCandidate(j, false);
             wanted += FRAME_UPDATE_BYTES;
@@ -358,12 +378,12 @@ export class View {
     return now;
   }
 
-  /** The entity of slot j when it is still in the region at `tick`, found again by id if replaced; else null. */
-  private stillHere(j: number, tick: number, find: EntityLookup | undefined): Entity | null {
+  /** The entity of slot j when it is still in the region (marked `present`), found again by id if replaced; else null. */
+  private stillHere(j: number, present: number, find: EntityLookup | undefined): Entity | null {
     const known = this.refs[j] ?? null;
-    if (known !== null && known.seenTick === tick) return known;
+    if (known !== null && known.indexMark === present) return known;
     const now = find?.(this.ids[j] as number);
-    if (now === undefined || now.seenTick !== tick) return null;
+    if (now === undefined || now.indexMark !== present) return null;
     this.refs[j] = now;
     return now;
   }
