@@ -15,6 +15,8 @@ import { makeSim } from './helpers.js';
 // A crowd around a viewer at (100, 100): 120 entities on a spiral from 1 m to 45 m away, all pacing to and fro
 // (up to 0.3 m a tick, within 1.5 m of their place) every tick.
 const ORIGIN = quantize(100);
+/** Stamps for the diffs (see View.diff): a new one each. */
+let stamps = 0;
 const RATES = { nearRadius: 20, farEveryTicks: 2 };
 const BYTES_PER_SEC = 8192;
 const PER_TICK = creditPerTick(BYTES_PER_SEC, 20);
@@ -59,6 +61,7 @@ function run(entities: Entity[], ticks: number): Run {
     view.credit = refill(view.credit, PER_TICK);
     writer.begin(tick, 0, 1, ORIGIN, ORIGIN);
     view.diff(
+      ++stamps,
       entities,
       entities.length,
       ORIGIN,
@@ -148,7 +151,7 @@ describe('per-client bandwidth budget', () => {
     const writer = new FrameWriter();
     const entities = crowd(120);
     writer.begin(1, 0, 1, ORIGIN, ORIGIN);
-    view.diff(entities, entities.length, ORIGIN, ORIGIN, writer, 1, RATES);
+    view.diff(++stamps, entities, entities.length, ORIGIN, ORIGIN, writer, 1, RATES);
     expect(decodeServerMessage(writer.finish().slice())).toMatchObject({ frame: { enters: expect.any(Array) } });
     expect(view.size).toBe(120);
     expect(creditPerTick(0, 20)).toBe(0);

@@ -5,6 +5,8 @@ import { Entity, View } from '@mmo/zone/internal';
 // The viewer stands at (100, 100). "near" is 10 m away, "far" 30 m (near radius 20 m).
 const ORIGIN = quantize(100);
 const writer = new FrameWriter();
+/** Stamps for the diffs (see View.diff): a new one each. */
+let stamps = 0;
 
 function entity(id: number, x: number): Entity {
   const e = new Entity(id, EntityKind.Npc, `e${id}`, 1, true, 'nw');
@@ -20,7 +22,7 @@ function diff(
   find?: (id: number) => Entity | undefined,
 ): FrameData {
   writer.begin(tick, 0, 1, ORIGIN, ORIGIN);
-  view.diff(inView, inView.length, ORIGIN, ORIGIN, writer, tick, { nearRadius: 20, farEveryTicks }, find);
+  view.diff(++stamps, inView, inView.length, ORIGIN, ORIGIN, writer, tick, { nearRadius: 20, farEveryTicks }, find);
   const msg = decodeServerMessage(writer.finish().slice());
   if (msg.body !== ServerBody.Frame) throw new Error('not a frame');
   return msg.frame;

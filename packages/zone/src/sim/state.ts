@@ -138,8 +138,33 @@ export class RegionState {
   tick = 0;
   /** The number of this tick's index rebuild: the mark of every entity in the region now (see rebuildIndex). */
   indexMark = 0;
+  /**
+   * View diffs take their stamps (see View.diff) below this, so that they stay small integers, which compare
+   * faster than larger numbers; past it the stamps start again from 1, with every mark and view reference cleared.
+   */
+  viewStampLimit = 2 ** 30;
+  private viewStamp = 0;
   /** Simulation clock (ms) of the current tick. */
   now = 0;
+
+  /** A stamp for a view diff that no diff over this region's entities had since they were last cleared. */
+  nextViewStamp(): number {
+    if (this.viewStamp >= this.viewStampLimit) this.restartViewStamps();
+    return ++this.viewStamp;
+  }
+
+  /**
+   * Clears every entity's marks and makes every view let go of its entity objects (it finds them again by id), so
+   * that no mark left from before can equal a stamp to come.
+   */
+  private restartViewStamps(): void {
+    for (const e of this.entities.values()) {
+      e.viewMark = 0;
+      e.viewKnown = 0;
+      e.view?.forgetEntities();
+    }
+    this.viewStamp = 0;
+  }
 
   constructor(options: RegionOptions) {
     this.zoneId = options.zoneId;

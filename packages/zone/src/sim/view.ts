@@ -19,12 +19,6 @@ export interface UpdateRates {
 /** Finds an entity by id: the diff's way back to an entity whose object was replaced (a ghost became real here). */
 export type EntityLookup = (id: number) => Entity | undefined;
 
-/**
- * Every diff gets a number no other diff had; entities are marked with it, so that a diff learns which of them are
- * in view and which it already knew without a hash lookup per entity.
- */
-let lastStamp = 0;
-
 const INITIAL_CAPACITY = 64;
 
 const NO_ENTITIES: readonly Entity[] = [];
@@ -161,6 +155,11 @@ export class View {
     return true;
   }
 
+  /** Lets go of the entity objects of every slot; the next diff finds them again by id. */
+  forgetEntities(): void {
+    this.refs.fill(null);
+  }
+
   /** Counts bytes sent to the client outside of frames against its budget. */
   spend(bytes: number): void {
     this.credit -= bytes;
@@ -172,8 +171,13 @@ export class View {
    * entity beyond the near radius waits for its turn, and then its newest position is sent. With a finite `budget`
    * (bytes this frame may add beyond its header), enters and updates go by priority while they fit; the rest wait
    * for a later frame.
+   *
+   * `stamp` is a number no earlier diff over these entities had (see RegionState.nextViewStamp): entities are
+   * marked with it, so that the diff learns which of them are in view and which it already knew without a hash
+   * lookup per entity.
    */
   diff(
+    stamp: number,
     inView: readonly Entity[],
     n: number,
     originX: number,
@@ -184,7 +188,6 @@ export class View {
     find?: EntityLookup,
     budget = Number.POSITIVE_INFINITY,
   ): void {
-    const stamp = ++lastStamp;
     for (let i = 0; i < n; i++) (inView[i] as Entity).viewMark = stamp;
     this.diffSlots(stamp, IN_VIEW, originX, originY, writer, tick, rates, find, budget);
     const limited = budget < Number.POSITIVE_INFINITY;
@@ -206,9 +209,10 @@ export class View {
   /**
    * The diff between refreshes: the entities the client has are the view, but for those no longer in the region,
    * which leave (`present`: the mark of the entities in it, see rebuildIndex); an entity whose object was replaced
-   * (a ghost that became real here) is found again by id. Nothing enters.
+   * (a ghost that became real here) is found again by id. Nothing enters. `stamp` as for diff.
    */
   carry(
+    stamp: number,
     present: number,
     originX: number,
     originY: number,
@@ -218,7 +222,7 @@ export class View {
     find?: EntityLookup,
     budget = Number.POSITIVE_INFINITY,
   ): void {
-    this.diffSlots(++lastStamp, present, originX, originY, writer, tick, rates, find, budget);
+    this.diffSlots(stamp, present, originX, originY, writer, tick, rates, find, budget);
     if (budget < Number.POSITIVE_INFINITY) this.sendCandidates(NO_ENTITIES, originX, originY, writer, tick);
   }
 
