@@ -141,7 +141,7 @@ describe('view stamps', () => {
   /** Players and NPCs walking in and out of each other's views, one leaving and one joining on the way. */
   function scenario(stampLimit: number) {
     const { sim, output, step } = makeSim('nw', {}, undefined);
-    sim.viewStampLimit = stampLimit;
+    sim.markLimit = stampLimit;
     sim.spawnInitialNpcs();
     for (let id = 1; id <= 6; id++) sim.inbox.push(join(id, 8 + 8 * id, 20 + 3 * id));
     step();

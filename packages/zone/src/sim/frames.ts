@@ -26,8 +26,8 @@ export function sendFrames(state: RegionState): void {
     if (!p.transit) {
       if (view.refreshDue(tick, viewRefreshTicks, p.id, ox, oy)) {
         const count = index.nearest(p.x, p.y, interestRadius, viewCap, p.id, scratch);
-        view.diff(state.nextViewStamp(), scratch, count, ox, oy, writer, tick, config, findEntity, budget);
-      } else view.carry(state.nextViewStamp(), state.indexMark, ox, oy, writer, tick, config, findEntity, budget);
+        view.diff(state.nextMark(), scratch, count, ox, oy, writer, tick, config, findEntity, budget);
+      } else view.carry(state.nextMark(), state.indexMark, ox, oy, writer, tick, config, findEntity, budget);
     }
     const bytes = writer.finish();
     if (perTick > 0) view.spend(wireBytes(bytes.byteLength));

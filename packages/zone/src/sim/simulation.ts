@@ -35,7 +35,8 @@ export class Simulation extends RegionState {
     reviveFallen(this);
     moveEntities(this.entities, this.map, this.config, this.dt);
     checkHandoffs(this);
-    this.indexMark = rebuildIndex(this.index, this.entities, this.all);
+    this.indexMark = this.nextMark();
+    rebuildIndex(this.index, this.entities, this.all, this.indexMark);
     sendFrames(this);
     publishGhosts(this);
     const players = this.tick % this.ticksOf(this.config.checkpointMs) === 0;

@@ -2,11 +2,8 @@
 import type { SpatialIndex } from '@mmo/world';
 import type { Entity } from './entity.js';
 
-/** Every rebuild gets a number no other had (in any region of the process): a small integer, quick to compare. */
-let lastRebuild = 0;
-
 /**
- * Rebuilds `index` from every entity, real and ghost, and marks each with the rebuild's number, which it returns:
+ * Rebuilds `index` from every entity, real and ghost, and marks each with `mark` (a number no earlier rebuild had):
  * an entity whose mark is not the latest is no longer in the region. `all` is a reused array (no allocation per
  * tick).
  */
@@ -14,13 +11,12 @@ export function rebuildIndex(
   index: SpatialIndex<Entity>,
   entities: ReadonlyMap<number, Entity>,
   all: Entity[],
-): number {
-  const mark = ++lastRebuild;
+  mark: number,
+): void {
   all.length = 0;
   for (const e of entities.values()) {
     e.indexMark = mark;
     all.push(e);
   }
   index.rebuild(all);
-  return mark;
 }

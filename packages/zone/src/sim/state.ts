@@ -136,34 +136,40 @@ export class RegionState {
    */
   retiring = false;
   tick = 0;
-  /** The number of this tick's index rebuild: the mark of every entity in the region now (see rebuildIndex). */
+  /** The mark of this tick's index rebuild, which every entity in the region now carries (see rebuildIndex). */
   indexMark = 0;
   /**
-   * View diffs take their stamps (see View.diff) below this, so that they stay small integers, which compare
-   * faster than larger numbers; past it the stamps start again from 1, with every mark and view reference cleared.
+   * Marks (index rebuilds, view diffs' stamps) are taken below this, so that they stay small integers, which
+   * compare faster than larger numbers; past it they start again from 1, with every mark and view reference cleared.
    */
-  viewStampLimit = 2 ** 30;
-  private viewStamp = 0;
+  markLimit = 2 ** 30;
+  private lastMark = 0;
   /** Simulation clock (ms) of the current tick. */
   now = 0;
 
-  /** A stamp for a view diff that no diff over this region's entities had since they were last cleared. */
-  nextViewStamp(): number {
-    if (this.viewStamp >= this.viewStampLimit) this.restartViewStamps();
-    return ++this.viewStamp;
+  /**
+   * A mark for an index rebuild or a stamp for a view diff (see View.diff): a number no earlier one over this
+   * region's entities had since they were last cleared.
+   */
+  nextMark(): number {
+    if (this.lastMark >= this.markLimit) this.restartMarks();
+    return ++this.lastMark;
   }
 
   /**
-   * Clears every entity's marks and makes every view let go of its entity objects (it finds them again by id), so
-   * that no mark left from before can equal a stamp to come.
+   * Clears every entity's view marks and makes every view let go of its entity objects (it finds them again by
+   * id), so that no mark left from before can equal one to come; the entities in the region take a fresh index
+   * mark, since they are still in it.
    */
-  private restartViewStamps(): void {
+  private restartMarks(): void {
+    this.lastMark = 0;
+    this.indexMark = ++this.lastMark;
     for (const e of this.entities.values()) {
       e.viewMark = 0;
       e.viewKnown = 0;
+      e.indexMark = this.indexMark;
       e.view?.forgetEntities();
     }
-    this.viewStamp = 0;
   }
 
   constructor(options: RegionOptions) {

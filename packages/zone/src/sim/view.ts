@@ -172,7 +172,7 @@ export class View {
    * (bytes this frame may add beyond its header), enters and updates go by priority while they fit; the rest wait
    * for a later frame.
    *
-   * `stamp` is a number no earlier diff over these entities had (see RegionState.nextViewStamp): entities are
+   * `stamp` is a number no earlier diff over these entities had (see RegionState.nextMark): entities are
    * marked with it, so that the diff learns which of them are in view and which it already knew without a hash
    * lookup per entity.
    */
