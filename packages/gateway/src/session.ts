@@ -31,11 +31,14 @@ export class Session {
   zone = '';
   routeEpoch = 0;
   /**
-   * Owner epoch and world tick of the last frame sent to the client. Frames move forward in (epoch, tick) order:
-   * a frame from an older owner, or from the same owner for a tick already sent, is not sent.
+   * Owner epoch and tick of the last frame sent to the client. Frames move forward in (epoch, tick) order: a frame
+   * from an older owner, or from the same owner for a tick already sent, is not sent. Ticks are as the wire carries
+   * them, the world tick modulo 2^32, and are compared as serial numbers (the later one is less than 2^31 ahead).
    */
   lastFrameEpoch = -1;
-  lastFrameTick = -1;
+  lastFrameTick = 0;
+  /** No frame has been sent at lastFrameEpoch yet: the first one is taken whatever its tick. */
+  private awaitingFrame = true;
   /** When the last frame reached this client (gateway clock, ms); the time the player entered before the first. */
   lastFrameAt = 0;
   /** The client was told that the world is out of reach (no frames for a while). */
@@ -75,9 +78,11 @@ export class Session {
    */
   takeFrame(epoch: number, tick: number, now: number): boolean {
     if (epoch < this.lastFrameEpoch) return false;
-    if (epoch === this.lastFrameEpoch && ((tick - this.lastFrameTick) | 0) <= 0) return false;
+    const first = epoch > this.lastFrameEpoch || this.awaitingFrame;
+    if (!first && ((tick - this.lastFrameTick) | 0) <= 0) return false;
     this.lastFrameEpoch = epoch;
     this.lastFrameTick = tick;
+    this.awaitingFrame = false;
     this.lastFrameAt = now;
     return true;
   }
@@ -87,7 +92,7 @@ export class Session {
     this.epoch = epoch;
     this.reroute(zone, epoch);
     this.lastFrameEpoch = epoch;
-    this.lastFrameTick = -1;
+    this.awaitingFrame = true;
     this.lastFrameAt = now;
   }
 
