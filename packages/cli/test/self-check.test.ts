@@ -25,6 +25,17 @@ describe('a bot judging its own entity frame by frame', () => {
     expect(judge(at(100, 5), at(100, 6))).toMatchObject({ handoff: true, duplicate: false, missing: false });
   });
 
+  test('ticks are the world tick modulo 2^32: the frame after 2^32 - 1 is tick 0, one step on', () => {
+    expect(judge(at(2 ** 32 - 1, 5), at(0, 5, 10.3))).toEqual({
+      handoff: false,
+      duplicate: false,
+      missing: false,
+      jump: false,
+    });
+    expect(judge(at(0, 5), at(2 ** 32 - 1, 5)).duplicate).toBe(true);
+    expect(judge(at(2 ** 32 - 2, 5), at(3, 5)).missing).toBe(true);
+  });
+
   test('more than three ticks without a frame is a missing self', () => {
     expect(judge(at(100, 5), at(103, 5)).missing).toBe(false);
     expect(judge(at(100, 5), at(104, 5)).missing).toBe(true);

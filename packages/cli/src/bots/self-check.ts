@@ -29,7 +29,8 @@ export interface SelfVerdict {
  * repeat the tick of the old owner's last frame (both spoke in that tick around the handoff).
  */
 export function checkSelf(prev: SelfSample, f: SelfSample, maxSpeed: number, tickRate: number): SelfVerdict {
-  const gap = f.tick - prev.tick;
+  // Frames carry the world tick modulo 2^32: the gap is a serial difference, right across the wrap.
+  const gap = (f.tick - prev.tick) | 0;
   const verdict = { handoff: false, duplicate: false, missing: false, jump: false };
   if (f.epoch < prev.epoch || (f.epoch === prev.epoch && gap <= 0)) {
     verdict.duplicate = true;
