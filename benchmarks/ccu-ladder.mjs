@@ -1,6 +1,7 @@
 // CCU ladder: for each step, a fresh four-zone default world (real processes) and N bots walking over it. Stops at
 // the first step whose p99 input -> visible latency exceeds 150 ms or whose failures or disconnects exceed 1 %.
 // With --worlds 2 the step runs two copies of the world side by side on this host, half of the bots in each.
+import { anomalyText } from './lib/anomalies.mjs';
 import { benchArgs } from './lib/args.mjs';
 import { measureBots, pinning, startWorld, startWorlds } from './lib/cluster.mjs';
 import { figures } from './lib/metrics.mjs';
@@ -73,7 +74,6 @@ for (const count of o.steps.split(',').map(Number)) {
       const zones = f.filter((p) => p.process !== 'gateway');
       const gateway = f.find((p) => p.process === 'gateway');
       const lossPercent = ((s.failed + s.disconnected) / share) * 100;
-      const a = s.anomalies;
       rows.push({
         bots: count,
         ...(worldCount > 1 ? { world: step.targets[i]?.id } : {}),
@@ -92,7 +92,7 @@ for (const count of o.steps.split(',').map(Number)) {
         'bots CPU %': s.botCpuPercent,
         'bots loop p99 ms': s.botLoopDelayMs.p99,
         'RSS MB gw/zones': `${gateway?.rssMB}/${zones.map((z) => z.rssMB).join('/')}`,
-        'anomalies dup/missing/jumps': `${a.duplicateSelf}/${a.missingSelf}/${a.jumps}`,
+        'anomalies dup/missing/jumps': anomalyText(s),
       });
       const world = worldCount > 1 ? `${step.targets[i]?.id} ` : '';
       servers.push(...f.map(({ samples, ...p }) => ({ bots: count, ...p, process: `${world}${p.process}` })));

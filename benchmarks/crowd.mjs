@@ -1,6 +1,7 @@
 // A crowd: bots walking inside a small square where the four zones of the default world meet, so that every
 // client has far more entities within its interest radius than its view holds. Measures what each client receives
 // (against `zone.clientBytesPerSec`), the zones' tick time and the bots' anomalies.
+import { anomalyText } from './lib/anomalies.mjs';
 import { benchArgs } from './lib/args.mjs';
 import { measureBots, startWorld } from './lib/cluster.mjs';
 import { figures } from './lib/metrics.mjs';
@@ -38,7 +39,6 @@ try {
   const zones = figures(before, after).filter((p) => p.process !== 'gateway');
   const byRole = cpuByRole(cpu.before, cpu.after);
   const cost = costPerPlayer(byRole, s.connected);
-  const a = s.anomalies;
   const budget = o.budget === '' ? 'default' : o.budget;
   console.log(`\nCrowd: ${s.connected} bots in ${o.area} for ${o.duration} s (zone.clientBytesPerSec ${budget})\n`);
   printTable(
@@ -50,7 +50,7 @@ try {
         'input p99 ms': s.latencyMs.p99,
         'bots loop p99 ms': s.botLoopDelayMs.p99,
         'fail+disc': s.failed + s.disconnected,
-        'anomalies dup/missing/jumps': `${a.duplicateSelf}/${a.missingSelf}/${a.jumps}`,
+        'anomalies dup/missing/jumps': anomalyText(s),
         'server cores': cost.cores,
       },
     ],

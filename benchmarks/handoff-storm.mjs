@@ -1,4 +1,5 @@
 // Handoff storm: bots walking back and forth across the point where the four zones of the default world meet.
+import { anomalyText } from './lib/anomalies.mjs';
 import { benchArgs } from './lib/args.mjs';
 import { measureBots, startWorld } from './lib/cluster.mjs';
 import { figures, histogramQuantile } from './lib/metrics.mjs';
@@ -41,7 +42,7 @@ try {
         'input p99 ms': s.latencyMs.p99,
         'bots loop p99 ms': s.botLoopDelayMs.p99,
         'fail+disc': s.failed + s.disconnected,
-        'anomalies dup/missing/jumps': `${s.anomalies.duplicateSelf}/${s.anomalies.missingSelf}/${s.anomalies.jumps}`,
+        'anomalies dup/missing/jumps': anomalyText(s),
       },
     ],
     [

@@ -26,6 +26,7 @@ function report(o: Partial<SwarmReport> & { latencies?: number[] }): SwarmReport
     handoffs: 0,
     duplicateSelf: 0,
     missingSelf: 0,
+    missingAtEnd: 0,
     jumps: 0,
     chats: 0,
     restores: 0,
@@ -110,6 +111,13 @@ describe('the bots summary', () => {
     expect(hasProblems(summarise([report({ failed: 1 })], 10))).toBe(true);
     expect(hasProblems(summarise([report({ disconnected: 1 })], 10))).toBe(true);
     expect(hasProblems(summarise([report({ missingSelf: 1 })], 10))).toBe(true);
+  });
+
+  test('missing selves tell how many were bots without a frame when the run ended', () => {
+    const s = summarise([report({ missingSelf: 5, missingAtEnd: 2 }), report({ missingSelf: 3, missingAtEnd: 3 })], 10);
+    expect(s.anomalies.missingSelf).toBe(8);
+    expect(s.missingSelfAtEnd).toBe(5);
+    expect(formatSummary(s)).toContain('8 missing self (5 of them without a frame when the run ended)');
   });
 });
 

@@ -19,6 +19,8 @@ export interface BotCounters {
   handoffs: number;
   duplicateSelf: number;
   missingSelf: number;
+  /** Of missingSelf: the bot's frames had stopped coming when it stopped (no gap to see, only silence). */
+  missingAtEnd: number;
   jumps: number;
   chats: number;
   frames: number;
@@ -61,6 +63,7 @@ export class Bot {
     handoffs: 0,
     duplicateSelf: 0,
     missingSelf: 0,
+    missingAtEnd: 0,
     jumps: 0,
     chats: 0,
     frames: 0,
@@ -178,7 +181,9 @@ export class Bot {
     const welcome = client?.welcome;
     if (!client || !welcome || this.stopping || this.disconnected || !this.last) return;
     const silentMs = performance.now() - client.lastFrameAt;
-    if (silentMs > ((MAX_TICK_GAP + 1) * 1000) / welcome.tickRate) this.counters.missingSelf++;
+    if (silentMs <= ((MAX_TICK_GAP + 1) * 1000) / welcome.tickRate) return;
+    this.counters.missingSelf++;
+    this.counters.missingAtEnd++;
   }
 
   /** The longest this bot went without a frame (ms), counting the silence until the end of the run. */

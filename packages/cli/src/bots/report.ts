@@ -14,6 +14,11 @@ export interface BotsSummary {
   handoffs: number;
   chats: number;
   anomalies: { duplicateSelf: number; missingSelf: number; jumps: number };
+  /**
+   * Of anomalies.missingSelf, the bots whose frames had stopped coming when the run ended (the rest are gaps of
+   * more than three ticks between two frames). Under load this also catches frames merely late at that moment.
+   */
+  missingSelfAtEnd: number;
   /** CPU the bots' own processes used, in percent of one core (100 = one core busy), over the whole run. */
   botCpuPercent: number;
   /** How late the bots' event loops ran (ms; the worst worker): latency figures include this much of the bots' own delay. */
@@ -72,6 +77,7 @@ export function summarise(reports: readonly SwarmReport[], durationSec: number):
       missingSelf: sum((r) => r.missingSelf),
       jumps: sum((r) => r.jumps),
     },
+    missingSelfAtEnd: sum((r) => r.missingAtEnd),
     botCpuPercent: Math.round((sum((r) => r.cpuSeconds) / Math.max(1e-9, ...reports.map((r) => r.wallSeconds))) * 100),
     botLoopDelayMs: {
       p99: Math.max(0, ...reports.map((r) => r.loopDelayP99Ms)),
@@ -118,7 +124,7 @@ export function formatSummary(s: BotsSummary): string {
     `latency input -> visible: p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms (${s.latencyMs.samples} inputs)`,
     `per client: ${s.bytesPerClientPerSec.in} B/s in, ${s.bytesPerClientPerSec.out} B/s out, ${s.framesPerClientPerSec} frames/s`,
     `handoffs seen: ${s.handoffs}; chats sent: ${s.chats}; the bots themselves used ${s.botCpuPercent} % of a core`,
-    `anomalies: ${a.duplicateSelf} duplicate self, ${a.missingSelf} missing self, ${a.jumps} jumps`,
+    `anomalies: ${a.duplicateSelf} duplicate self, ${a.missingSelf} missing self (${s.missingSelfAtEnd} of them without a frame when the run ended), ${a.jumps} jumps`,
     `longest gap between frames per bot: p50 ${g.p50} ms, p99 ${g.p99} ms, max ${g.max} ms; ${s.frozenBots} bots frozen (over ${FROZEN_GAP_MS} ms without a frame)`,
     `restored from a checkpoint: ${s.restores.count} times, put back at most ${s.restores.maxShiftM} m`,
     `logins: p50 ${s.login.ms.p50} ms, p99 ${s.login.ms.p99} ms, max ${s.login.ms.max} ms; ${s.login.queued} waited in the queue (first place at most ${s.login.maxPosition}, ${s.login.positionRises} places that went up)`,

@@ -35,6 +35,8 @@ export interface SwarmReport {
   handoffs: number;
   duplicateSelf: number;
   missingSelf: number;
+  /** Of missingSelf: bots whose frames had stopped coming when they stopped. */
+  missingAtEnd: number;
   jumps: number;
   chats: number;
   restores: number;
@@ -180,6 +182,7 @@ export class Swarm {
       handoffs: 0,
       duplicateSelf: 0,
       missingSelf: 0,
+      missingAtEnd: 0,
       jumps: 0,
       chats: 0,
       restores: 0,
@@ -201,6 +204,7 @@ export class Swarm {
       report.handoffs += c.handoffs;
       report.duplicateSelf += c.duplicateSelf;
       report.missingSelf += c.missingSelf;
+      report.missingAtEnd += c.missingAtEnd;
       report.jumps += c.jumps;
       report.chats += c.chats;
       report.restores += c.restores;
