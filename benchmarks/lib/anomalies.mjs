@@ -4,7 +4,7 @@
 /** "dup/missing/jumps" of a `mmo bots` summary, e.g. "0/78 (70 at the end)/0". */
 export function anomalyText(s) {
   const a = s.anomalies;
-  const atEnd = s.missingSelfAtEnd ?? 0;
+  const atEnd = s.missingSelfAtEnd;
   const missing = atEnd > 0 ? `${a.missingSelf} (${atEnd} at the end)` : `${a.missingSelf}`;
   return `${a.duplicateSelf}/${missing}/${a.jumps}`;
 }

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'uWebSockets.js';
 import { RateLimiter } from '@mmo/core';
+import { wireTickGap } from '@mmo/protocol';
 
 export const SessionState = {
   /** Connected, not logged in. */
@@ -33,7 +34,7 @@ export class Session {
   /**
    * Owner epoch and tick of the last frame sent to the client. Frames move forward in (epoch, tick) order: a frame
    * from an older owner, or from the same owner for a tick already sent, is not sent. Ticks are as the wire carries
-   * them, the world tick modulo 2^32, and are compared as serial numbers (the later one is less than 2^31 ahead).
+   * them, the world tick modulo 2^32, and are compared as serial numbers (see wireTickGap).
    */
   lastFrameEpoch = -1;
   lastFrameTick = 0;
@@ -79,7 +80,7 @@ export class Session {
   takeFrame(epoch: number, tick: number, now: number): boolean {
     if (epoch < this.lastFrameEpoch) return false;
     const first = epoch > this.lastFrameEpoch || this.awaitingFrame;
-    if (!first && ((tick - this.lastFrameTick) | 0) <= 0) return false;
+    if (!first && wireTickGap(this.lastFrameTick, tick) <= 0) return false;
     this.lastFrameEpoch = epoch;
     this.lastFrameTick = tick;
     this.awaitingFrame = false;

@@ -227,3 +227,4 @@ export {
   encodeTransferRequest,
   transferStatusName,
 } from './transfer-codec.js';
+export { wireTickGap } from './wire-tick.js';

@@ -1,6 +1,8 @@
 // What a bot checks about its own entity in each frame: the player is never shown twice, never missing for long,
 // and never moves faster than it can walk.
 
+import { wireTickGap } from '@mmo/protocol';
+
 /** Frames further apart than this many ticks count as a missing self. */
 export const MAX_TICK_GAP = 3;
 /** Quantisation and rounding slack when checking a step against the speed limit, in metres. */
@@ -29,8 +31,7 @@ export interface SelfVerdict {
  * repeat the tick of the old owner's last frame (both spoke in that tick around the handoff).
  */
 export function checkSelf(prev: SelfSample, f: SelfSample, maxSpeed: number, tickRate: number): SelfVerdict {
-  // Frames carry the world tick modulo 2^32: the gap is a serial difference, right across the wrap.
-  const gap = (f.tick - prev.tick) | 0;
+  const gap = wireTickGap(prev.tick, f.tick);
   const verdict = { handoff: false, duplicate: false, missing: false, jump: false };
   if (f.epoch < prev.epoch || (f.epoch === prev.epoch && gap <= 0)) {
     verdict.duplicate = true;
