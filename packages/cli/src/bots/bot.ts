@@ -175,13 +175,19 @@ export class Bot {
     return { x: area.x0 + random() * (area.x1 - area.x0), y: area.y0 + random() * (area.y1 - area.y0) };
   }
 
-  /** A bot whose frames stopped coming (and so saw no gap) still counts as missing itself. */
-  private checkStillReceiving(): void {
+  /**
+   * Judges the end of the run at `at`: a bot whose frames had stopped coming (and so saw no gap) still counts as
+   * missing itself, and the silence since its last frame counts as a gap. A swarm judges all its bots at one
+   * moment, before it closes any of them: closing a thousand sockets takes a while, and the frames that arrive
+   * meanwhile wait unread until the loop is done.
+   */
+  judgeEnd(at: number): void {
+    if (this.stopping || this.disconnected) return;
+    this.gaps.end(at);
     const client = this.client;
     const welcome = client?.welcome;
-    if (!client || !welcome || this.stopping || this.disconnected || !this.last) return;
-    const silentMs = performance.now() - client.lastFrameAt;
-    if (silentMs <= ((MAX_TICK_GAP + 1) * 1000) / welcome.tickRate) return;
+    if (!client || !welcome || !this.last) return;
+    if (at - client.lastFrameAt <= ((MAX_TICK_GAP + 1) * 1000) / welcome.tickRate) return;
     this.counters.missingSelf++;
     this.counters.missingAtEnd++;
   }
@@ -196,10 +202,8 @@ export class Bot {
     this.timer = null;
   }
 
-  /** Stops walking and closes the connection normally. */
+  /** Stops walking and closes the connection normally (after judgeEnd, when the run's end is to be judged). */
   stop(): void {
-    this.checkStillReceiving();
-    if (!this.stopping && !this.disconnected) this.gaps.end(performance.now());
     this.stopping = true;
     this.halt();
     if (this.client?.isOpen) this.client.close(1000, 'bot finished');

@@ -166,6 +166,10 @@ export class Swarm {
   private async finish(): Promise<SwarmReport> {
     const end = performance.now();
     this.loopDelay.disable();
+    // Frames that came in while the loop was busy are read first; then every bot is judged at one moment.
+    await new Promise((resolve) => setImmediate(resolve));
+    const at = performance.now();
+    for (const r of this.running) r.bot.judgeEnd(at);
     for (const r of this.running) r.bot.stop();
     await sleep(200);
     const p = this.progress();
