@@ -16,7 +16,9 @@ export interface BotsSummary {
   anomalies: { duplicateSelf: number; missingSelf: number; jumps: number };
   /**
    * Of anomalies.missingSelf, the bots whose frames had stopped coming when the run ended (the rest are gaps of
-   * more than three ticks between two frames). Under load this also catches frames merely late at that moment.
+   * more than three ticks between two frames). Every bot is judged at the same moment, after the bots have read
+   * what their sockets hold, so a busy bot loop does not count; frames merely late from the server at that moment
+   * do.
    */
   missingSelfAtEnd: number;
   /** CPU the bots' own processes used, in percent of one core (100 = one core busy), over the whole run. */
