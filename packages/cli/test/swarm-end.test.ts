@@ -2,7 +2,7 @@
 // stopped coming before the end counts as missing itself; one whose frames were merely waiting unread, because the
 // bots' own event loop was busy, does not.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { tempDir } from '@mmo/testkit';
+import { tempDir, waitFor } from '@mmo/testkit';
 import { Swarm, type SwarmReport } from '../src/bots/swarm.js';
 import { type Running, runMmo, stopIfRunning } from './run-mmo.js';
 
@@ -61,11 +61,7 @@ function busyFor(ms: number): void {
  */
 async function runWithEnd(s: Swarm, lastMoments: () => void): Promise<SwarmReport> {
   const report = s.run();
-  const deadline = performance.now() + 30_000;
-  while (s.progress().connected < BOTS && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  expect(s.progress().connected).toBe(BOTS);
+  await waitFor(() => s.progress().connected === BOTS, { timeoutMs: 30_000, intervalMs: 10, what: 'every bot in' });
   setTimeout(lastMoments, DURATION_SEC * 1000 - 400);
   return report;
 }
@@ -88,19 +84,19 @@ describe('the end of a swarm run', () => {
     const health = (await (await fetch(`${url}/healthz`)).json()) as Health;
     const pids = [...new Set(health.zones.map((z) => z.pid))];
     expect(pids).toHaveLength(4);
-    const pause = (signal: NodeJS.Signals) => {
+    const signalWorkers = (signal: NodeJS.Signals) => {
       for (const pid of pids) process.kill(pid, signal);
     };
     let resumed = false;
     const resume = () => {
       if (resumed) return;
       resumed = true;
-      pause('SIGCONT');
+      signalWorkers('SIGCONT');
     };
     try {
       // Every zone worker stops for 700 ms across the end, well within its lease (1 s): no frame is sent meanwhile.
       const report = await runWithEnd(swarm('stalledend'), () => {
-        pause('SIGSTOP');
+        signalWorkers('SIGSTOP');
         setTimeout(resume, 700);
       });
       expect(report.connected).toBe(BOTS);
