@@ -188,6 +188,10 @@ describe('handoff over real NATS with faults injected in the bus', () => {
       // Every tick the loop ran was timed, and how late it started on the world clock was recorded.
       expect(metric('mmo_zone_tick_lateness_seconds_count')).toBeGreaterThan(0);
       expect(metric('mmo_zone_tick_lateness_seconds_count')).toBe(metric('mmo_zone_tick_duration_seconds_count'));
+      // The ticks' CPU time is counted: something, and no more than the process used in all.
+      expect(metric('mmo_zone_tick_cpu_seconds_total')).toBeGreaterThan(0);
+      const processCpu = (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
+      expect(metric('mmo_zone_tick_cpu_seconds_total')).toBeLessThanOrEqual(processCpu);
     },
   );
 });

@@ -33,4 +33,41 @@ describe('ticker', () => {
     expect(fourth).toBe(third + 1);
     expect((ticker as Ticker | null)?.stats.skipped).toBe(skips[0]);
   });
+
+  test('counts the CPU time its ticks used: not their waits, nor what the process does between them', async () => {
+    const clock = { now: () => performance.now(), wallNow: () => Date.now() };
+    const tickMicros = 3000;
+    const betweenMicros = 5000;
+    const waitMs = 5;
+    const blocker = new Int32Array(new SharedArrayBuffer(4));
+    let ticks = 0;
+    let ticker: Ticker | null = null;
+    const done = new Promise<void>((resolve) => {
+      ticker = new Ticker(20, clock, () => {
+        burnCpu(tickMicros);
+        // Blocked without using a core, as a tick that waits for one would be: wall-clock time, not CPU.
+        Atomics.wait(blocker, 0, 0, waitMs);
+        if (++ticks === 4) resolve();
+        // Other work of the process, right after the tick: not the tick's.
+        else setImmediate(() => burnCpu(betweenMicros));
+      });
+      ticker.start();
+    });
+    await done;
+    const t = ticker as Ticker | null;
+    t?.stop();
+    const cpu = (t?.stats.cpuSeconds ?? 0) * 1e6;
+    expect(cpu).toBeGreaterThanOrEqual(4 * tickMicros);
+    // Counting the waits would make it at least 4 * (3 + 5) = 32 ms, the work between ticks 4 * 3 + 3 * 5 = 27 ms.
+    expect(cpu).toBeLessThan(4 * tickMicros + betweenMicros);
+  });
 });
+
+/** Busy until the process has used `micros` of CPU (not of wall-clock time: a core may be taken away meanwhile). */
+function burnCpu(micros: number): void {
+  const start = process.cpuUsage();
+  for (;;) {
+    const used = process.cpuUsage(start);
+    if (used.user + used.system >= micros) return;
+  }
+}

@@ -113,6 +113,12 @@ export function createZoneMetrics(
   counterFrom(registry, 'mmo_zone_ticks_total', 'Ticks run', () => ticks.ticks);
   counterFrom(
     registry,
+    'mmo_zone_tick_cpu_seconds_total',
+    'CPU time the process used while its ticks ran (user + system, all threads)',
+    () => ticks.cpuSeconds,
+  );
+  counterFrom(
+    registry,
     'mmo_zone_ticks_skipped_total',
     'Ticks skipped because the loop fell behind',
     () => ticks.skipped,
