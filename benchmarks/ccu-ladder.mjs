@@ -4,7 +4,7 @@
 import { anomalyText } from './lib/anomalies.mjs';
 import { benchArgs } from './lib/args.mjs';
 import { measureBots, pinning, startWorld, startWorlds } from './lib/cluster.mjs';
-import { figures } from './lib/metrics.mjs';
+import { figures, tickCpuPerPlayerTick } from './lib/metrics.mjs';
 import { costPerPlayer, cpuByRole } from './lib/proc-cpu.mjs';
 import { printTable } from './lib/table.mjs';
 
@@ -89,6 +89,7 @@ for (const count of o.steps.split(',').map(Number)) {
         'zones CPU %': zones.map((z) => z.cpuPercent).join('/'),
         'server cores/1000': cost.coresPer1000,
         'µs/player-tick': cost.usPerPlayerTick,
+        'tick CPU µs/player-tick': tickCpuPerPlayerTick(zones),
         'bots CPU %': s.botCpuPercent,
         'bots loop p99 ms': s.botLoopDelayMs.p99,
         'RSS MB gw/zones': `${gateway?.rssMB}/${zones.map((z) => z.rssMB).join('/')}`,
@@ -123,6 +124,8 @@ printTable(servers, [
   'rssMB',
   'tickP50ms',
   'tickP99ms',
+  'tickMeanMs',
+  'tickCpuMs',
   'tickLateP99ms',
   'players',
   'npcs',

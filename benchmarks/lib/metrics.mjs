@@ -84,6 +84,8 @@ export function figures(before, after) {
         p.name === 'gateway' ? null : round2(histogramQuantile(d, 'mmo_zone_tick_duration_seconds', 0.5) * 1000),
       tickP99ms:
         p.name === 'gateway' ? null : round2(histogramQuantile(d, 'mmo_zone_tick_duration_seconds', 0.99) * 1000),
+      tickMeanMs: p.name === 'gateway' ? null : round2(meanMs(d, 'mmo_zone_tick_duration_seconds')),
+      tickCpuMs: p.name === 'gateway' ? null : round2(tickCpuMs(d)),
       tickLateP99ms:
         p.name === 'gateway' ? null : round2(histogramQuantile(d, 'mmo_zone_tick_lateness_seconds', 0.99) * 1000),
       players: p.name === 'gateway' ? null : sum(d, 'mmo_zone_entities', (l) => l.type === 'player'),
@@ -103,3 +105,23 @@ export function figures(before, after) {
 }
 
 const round2 = (n) => Math.round(n * 100) / 100;
+
+/** The mean of a histogram in ms (0 when it has no observation). */
+function meanMs(samples, name) {
+  const count = sum(samples, `${name}_count`);
+  return count > 0 ? (sum(samples, `${name}_sum`) / count) * 1000 : 0;
+}
+
+/** CPU time a zone's process used per tick while ticking, in ms: the tick's cost without its waits for a core. */
+function tickCpuMs(samples) {
+  const ticks = sum(samples, 'mmo_zone_ticks_total');
+  return ticks > 0 ? (sum(samples, 'mmo_zone_tick_cpu_seconds_total') / ticks) * 1000 : 0;
+}
+
+/** µs of CPU per player-tick spent in the ticks of `zones` (rows of `figures`, each ticking once per period); null without players. */
+export function tickCpuPerPlayerTick(zones) {
+  const players = zones.reduce((t, z) => t + (z.players ?? 0), 0);
+  if (players <= 0) return null;
+  const micros = zones.reduce((t, z) => t + (z.tickCpuMs ?? 0) * 1000, 0);
+  return Math.round((micros / players) * 100) / 100;
+}

@@ -49,6 +49,11 @@ describe('benchmark scripts (smoke runs)', () => {
     expect(out).toMatch(/\| 12\s+\| all server processes\s+\|/);
     const usColumn = header.split('|').findIndex((c) => c.trim() === 'µs/player-tick');
     expect(Number(row.split('|')[usColumn])).toBeGreaterThan(0);
+    // The zones' ticks alone, in CPU time: some of the workers' cost, not more than all of it.
+    const tickColumn = header.split('|').findIndex((c) => c.trim() === 'tick CPU µs/player-tick');
+    const tickUs = Number(row.split('|')[tickColumn]);
+    expect(tickUs).toBeGreaterThan(0);
+    expect(tickUs).toBeLessThan(Number(row.split('|')[usColumn]));
   }, 90_000);
 
   test('bench:crowd runs bots in a small square and prints what each client received', async () => {
