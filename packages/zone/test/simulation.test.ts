@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { decodeGhostBatch, EntityKind, GhostBatchWriter } from '@mmo/protocol';
+import { decodeGhostBatch, EntityKind, GhostBatchWriter, ItemAction } from '@mmo/protocol';
 import { Cmd, NPC_ID_BASE } from '@mmo/zone/internal';
 import { inputCmd as input, joinCmd as join, makeSim, smallWorld } from './helpers.js';
 
@@ -155,6 +155,9 @@ describe('simulation: players, movement, views', () => {
     ]);
     expect(sim.entities.get(1)?.gateway).toBe('gw2');
     expect(sim.counts().players).toBe(1);
+    // Each login asks the store what the player holds, for its own client: the new one as much as the first.
+    const lists = output.itemChanges.filter((c) => c.action === ItemAction.List && c.actor === 1);
+    expect(lists.map((c) => c.actorEpoch)).toEqual([1, 2]);
   });
 
   test('dirty players are checkpointed on the interval', () => {

@@ -153,6 +153,8 @@ function join(state: RegionState, gateway: string, j: JoinData): void {
     existing.view = new View();
     existing.setMove(0, 0);
     existing.lastInputSeq = 0;
+    // The new client knows nothing yet: what the player holds, as for any login.
+    listItems(state, existing);
     return;
   }
   if (existing) state.remove(existing); // a ghost of the same player: this join supersedes its owner's copy
@@ -167,9 +169,13 @@ function join(state: RegionState, gateway: string, j: JoinData): void {
   state.add(player);
   state.installed.set(player.id, Math.max(j.epoch, state.installed.get(player.id) ?? 0));
   state.output.audit({ entity: player.id, fromZone: '', toZone: state.zoneId, epoch: j.epoch, at: state.now });
-  // What it holds comes from the store, which the answer shows the player.
-  requestItem(state, player, { player: player.id, action: ItemAction.List, item: 0, toPlayer: 0 });
+  listItems(state, player);
   state.log.debug({ player: j.player, epoch: j.epoch, x: spot.x, y: spot.y }, 'player joined');
+}
+
+/** Asks the store what a player who just logged in holds; its answer shows the player. */
+function listItems(state: RegionState, player: Entity): void {
+  requestItem(state, player, { player: player.id, action: ItemAction.List, item: 0, toPlayer: 0 });
 }
 
 /**
