@@ -23,7 +23,7 @@ const RULES: Record<string, Rule> = {
   'gateway.loginTimeoutMs': { min: 100, max: 600_000 },
   'gateway.maxAuthAttempts': { min: 1, max: 1000, integer: true },
   'gateway.zoneAliveMs': { min: 100, max: 600_000 },
-  'gateway.inputBatchMs': { min: 0, max: 1_000 },
+  'gateway.inputLeadMs': { min: 0, max: 1_000 },
   'gateway.stallNoticeMs': { min: 100, max: 600_000 },
   'gateway.enterWaitMs': { min: 0, max: 600_000 },
   'gateway.restoreAfterMs': { min: 100, max: 600_000 },

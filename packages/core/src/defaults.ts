@@ -66,8 +66,12 @@ export const DEFAULTS = {
     restoreAfterMs: 1_500,
     /** A login whose zone is not running (being taken over) waits this long for it before being told to retry. */
     enterWaitMs: 5_000,
-    /** Inputs for a zone leave in one batch at most this often (0: after every turn of the event loop). */
-    inputBatchMs: 4,
+    /**
+     * Inputs (and everything else a gateway sends its zones) leave in one batch per zone tick, this long before the
+     * tick is due on the world clock: the time a batch takes to reach the zones, and the clocks' disagreement
+     * between hosts.
+     */
+    inputLeadMs: 4,
     /**
      * Let a registering client choose where its new character appears (a walkable point of the world). For load
      * tests, whose bots spread over an area from the start; keep it off for players.

@@ -122,7 +122,11 @@ export async function startGateway(o: GatewayNodeOptions): Promise<GatewayNode> 
   const directory = await PartitionDirectory.open(bus, subjects, log);
   registry.setPartition(await directory.ensure(partitionFromWorld(o.map)));
   const stopWatch = await directory.watch((map) => registry.setPartition(map));
-  const links = new ZoneLinks(bus, subjects, id, config.gateway.inputBatchMs);
+  const links = new ZoneLinks(bus, subjects, id, {
+    periodMs: 1000 / config.zone.tickHz,
+    leadMs: config.gateway.inputLeadMs,
+    wallNow: () => clock.wallNow(),
+  });
   const store = new StoreClient(bus, subjects, config.store.requestTimeoutMs);
   const logins = new PasswordLogins(store, {
     ...{ scryptCost: config.store.scryptCost, slots: config.gateway.hashSlots },
