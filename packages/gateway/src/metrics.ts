@@ -114,6 +114,12 @@ export function createGatewayMetrics(m: GatewayMetricSources): Registry {
     () => stalls.counters.restoreFailures,
   );
   counterFrom(registry, 'mmo_gateway_zone_batches_total', 'Batches sent to zones', () => links.batchesSent);
+  counterFrom(
+    registry,
+    'mmo_gateway_zone_batches_late_total',
+    'Flushes of batches to zones that ran only after the tick they were for was due (a busy event loop)',
+    () => links.lateFlushes,
+  );
   counterFrom(registry, 'mmo_gateway_nats_in_msgs_total', 'NATS messages received', () => bus.stats().inMsgs);
   counterFrom(registry, 'mmo_gateway_nats_out_msgs_total', 'NATS messages sent', () => bus.stats().outMsgs);
   counterFrom(registry, 'mmo_gateway_nats_in_bytes_total', 'NATS bytes received', () => bus.stats().inBytes);

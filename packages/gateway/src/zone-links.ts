@@ -39,6 +39,8 @@ export class ZoneLinks {
   /** The moment the last flush was scheduled for: a timer may fire a little before it, and the next is a tick on. */
   private lastMoment = Number.NEGATIVE_INFINITY;
   batchesSent = 0;
+  /** Flushes whose timer fired only after the tick they were for was due: those batches wait a tick more. */
+  lateFlushes = 0;
 
   constructor(
     private readonly bus: Bus,
@@ -63,7 +65,7 @@ export class ZoneLinks {
     const now = wallNow();
     const at = Math.max(nextFlushAt(now, periodMs, leadMs), this.lastMoment + periodMs);
     this.lastMoment = at;
-    this.timer = setTimeout(() => this.flush(), at - now);
+    this.timer = setTimeout(() => this.flushOnTime(at + leadMs), at - now);
   }
 
   input(zone: string, player: number, seq: number, moveX: number, moveY: number): void {
@@ -108,6 +110,12 @@ export class ZoneLinks {
     if (isEmptyGatewayToZone(batch)) return;
     this.bus.publish(this.subjects.zoneIn(zone), encodeGatewayToZone(batch));
     this.batchesSent++;
+  }
+
+  /** The scheduled flush, for the tick due at `due` (wall-clock ms). */
+  private flushOnTime(due: number): void {
+    if (this.ticks.wallNow() > due) this.lateFlushes++;
+    this.flush();
   }
 
   flush(): void {
