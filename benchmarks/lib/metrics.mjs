@@ -123,5 +123,5 @@ export function tickCpuPerPlayerTick(zones) {
   const players = zones.reduce((t, z) => t + (z.players ?? 0), 0);
   if (players <= 0) return null;
   const micros = zones.reduce((t, z) => t + (z.tickCpuMs ?? 0) * 1000, 0);
-  return Math.round((micros / players) * 100) / 100;
+  return round2(micros / players);
 }

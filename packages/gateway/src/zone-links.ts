@@ -34,7 +34,7 @@ export function nextFlushAt(now: number, periodMs: number, leadMs: number): numb
 
 export class ZoneLinks {
   private readonly pending = new Map<string, GatewayToZoneData>();
-  private scheduled = false;
+  /** The flush to come, if anything is queued. */
   private timer: NodeJS.Timeout | null = null;
   /** The moment the last flush was scheduled for: a timer may fire a little before it, and the next is a tick on. */
   private lastMoment = Number.NEGATIVE_INFINITY;
@@ -55,12 +55,11 @@ export class ZoneLinks {
       b = emptyGatewayToZone(this.gatewayId);
       this.pending.set(zone, b);
     }
-    if (!this.scheduled) this.schedule();
+    if (this.timer === null) this.schedule();
     return b;
   }
 
   private schedule(): void {
-    this.scheduled = true;
     const { periodMs, leadMs, wallNow } = this.ticks;
     const now = wallNow();
     const at = Math.max(nextFlushAt(now, periodMs, leadMs), this.lastMoment + periodMs);
@@ -119,7 +118,6 @@ export class ZoneLinks {
   }
 
   flush(): void {
-    this.scheduled = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const [zone, batch] of this.pending) this.send(zone, batch);
