@@ -146,6 +146,20 @@ export async function measureBots(world, { count, ramp, duration, area, workers 
 }
 
 /**
+ * The world with nobody in it: its figures over `duration` seconds, once `settle` seconds have passed since it was
+ * ready (the processes' start-up work done). What it costs is what every step pays before its first player.
+ */
+export async function measureIdle(world, { duration, settle }) {
+  await new Promise((r) => setTimeout(r, Number(settle) * 1000));
+  const before = await snapshot(world.url);
+  const cpuBefore = cpuReading(world.pid);
+  await new Promise((r) => setTimeout(r, Number(duration) * 1000));
+  const after = await snapshot(world.url);
+  const cpuAfter = cpuReading(world.pid);
+  return { before, after, cpu: { before: cpuBefore, after: cpuAfter } };
+}
+
+/**
  * Waits until the gateway counts `count` players: at the default password cost a big ramp of registrations goes
  * through the login queue, and the measurement starts once everyone is in (the bots' run starts then too).
  */

@@ -96,6 +96,7 @@ export function figures(before, after) {
       natsKBPerSec: Math.round(
         (sum(d, `${prefix}_nats_in_bytes_total`) + sum(d, `${prefix}_nats_out_bytes_total`)) / seconds / 1024,
       ),
+      lateFlushesPerSec: p.name === 'gateway' ? round2(sum(d, 'mmo_gateway_zone_batches_late_total') / seconds) : null,
       handoffsPerSec: p.name === 'gateway' ? null : round2(sum(d, 'mmo_zone_handoffs_out_total') / seconds),
       handoffP99ms:
         p.name === 'gateway' ? null : round2(histogramQuantile(d, 'mmo_zone_handoff_duration_seconds', 0.99) * 1000),

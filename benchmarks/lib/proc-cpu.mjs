@@ -112,10 +112,10 @@ export function cpuByRole(before, after) {
  * `tickHz` (all server processes, the launcher included).
  */
 export function costPerPlayer(rows, players, tickHz = 20) {
-  const cores = rows.reduce((t, r) => t + r.percent, 0) / 100;
+  const cores = Math.round(rows.reduce((t, r) => t + r.percent, 0) * 10) / 1000;
   if (players <= 0) return { coresPer1000: null, usPerPlayerTick: null, cores };
   return {
-    cores: Math.round(cores * 1000) / 1000,
+    cores,
     coresPer1000: Math.round((cores / players) * 1000 * 1000) / 1000,
     usPerPlayerTick: Math.round(((cores * 1e6) / (players * tickHz)) * 10) / 10,
   };

@@ -24,7 +24,9 @@ describe('benchmark scripts (smoke runs)', () => {
   test('bench:ccu runs a step of bots against its own world and prints the ladder', async () => {
     const { code, out } = await runScript('ccu-ladder.mjs', [
       '--steps',
-      '12',
+      '0,12',
+      '--settle',
+      '1',
       '--duration',
       '3',
       '--ramp',
@@ -54,7 +56,14 @@ describe('benchmark scripts (smoke runs)', () => {
     const tickUs = Number(row.split('|')[tickColumn]);
     expect(tickUs).toBeGreaterThan(0);
     expect(tickUs).toBeLessThan(Number(row.split('|')[usColumn]));
-  }, 90_000);
+    // The empty world first: what its processes cost with nobody in, and what the players add above it.
+    const empty = out.split('\n').find((l) => /^\| 0\s+\| 0\s+\|/.test(l)) ?? '';
+    const coresColumn = header.split('|').findIndex((c) => c.trim() === 'server cores');
+    expect(Number(empty.split('|')[coresColumn])).toBeGreaterThan(0);
+    expect(out).toMatch(/\| 0\s+\| worker\s+\| 4\s+\|/);
+    const overColumn = header.split('|').findIndex((c) => c.trim() === 'over empty cores/1000');
+    expect(row.split('|')[overColumn]?.trim()).toMatch(/^-?\d+(\.\d+)?$/);
+  }, 120_000);
 
   test('bench:crowd runs bots in a small square and prints what each client received', async () => {
     const { code, out } = await runScript('crowd.mjs', [
