@@ -18,6 +18,7 @@ const o = benchArgs('ccu', 'CCU ladder on the default world: latency, bandwidth,
   settle: { default: '10', help: 'seconds the empty world (a step of 0) runs before it is measured' },
   'max-p99': { default: '150', help: 'stop after a step whose p99 latency (ms) is above this' },
   worlds: { default: '1', help: 'worlds side by side on this host; the bots of a step are split over them' },
+  'server-workers': { default: '', help: 'zone worker processes per world (mmo up --workers); empty: one per region' },
   'server-cpus': { default: '', help: 'cores for every server process (taskset -c list, e.g. 0); empty: any' },
   'bot-cpus': { default: '', help: 'cores for the bots (e.g. 1); empty: any' },
 });
@@ -29,15 +30,16 @@ if (!Number.isInteger(worldCount) || worldCount < 1 || worldCount > 8) throw new
 
 /** The step's world(s): one default world, or copies of it side by side. */
 async function startStep() {
+  const upArgs = o['server-workers'] ? ['--workers', o['server-workers']] : [];
   if (worldCount === 1) {
-    const world = await startWorld();
+    const world = await startWorld(upArgs);
     return {
       targets: [{ id: 'default', url: world.url, wsUrl: world.wsUrl, pid: world.pid }],
       stop: () => world.stop(),
     };
   }
   // One `mmo up` runs every world: its processes' CPU is read once, with the first world's bots.
-  const cluster = await startWorlds(worldCount);
+  const cluster = await startWorlds(worldCount, upArgs);
   const targets = cluster.worlds.map((w, i) => (i === 0 ? { ...w, pid: cluster.pid } : w));
   return { targets, stop: () => cluster.stop() };
 }

@@ -27,6 +27,8 @@ describe('benchmark scripts (smoke runs)', () => {
       '0,12',
       '--settle',
       '1',
+      '--server-workers',
+      '2',
       '--duration',
       '3',
       '--ramp',
@@ -60,7 +62,8 @@ describe('benchmark scripts (smoke runs)', () => {
     const empty = out.split('\n').find((l) => /^\| 0\s+\| 0\s+\|/.test(l)) ?? '';
     const coresColumn = header.split('|').findIndex((c) => c.trim() === 'server cores');
     expect(Number(empty.split('|')[coresColumn])).toBeGreaterThan(0);
-    expect(out).toMatch(/\| 0\s+\| worker\s+\| 4\s+\|/);
+    // Two worker processes for the four regions, as asked (`mmo up --workers 2`).
+    expect(out).toMatch(/\| 0\s+\| worker\s+\| 2\s+\|/);
     const overColumn = header.split('|').findIndex((c) => c.trim() === 'over empty cores/1000');
     expect(row.split('|')[overColumn]?.trim()).toMatch(/^-?\d+(\.\d+)?$/);
   }, 120_000);
