@@ -203,7 +203,41 @@ describe('simulation: ghosts', () => {
     const toNe = output.ghostBatches.filter((b) => b.zone === 'ne').map((b) => decodeGhostBatch(b.bytes));
     expect(toNe).toHaveLength(1);
     expect(toNe[0]?.ghosts.map((g) => g.id)).toEqual([1]);
-    expect(output.ghostBatches.map((b) => b.zone).sort()).toEqual(['ne', 'se', 'sw']);
+    // Nothing of ours is near the other two, and nobody there can see us: they hear from us at the slow rate.
+    expect(output.ghostBatches.map((b) => b.zone)).toEqual(['ne']);
+    step();
+    expect(output.ghostBatches.map((b) => b.zone)).toEqual(['ne', 'ne']);
+  });
+
+  test('where nobody can see, NPC ghosts go at the slow rate; every tick while a player is near either side', () => {
+    const { sim, output, step } = makeSim('nw', { ghostTtlMs: 500, tickHz: 20 });
+    // Five deer wander within 10 m of (40, 40): always within the interest radius (50 m) of every neighbour.
+    sim.spawnInitialNpcs();
+    const toNe = () => output.ghostBatches.filter((b) => b.zone === 'ne').map((b) => decodeGhostBatch(b.bytes));
+    step(20);
+    // Twice per ghost time to live (500 ms = 10 ticks): ticks 5, 10, 15 and 20, each with every deer.
+    expect(sim.unwatchedGhostTicks).toBe(5);
+    expect(toNe().map((b) => b.tick)).toEqual([5, 10, 15, 20]);
+    expect(toNe().every((b) => b.ghosts.length === 5)).toBe(true);
+    // A player of the neighbour comes near our border (its batch to us holds it): our deer go every tick.
+    const w = new GhostBatchWriter('ne');
+    w.add(7, 1, EntityKind.Player, 70, 30, 'neighbour');
+    sim.inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(w.finish(21)) });
+    step(3);
+    expect(toNe().map((b) => b.tick)).toEqual([5, 10, 15, 20, 21, 22, 23]);
+    // ... and to the others at the slow rate still: nobody of theirs is near.
+    expect(output.ghostBatches.filter((b) => b.zone === 'se').length).toBe(4);
+    // Its next batch no longer holds the player: back to the slow rate at once.
+    w.add(9, 1, EntityKind.Npc, 70, 30, 'boar');
+    sim.inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(w.finish(24)) });
+    step(7);
+    expect(toNe().map((b) => b.tick)).toEqual([5, 10, 15, 20, 21, 22, 23, 25, 30]);
+    // A neighbour that falls silent with a player near stops counting once its batch's time to live is over.
+    w.add(7, 1, EntityKind.Player, 70, 30, 'neighbour');
+    sim.inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(w.finish(31)) });
+    step(15);
+    const watched = Array.from({ length: 10 }, (_, i) => 31 + i);
+    expect(toNe().map((b) => b.tick)).toEqual([5, 10, 15, 20, 21, 22, 23, 25, 30, ...watched, 45]);
   });
 
   test('an empty batch goes once: the next goes when something came near the border again', () => {

@@ -84,6 +84,18 @@ export class RegionState {
   readonly ghostWriter: GhostBatchWriter;
   /** Zones whose last ghost batch from here was empty: another empty one would tell them nothing. */
   readonly toldEmpty = new Set<string>();
+  /**
+   * Neighbours with a player near this region, by their last ghost batch (which holds their entities within the
+   * interest radius of this region): until when (simulation ms) that batch holds, one ghost time to live.
+   */
+  readonly watchedUntil = new Map<string, number>();
+  /** Zones whose last ghost batch from here held a player: the next one goes at once, whatever it holds. */
+  readonly toldPlayers = new Set<string>();
+  /**
+   * Every how many ticks a ghost batch goes to a neighbour where nobody can see it (no player near the border on
+   * either side): twice per ghost time to live, so that its ghosts never lapse.
+   */
+  readonly unwatchedGhostTicks: number;
   /** Reused result array of index queries. */
   readonly scratch: Entity[] = [];
   /** Reused list of every entity, that the index is rebuilt from each tick. */
@@ -180,6 +192,7 @@ export class RegionState {
     this.log = options.log;
     this.seed = options.seed;
     this.dt = 1 / options.config.tickHz;
+    this.unwatchedGhostTicks = Math.max(1, Math.floor((options.config.ghostTtlMs * options.config.tickHz) / 2000));
     this.inbox = options.inbox ?? new Inbox(options.config.inputQueue);
     this.ghostWriter = new GhostBatchWriter(options.zoneId);
     this.partition = options.partition;
