@@ -150,12 +150,17 @@ export function zoneConfig(overrides: Partial<Config['zone']> = {}): Config['zon
   return { ...DEFAULTS.zone, ...overrides };
 }
 
-export function makeSim(zoneId = 'nw', overrides: Partial<Config['zone']> = {}, map = smallWorld()) {
+export function makeSim(
+  zoneId = 'nw',
+  overrides: Partial<Config['zone']> = {},
+  map = smallWorld(),
+  partition = partitionOf(map),
+) {
   const output = new RecordingOutput();
   const sim = new Simulation({
     zoneId,
     map,
-    partition: partitionOf(map),
+    partition,
     config: zoneConfig(overrides),
     output,
     log: silentLogger(),

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { decodeGhostBatch, EntityKind, GhostBatchWriter, ItemAction } from '@mmo/protocol';
+import { splitRegion } from '@mmo/world';
 import { Cmd, NPC_ID_BASE } from '@mmo/zone/internal';
-import { inputCmd as input, joinCmd as join, makeSim, smallWorld } from './helpers.js';
+import { inputCmd as input, joinCmd as join, makeSim, partitionOf, smallWorld } from './helpers.js';
 
 describe('simulation: players, movement, views', () => {
   test('a joined player gets a frame every tick with its own position and the NPCs nearby', () => {
@@ -203,41 +204,79 @@ describe('simulation: ghosts', () => {
     const toNe = output.ghostBatches.filter((b) => b.zone === 'ne').map((b) => decodeGhostBatch(b.bytes));
     expect(toNe).toHaveLength(1);
     expect(toNe[0]?.ghosts.map((g) => g.id)).toEqual([1]);
-    // Nothing of ours is near the other two, and nobody there can see us: they hear from us at the slow rate.
-    expect(output.ghostBatches.map((b) => b.zone)).toEqual(['ne']);
+    // The first tick tells the other two it has nothing for them; after that nothing is near them, nobody there sees.
+    expect(output.ghostBatches.map((b) => b.zone).sort()).toEqual(['ne', 'se', 'sw']);
     step();
-    expect(output.ghostBatches.map((b) => b.zone)).toEqual(['ne', 'ne']);
+    expect(output.ghostBatches.map((b) => b.zone).sort()).toEqual(['ne', 'ne', 'se', 'sw']);
   });
 
-  test('where nobody can see, NPC ghosts go at the slow rate; every tick while a player is near either side', () => {
-    const { sim, output, step } = makeSim('nw', { ghostTtlMs: 500, tickHz: 20 });
+  test('where nobody can see, NPC ghosts go three times per time to live; every tick while a player is near', () => {
+    // A ghost time to live of 600 ms: batches nobody sees every 200 ms, 4 ticks at 20 Hz.
+    const { sim, output, step } = makeSim('nw', { ghostTtlMs: 600, tickHz: 20 });
     // Five deer wander within 10 m of (40, 40): always within the interest radius (50 m) of every neighbour.
     sim.spawnInitialNpcs();
-    const toNe = () => output.ghostBatches.filter((b) => b.zone === 'ne').map((b) => decodeGhostBatch(b.bytes));
+    const ticksTo = (zone: string) =>
+      output.ghostBatches.filter((b) => b.zone === zone).map((b) => decodeGhostBatch(b.bytes).tick);
     step(20);
-    // Twice per ghost time to live (500 ms = 10 ticks): ticks 5, 10, 15 and 20, each with every deer.
-    expect(sim.unwatchedGhostTicks).toBe(5);
-    expect(toNe().map((b) => b.tick)).toEqual([5, 10, 15, 20]);
-    expect(toNe().every((b) => b.ghosts.length === 5)).toBe(true);
+    expect(ticksTo('ne')).toEqual([1, 5, 9, 13, 17]);
+    expect(output.ghostBatches.every((b) => decodeGhostBatch(b.bytes).ghosts.length === 5)).toBe(true);
     // A player of the neighbour comes near our border (its batch to us holds it): our deer go every tick.
     const w = new GhostBatchWriter('ne');
     w.add(7, 1, EntityKind.Player, 70, 30, 'neighbour');
     sim.inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(w.finish(21)) });
     step(3);
-    expect(toNe().map((b) => b.tick)).toEqual([5, 10, 15, 20, 21, 22, 23]);
+    expect(ticksTo('ne')).toEqual([1, 5, 9, 13, 17, 21, 22, 23]);
     // ... and to the others at the slow rate still: nobody of theirs is near.
-    expect(output.ghostBatches.filter((b) => b.zone === 'se').length).toBe(4);
-    // Its next batch no longer holds the player: back to the slow rate at once.
+    expect(ticksTo('se')).toEqual([1, 5, 9, 13, 17, 21]);
+    // Its next batch no longer holds the player: back to the slow rate at once, counted from our last batch.
     w.add(9, 1, EntityKind.Npc, 70, 30, 'boar');
     sim.inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(w.finish(24)) });
     step(7);
-    expect(toNe().map((b) => b.tick)).toEqual([5, 10, 15, 20, 21, 22, 23, 25, 30]);
+    expect(ticksTo('ne')).toEqual([1, 5, 9, 13, 17, 21, 22, 23, 27]);
     // A neighbour that falls silent with a player near stops counting once its batch's time to live is over.
     w.add(7, 1, EntityKind.Player, 70, 30, 'neighbour');
     sim.inbox.push({ cmd: Cmd.Ghosts, batch: decodeGhostBatch(w.finish(31)) });
-    step(15);
-    const watched = Array.from({ length: 10 }, (_, i) => 31 + i);
-    expect(toNe().map((b) => b.tick)).toEqual([5, 10, 15, 20, 21, 22, 23, 25, 30, ...watched, 45]);
+    step(16);
+    const watched = Array.from({ length: 12 }, (_, i) => 31 + i);
+    expect(ticksTo('ne')).toEqual([1, 5, 9, 13, 17, 21, 22, 23, 27, ...watched, 46]);
+  });
+
+  test('ticks skipped by a late loop do not stretch the slow batches past their time', () => {
+    const { sim, output } = makeSim('nw', { ghostTtlMs: 600, tickHz: 20 });
+    sim.spawnInitialNpcs();
+    for (const tick of [1, 2, 3, 10, 11, 12, 13, 14]) sim.step(tick * 50, tick);
+    // Tick 5 never ran: the batch due then goes at the first tick that runs after it.
+    expect(output.ghostBatches.filter((b) => b.zone === 'ne').map((b) => decodeGhostBatch(b.bytes).tick)).toEqual([
+      1, 10, 14,
+    ]);
+  });
+
+  test('a region fresh from a split sends its predecessor every tick while that one still runs', () => {
+    const map = smallWorld();
+    const split = splitRegion({ ...partitionOf(map), version: 1 }, 'nw', { axis: 'x', at: 32 }, ['w1', 'w5']);
+    const east = split.zones.find((z) => z.from?.includes('nw') && z.rect.x0 === 32)?.id ?? '';
+    const { sim, output, step } = makeSim(east, { ghostTtlMs: 600, tickHz: 20 }, map, split);
+    // The deer (no player): nobody in the predecessor is counted as watching, yet its players may see them.
+    sim.spawnInitialNpcs();
+    for (let i = 0; i < 6; i++) {
+      sim.inbox.push({ cmd: Cmd.ZoneAlive, zone: 'nw' });
+      step();
+    }
+    const toOld = output.ghostBatches.filter((b) => b.zone === 'nw').map((b) => decodeGhostBatch(b.bytes));
+    expect(toOld.map((b) => b.tick)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(toOld.every((b) => b.ghosts.length === 5)).toBe(true);
+  });
+
+  test('a retiring region sends every tick: its neighbours no longer tell it whether they watch', () => {
+    const { sim, output, step, map } = makeSim('nw', { ghostTtlMs: 600, tickHz: 20 });
+    sim.spawnInitialNpcs();
+    step(4);
+    // nw is split in two; the halves' workers have not started yet, so nw keeps its deer meanwhile.
+    sim.setPartition(splitRegion({ ...partitionOf(map), version: 1 }, 'nw', { axis: 'x', at: 32 }, ['w1', 'w5']));
+    step(4);
+    expect(output.ghostBatches.filter((b) => b.zone === 'ne').map((b) => decodeGhostBatch(b.bytes).tick)).toEqual([
+      1, 5, 6, 7, 8,
+    ]);
   });
 
   test('an empty batch goes once: the next goes when something came near the border again', () => {
@@ -249,8 +288,9 @@ describe('simulation: ghosts', () => {
     step();
     step();
     step();
-    // One batch with the player, one empty batch that drops its ghost, then silence.
+    // One batch with the player, one empty batch at once (the next tick) that drops its ghost, then silence.
     expect(toNe().map((b) => b.ghosts.map((g) => g.id))).toEqual([[1], []]);
+    expect(toNe().map((b) => b.tick)).toEqual([1, 2]);
     sim.inbox.push(join(2, 57, 20));
     step();
     step();

@@ -9,28 +9,18 @@ import type { RegionState } from './state.js';
  * Sends each neighbour the real entities within the interest radius of its rectangle. A batch is the owner's
  * complete list for that neighbour: an empty one drops every ghost of ours there, so it is sent once, and not again
  * until something was near the border in between (should that one be lost, the ghosts still expire by their time
- * to live). A batch goes every tick while a player on either side is near the border, the only ones who can see
- * across it, and once more when the last of ours has gone (to drop its ghost at once); otherwise (NPCs wandering
- * where nobody is) at the slower `unwatchedGhostTicks`, enough to keep the ghosts alive for handoffs and fencing. Predecessors that still run (they hand their entities over to this region)
- * get them every tick, so that their players keep seeing what was handed over already.
+ * to live). How often a batch goes is in `batchDue`. Predecessors that still run (they hand their entities over to
+ * this region) get them every tick, so that their players keep seeing what was handed over already.
  */
 export function publishGhosts(state: RegionState): void {
-  const slowTick = state.tick % state.unwatchedGhostTicks === 0;
-  for (const n of state.neighbours) {
-    publishTo(state, n, slowTick || isWatched(state, n.id) || state.toldPlayers.has(n.id));
-  }
+  for (const n of state.neighbours) publishTo(state, n, false);
   for (const p of state.predecessors) if (state.isZoneAlive(p.id)) publishTo(state, p, true);
-}
-
-/** Whether a player of the neighbour `zone` was near this region in its last ghost batch. */
-function isWatched(state: RegionState, zone: string): boolean {
-  return (state.watchedUntil.get(zone) ?? Number.NEGATIVE_INFINITY) > state.now;
 }
 
 const grown: Rect = { x0: 0, y0: 0, x1: 0, y1: 0 };
 
-/** Sends `n` its batch: always when `due`, else only when one of our players is near it. */
-function publishTo(state: RegionState, n: ZoneEntry, due: boolean): void {
+/** Writes and sends `n` its batch, when it is due or `always`. */
+function publishTo(state: RegionState, n: ZoneEntry, always: boolean): void {
   const writer = state.ghostWriter;
   const scratch = state.scratch;
   const r = state.config.interestRadius;
@@ -39,16 +29,17 @@ function publishTo(state: RegionState, n: ZoneEntry, due: boolean): void {
   grown.x1 = n.rect.x1 + r;
   grown.y1 = n.rect.y1 + r;
   const count = state.index.within(grown, scratch);
-  if (!due && !playerNear(scratch, count, n.rect, r)) return;
+  if (!always && !batchDue(state, n, count)) return;
   let players = false;
   for (let i = 0; i < count; i++) {
     const e = scratch[i] as Entity;
-    if (!e.real || distanceToRect(n.rect, e.x, e.y) > r) continue;
+    if (!inBatchFor(n.rect, r, e)) continue;
     writer.add(e.id, e.epoch, e.kind, e.x, e.y, e.nameUtf8);
     if (e.isPlayer) players = true;
   }
   if (players) state.toldPlayers.add(n.id);
   else state.toldPlayers.delete(n.id);
+  state.ghostsSentAt.set(n.id, state.now);
   if (writer.count === 0) {
     if (state.toldEmpty.has(n.id)) return;
     state.toldEmpty.add(n.id);
@@ -57,11 +48,27 @@ function publishTo(state: RegionState, n: ZoneEntry, due: boolean): void {
   state.output.ghosts(n.id, writer.finish(state.tick));
 }
 
-/** Whether one of the first `count` entities of `found` is a real player within `r` of `rect`. */
-function playerNear(found: Entity[], count: number, rect: Rect, r: number): boolean {
+/** Whether `e` belongs in a batch for the rectangle `rect`: one of ours, within `r` of it. */
+function inBatchFor(rect: Rect, r: number, e: Entity): boolean {
+  return e.real && distanceToRect(rect, e.x, e.y) <= r;
+}
+
+/**
+ * Whether the batch for `n` goes this tick (`count` candidates in the scratch array). Every tick while a player on
+ * either side is near the border between, the only ones who can see across it (the neighbour's last batch held one
+ * of its players, or ours holds one of ours), once more when the last of ours has gone (to drop its ghost at once),
+ * and while this region retires (the neighbours no longer send it batches, so it cannot tell whether they watch).
+ * Elsewhere, NPCs wandering where nobody is, every `unwatchedGhostMs`: often enough to keep the ghosts alive for
+ * handoffs and fencing should one batch be lost.
+ */
+function batchDue(state: RegionState, n: ZoneEntry, count: number): boolean {
+  if (state.retiring || state.toldPlayers.has(n.id)) return true;
+  if ((state.watchedUntil.get(n.id) ?? Number.NEGATIVE_INFINITY) > state.now) return true;
+  if (state.now - (state.ghostsSentAt.get(n.id) ?? Number.NEGATIVE_INFINITY) >= state.unwatchedGhostMs) return true;
+  const r = state.config.interestRadius;
   for (let i = 0; i < count; i++) {
-    const e = found[i] as Entity;
-    if (e.real && e.isPlayer && distanceToRect(rect, e.x, e.y) <= r) return true;
+    const e = state.scratch[i] as Entity;
+    if (e.isPlayer && inBatchFor(n.rect, r, e)) return true;
   }
   return false;
 }

@@ -91,11 +91,13 @@ export class RegionState {
   readonly watchedUntil = new Map<string, number>();
   /** Zones whose last ghost batch from here held a player: the next one goes at once, whatever it holds. */
   readonly toldPlayers = new Set<string>();
+  /** When (simulation ms) each zone was last sent a ghost batch, or found nothing new to be told. */
+  readonly ghostsSentAt = new Map<string, number>();
   /**
-   * Every how many ticks a ghost batch goes to a neighbour where nobody can see it (no player near the border on
-   * either side): twice per ghost time to live, so that its ghosts never lapse.
+   * How often a ghost batch goes to a neighbour where nobody can see it (no player near the border on either
+   * side): three times per ghost time to live, so that one lost batch does not let the ghosts lapse.
    */
-  readonly unwatchedGhostTicks: number;
+  readonly unwatchedGhostMs: number;
   /** Reused result array of index queries. */
   readonly scratch: Entity[] = [];
   /** Reused list of every entity, that the index is rebuilt from each tick. */
@@ -192,7 +194,7 @@ export class RegionState {
     this.log = options.log;
     this.seed = options.seed;
     this.dt = 1 / options.config.tickHz;
-    this.unwatchedGhostTicks = Math.max(1, Math.floor((options.config.ghostTtlMs * options.config.tickHz) / 2000));
+    this.unwatchedGhostMs = options.config.ghostTtlMs / 3;
     this.inbox = options.inbox ?? new Inbox(options.config.inputQueue);
     this.ghostWriter = new GhostBatchWriter(options.zoneId);
     this.partition = options.partition;
@@ -214,6 +216,8 @@ export class RegionState {
     // Regions still handing their entities over to this one see what it already holds, on ground that was theirs.
     const gone = (own?.from ?? []).filter((id) => !findZone(partition, id));
     this.predecessors = gone.map((id) => ({ id, rect: { ...this.rect } }));
+    const told = [...this.neighbours, ...this.predecessors];
+    forgetOthers([this.toldEmpty, this.toldPlayers, this.watchedUntil, this.ghostsSentAt], told);
     return own;
   }
 
@@ -291,4 +295,10 @@ export class RegionState {
     const median = (v: number[]) => v.sort((a, b) => a - b)[v.length >> 1] ?? 0;
     return { x: median(xs), y: median(ys) };
   }
+}
+
+/** Drops from each of `byZone` the zones that are not in `kept` (regions gone from the map). */
+function forgetOthers(byZone: (Set<string> | Map<string, unknown>)[], kept: readonly ZoneEntry[]): void {
+  const ids = new Set(kept.map((z) => z.id));
+  for (const m of byZone) for (const id of m.keys()) if (!ids.has(id)) m.delete(id);
 }
