@@ -136,13 +136,9 @@ export async function measureBots(world, { count, ramp, duration, area, workers 
   ]);
   await new Promise((r) => setTimeout(r, (Number(ramp) + 1) * 1000));
   await allIn(world.url, Number(count));
-  const before = await snapshot(world.url);
-  const cpuBefore = cpuReading(world.pid);
-  await new Promise((r) => setTimeout(r, Math.max(1, Number(duration) - 2) * 1000));
-  const after = await snapshot(world.url);
-  const cpuAfter = cpuReading(world.pid);
+  const window = await measureWindow(world, Math.max(1, Number(duration) - 2));
   const { summary } = await bots;
-  return { summary, before, after, cpu: { before: cpuBefore, after: cpuAfter } };
+  return { summary, ...window };
 }
 
 /**
@@ -151,9 +147,14 @@ export async function measureBots(world, { count, ramp, duration, area, workers 
  */
 export async function measureIdle(world, { duration, settle }) {
   await new Promise((r) => setTimeout(r, Number(settle) * 1000));
+  return measureWindow(world, Number(duration));
+}
+
+/** Every process's /metrics and /proc CPU, read now and `seconds` later. */
+async function measureWindow(world, seconds) {
   const before = await snapshot(world.url);
   const cpuBefore = cpuReading(world.pid);
-  await new Promise((r) => setTimeout(r, Number(duration) * 1000));
+  await new Promise((r) => setTimeout(r, seconds * 1000));
   const after = await snapshot(world.url);
   const cpuAfter = cpuReading(world.pid);
   return { before, after, cpu: { before: cpuBefore, after: cpuAfter } };

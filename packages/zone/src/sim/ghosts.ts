@@ -1,5 +1,5 @@
 // Ghosts: copies of neighbours' entities near our borders (in), and of our entities near theirs (out).
-import { EntityKind, type GhostBatchData } from '@mmo/protocol';
+import type { GhostBatchData } from '@mmo/protocol';
 import { distanceToRect, type Rect, type ZoneEntry } from '@mmo/world';
 import { Entity } from './entity.js';
 import { completeHandoff, yieldTo } from './handoff.js';
@@ -55,16 +55,17 @@ function inBatchFor(rect: Rect, r: number, e: Entity): boolean {
 
 /**
  * Whether the batch for `n` goes this tick (`count` candidates in the scratch array). Every tick while a player on
- * either side is near the border between, the only ones who can see across it (the neighbour's last batch held one
- * of its players, or ours holds one of ours), once more when the last of ours has gone (to drop its ghost at once),
- * and while this region retires (the neighbours no longer send it batches, so it cannot tell whether they watch).
+ * either side is near the border between, the only ones who can see across it (we hold a ghost of one of the
+ * neighbour's players, which it sends while that player is within the interest radius of us; or the batch holds one
+ * of ours), once more when the last of ours has gone (to drop its ghost at once), and while this region retires
+ * (the neighbours no longer send it batches, so it cannot tell whether they watch).
  * Elsewhere, NPCs wandering where nobody is, every `unwatchedGhostMs`: often enough to keep the ghosts alive for
  * handoffs and fencing should one batch be lost.
  */
 function batchDue(state: RegionState, n: ZoneEntry, count: number): boolean {
   if (state.retiring || state.toldPlayers.has(n.id)) return true;
-  if ((state.watchedUntil.get(n.id) ?? Number.NEGATIVE_INFINITY) > state.now) return true;
   if (state.now - (state.ghostsSentAt.get(n.id) ?? Number.NEGATIVE_INFINITY) >= state.unwatchedGhostMs) return true;
+  for (const ghost of state.ghostsByOwner.get(n.id) ?? []) if (ghost.isPlayer) return true;
   const r = state.config.interestRadius;
   for (let i = 0; i < count; i++) {
     const e = state.scratch[i] as Entity;
@@ -78,10 +79,8 @@ export function ingestGhosts(state: RegionState, batch: GhostBatchData): void {
   const owner = batch.zone;
   const expires = state.now + state.config.ghostTtlMs;
   const seen = new Set<number>();
-  let players = false;
   for (const g of batch.ghosts) {
     seen.add(g.id);
-    if (g.kind === EntityKind.Player) players = true;
     const existing = state.entities.get(g.id);
     if (existing?.real) {
       // We own it. An older epoch is a late copy from the previous owner; a newer one means we were superseded.
@@ -120,8 +119,6 @@ export function ingestGhosts(state: RegionState, batch: GhostBatchData): void {
     ghost.setPosition(g.x, g.y);
     ghost.ghostExpiresAt = expires;
   }
-  if (players) state.watchedUntil.set(owner, expires);
-  else state.watchedUntil.delete(owner);
   const set = state.ghostSet(owner);
   for (const ghost of set) {
     if (seen.has(ghost.id)) continue;

@@ -84,11 +84,6 @@ export class RegionState {
   readonly ghostWriter: GhostBatchWriter;
   /** Zones whose last ghost batch from here was empty: another empty one would tell them nothing. */
   readonly toldEmpty = new Set<string>();
-  /**
-   * Neighbours with a player near this region, by their last ghost batch (which holds their entities within the
-   * interest radius of this region): until when (simulation ms) that batch holds, one ghost time to live.
-   */
-  readonly watchedUntil = new Map<string, number>();
   /** Zones whose last ghost batch from here held a player: the next one goes at once, whatever it holds. */
   readonly toldPlayers = new Set<string>();
   /** When (simulation ms) each zone was last sent a ghost batch, or found nothing new to be told. */
@@ -217,7 +212,7 @@ export class RegionState {
     const gone = (own?.from ?? []).filter((id) => !findZone(partition, id));
     this.predecessors = gone.map((id) => ({ id, rect: { ...this.rect } }));
     const told = [...this.neighbours, ...this.predecessors];
-    forgetOthers([this.toldEmpty, this.toldPlayers, this.watchedUntil, this.ghostsSentAt], told);
+    forgetOthers([this.toldEmpty, this.toldPlayers, this.ghostsSentAt], told);
     return own;
   }
 
